@@ -1,0 +1,15 @@
+//! An embedded DNS world for MX Doctor: zones served by real DNS servers on loopback.
+//!
+//! The scenario tests serve the zone files in `tests/zones/` through it, and practice mode will
+//! serve its example domain through it. It stores zones the way hosting panels do, CNAME beside
+//! MX included, and can misbehave on purpose ([`Behavior`]).
+
+#![deny(unsafe_code)]
+
+mod server;
+mod zone;
+
+pub use server::{Behavior, DnsServer};
+pub use zone::{answer, load_dir, Answer, CnamePolicy, Zone, ZoneError};
+
+pub use hickory_proto::rr::{Name, RData, Record, RecordType};
