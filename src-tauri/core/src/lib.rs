@@ -1,1 +1,15 @@
-pub fn x() {}
+//! MX Doctor's core: observe a mail domain's DNS, diagnose it, plan the repair.
+//!
+//! No Tauri, no UI: the desktop app and the `mxdoctor` CLI are thin front ends over this crate.
+//! Network code ([`dns`]) produces a serialisable [`Snapshot`]; [`diagnose`] is a pure function of
+//! a snapshot and the expected provider, so rules are tested from fixtures and a snapshot taken
+//! on one machine can be replayed on another.
+
+#![deny(unsafe_code)]
+
+pub mod dns;
+pub mod domain;
+pub mod snapshot;
+pub mod spf;
+
+pub use snapshot::Snapshot;

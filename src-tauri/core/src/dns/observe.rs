@@ -1,0 +1,312 @@
+//! Observing a mail domain: every question the rules need, asked concurrently, so a check
+//! costs a few dependent round trips (questions → authoritative servers' addresses → the
+//! authoritative servers themselves), not dozens.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use futures::future::join_all;
+
+use super::{query, Observation, Outcome, QueryMode, RType, RecordData, Status};
+use crate::snapshot::{AuthServer, Snapshot, SNAPSHOT_FORMAT};
+use crate::spf::{self, LookupTerm};
+
+/// How long to wait for one server to answer one question.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An SPF tree deeper than this cannot be valid (RFC 7208 §4.6.4 allows 10 lookups), so the
+/// observer stops expanding there and the rule reports the limit.
+const MAX_SPF_ROUNDS: usize = 11;
+const MAX_SPF_QUERIES: usize = 40;
+
+/// Where to ask.
+#[derive(Clone, Debug)]
+pub struct ObserveConfig {
+    /// Recursive resolvers, tried in order until one answers.
+    pub resolvers: Vec<SocketAddr>,
+    /// The port authoritative servers are asked on: 53, except in loopback labs and tests.
+    pub auth_port: u16,
+    pub timeout: Duration,
+    /// DKIM selectors to look for (`SELECTOR._domainkey.DOMAIN`).
+    pub dkim_selectors: Vec<String>,
+}
+
+struct Asker<'a> {
+    config: &'a ObserveConfig,
+}
+
+impl Asker<'_> {
+    /// Asks the recursive resolvers in turn until one gives an answer (positive or negative).
+    async fn recursive(&self, name: String, rtype: RType) -> Observation {
+        let mut outcome = Outcome::failed(Status::Error, "no DNS resolver is configured");
+        for server in &self.config.resolvers {
+            outcome = query(
+                *server,
+                &name,
+                rtype,
+                QueryMode::Recursive,
+                self.config.timeout,
+            )
+            .await;
+            if !outcome.status.is_failure() {
+                break;
+            }
+        }
+        Observation {
+            name,
+            rtype,
+            outcome,
+        }
+    }
+
+    async fn all_recursive(&self, questions: Vec<(String, RType)>) -> Vec<Observation> {
+        join_all(questions.into_iter().map(|(n, t)| self.recursive(n, t))).await
+    }
+
+    async fn authoritative(&self, server: IpAddr, name: &str, rtype: RType) -> Observation {
+        let addr = SocketAddr::new(server, self.config.auth_port);
+        let outcome = query(
+            addr,
+            name,
+            rtype,
+            QueryMode::Authoritative,
+            self.config.timeout,
+        )
+        .await;
+        Observation {
+            name: name.to_string(),
+            rtype,
+            outcome,
+        }
+    }
+}
+
+/// The types asked at the mail host, of the recursive resolvers and of each authoritative
+/// server. A CNAME is asked for directly: some servers answer only the CNAME for every type.
+const HOST_TYPES: [RType; 5] = [RType::MX, RType::Cname, RType::A, RType::Aaaa, RType::TXT];
+
+/// Observes `domain` (ASCII, no final dot): the time of the snapshot is the caller's clock.
+pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Snapshot {
+    let asker = Asker { config };
+    let mut first: Vec<(String, RType)> = HOST_TYPES
+        .iter()
+        .map(|t| (domain.to_string(), *t))
+        .collect();
+    first.push((domain.to_string(), RType::NS));
+    first.push((domain.to_string(), RType::SOA));
+    first.push((format!("_dmarc.{domain}"), RType::TXT));
+    for selector in &config.dkim_selectors {
+        first.push((format!("{selector}._domainkey.{domain}"), RType::TXT));
+    }
+    let mut recursive = asker.all_recursive(first).await;
+
+    let (mx_targets, spf_tree, (zone, auth, ns_lookups)) = tokio::join!(
+        asker.all_recursive(mx_target_questions(&recursive, domain, &BTreeSet::new())),
+        expand_spf(&asker, domain, &recursive),
+        authoritative_servers(&asker, domain, &recursive),
+    );
+    recursive.extend(mx_targets);
+    recursive.extend(spf_tree);
+    recursive.extend(ns_lookups);
+
+    // MX hosts that only the authoritative servers publish (an edit not yet in the caches).
+    let asked: BTreeSet<String> = recursive.iter().map(|o| o.name.clone()).collect();
+    let auth_obs: Vec<Observation> = auth.iter().flat_map(|s| s.observations.clone()).collect();
+    let extra = mx_target_questions(&auth_obs, domain, &asked);
+    recursive.extend(asker.all_recursive(extra).await);
+
+    Snapshot {
+        format: SNAPSHOT_FORMAT,
+        domain: domain.to_string(),
+        taken_at,
+        resolvers: config.resolvers.iter().map(|a| a.to_string()).collect(),
+        zone,
+        recursive,
+        authoritative: auth,
+    }
+}
+
+/// A and AAAA for every MX exchange at `domain` not yet asked; an IP literal is not a name.
+fn mx_target_questions(
+    observations: &[Observation],
+    domain: &str,
+    asked: &BTreeSet<String>,
+) -> Vec<(String, RType)> {
+    let mut names = BTreeSet::new();
+    for obs in observations
+        .iter()
+        .filter(|o| o.name == domain && o.rtype == RType::MX)
+    {
+        for record in obs.outcome.of(domain, RType::MX) {
+            if let RecordData::MX { exchange, .. } = &record.data {
+                if exchange != "."
+                    && exchange.parse::<IpAddr>().is_err()
+                    && !asked.contains(exchange)
+                {
+                    names.insert(exchange.clone());
+                }
+            }
+        }
+    }
+    names
+        .into_iter()
+        .flat_map(|n| [(n.clone(), RType::A), (n, RType::Aaaa)])
+        .collect()
+}
+
+/// Follows the SPF record's DNS-querying terms, level by level, each level concurrently.
+async fn expand_spf(asker: &Asker<'_>, domain: &str, first: &[Observation]) -> Vec<Observation> {
+    let mut out = Vec::new();
+    let mut asked: BTreeSet<(String, RType)> = BTreeSet::new();
+    asked.insert((domain.to_string(), RType::TXT));
+    let mut frontier = spf_questions(first, domain);
+    for _ in 0..MAX_SPF_ROUNDS {
+        frontier.retain(|q| asked.insert(q.clone()));
+        if frontier.is_empty() || asked.len() > MAX_SPF_QUERIES {
+            break;
+        }
+        let answers = asker.all_recursive(std::mem::take(&mut frontier)).await;
+        for obs in answers.iter().filter(|o| o.rtype == RType::TXT) {
+            frontier.extend(spf_questions(std::slice::from_ref(obs), &obs.name));
+        }
+        out.extend(answers);
+    }
+    out
+}
+
+/// The lookups the SPF record(s) at `owner` would make, as questions.
+fn spf_questions(observations: &[Observation], owner: &str) -> Vec<(String, RType)> {
+    let mut questions = Vec::new();
+    for obs in observations
+        .iter()
+        .filter(|o| o.name == owner && o.rtype == RType::TXT)
+    {
+        for record in obs.outcome.of(owner, RType::TXT) {
+            let RecordData::TXT { text } = &record.data else {
+                continue;
+            };
+            let Ok(parsed) = spf::parse(text) else {
+                continue;
+            };
+            for term in parsed.lookup_terms(owner) {
+                let q = match term {
+                    LookupTerm::Include(d) | LookupTerm::Redirect(d) => (d, RType::TXT),
+                    LookupTerm::A(d) | LookupTerm::Exists(d) => (d, RType::A),
+                    LookupTerm::Mx(d) => (d, RType::MX),
+                    LookupTerm::Ptr => continue,
+                };
+                if !spf::has_macro(&q.0) {
+                    questions.push((super::canonical(&q.0), q.1));
+                }
+            }
+        }
+    }
+    questions
+}
+
+/// Finds the zone's authoritative servers and asks each one directly about the mail host.
+/// Returns the zone apex, the servers with their answers, and the lookups made on the way.
+async fn authoritative_servers(
+    asker: &Asker<'_>,
+    domain: &str,
+    first: &[Observation],
+) -> (Option<String>, Vec<AuthServer>, Vec<Observation>) {
+    let mut lookups = Vec::new();
+    let zone = zone_apex(first, domain);
+    let mut ns_outcome = find(first, domain, RType::NS).cloned();
+    let zone_name = zone.clone().unwrap_or_else(|| domain.to_string());
+    if zone_name != domain {
+        let obs = asker.recursive(zone_name.clone(), RType::NS).await;
+        ns_outcome = Some(obs.outcome.clone());
+        lookups.push(obs);
+    }
+    let hosts: Vec<String> = ns_outcome
+        .iter()
+        .flat_map(|o| o.of(&zone_name, RType::NS))
+        .filter_map(|r| match &r.data {
+            RecordData::NS { host } => Some(host.clone()),
+            _ => None,
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    let address_questions: Vec<(String, RType)> = hosts
+        .iter()
+        .flat_map(|h| [(h.clone(), RType::A), (h.clone(), RType::Aaaa)])
+        .collect();
+    let addresses = asker.all_recursive(address_questions).await;
+    let servers: Vec<(String, Option<IpAddr>)> = hosts
+        .iter()
+        .flat_map(|host| {
+            let ips = server_addresses(&addresses, host);
+            if ips.is_empty() {
+                vec![(host.clone(), None)]
+            } else {
+                ips.into_iter().map(|ip| (host.clone(), Some(ip))).collect()
+            }
+        })
+        .collect();
+    lookups.extend(addresses);
+
+    let asked = servers.into_iter().map(|(host, ip)| async move {
+        let observations = match ip {
+            Some(ip) => {
+                join_all(
+                    HOST_TYPES
+                        .iter()
+                        .map(|t| asker.authoritative(ip, domain, *t)),
+                )
+                .await
+            }
+            None => Vec::new(),
+        };
+        AuthServer {
+            host,
+            address: ip.map(|ip| ip.to_string()),
+            observations,
+        }
+    });
+    (zone, join_all(asked).await, lookups)
+}
+
+/// IPv4 addresses of a name server, or its IPv6 ones when it has no IPv4: many networks
+/// cannot reach IPv6, and a failure there would wrongly read as a dead server.
+fn server_addresses(observations: &[Observation], host: &str) -> Vec<IpAddr> {
+    let collect = |rtype| -> Vec<IpAddr> {
+        find(observations, host, rtype)
+            .map(|o| o.final_records(host, rtype))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| match r.data {
+                RecordData::A { address } => Some(IpAddr::V4(address)),
+                RecordData::Aaaa { address } => Some(IpAddr::V6(address)),
+                _ => None,
+            })
+            .collect()
+    };
+    let v4 = collect(RType::A);
+    if v4.is_empty() {
+        collect(RType::Aaaa)
+    } else {
+        v4
+    }
+}
+
+/// The zone apex: the SOA's owner, from a positive answer or from a negative one's authority.
+fn zone_apex(observations: &[Observation], domain: &str) -> Option<String> {
+    let soa = find(observations, domain, RType::SOA)?;
+    soa.records
+        .iter()
+        .find(|r| r.rtype() == Some(RType::SOA))
+        .map(|r| r.name.clone())
+        .or_else(|| soa.zone.clone())
+}
+
+fn find<'a>(observations: &'a [Observation], name: &str, rtype: RType) -> Option<&'a Outcome> {
+    observations
+        .iter()
+        .find(|o| o.name == name && o.rtype == rtype)
+        .map(|o| &o.outcome)
+}
