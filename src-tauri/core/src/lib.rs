@@ -7,8 +7,10 @@
 
 #![deny(unsafe_code)]
 
+pub mod diagnose;
 pub mod dns;
 pub mod domain;
+pub mod providers;
 pub mod snapshot;
 pub mod spf;
 

@@ -1,0 +1,192 @@
+//! `CNAME_AT_MAIL_HOST`: the mail host itself is an alias (RFC 1912 §2.4, RFC 2181 §10.1;
+//! seeds 000 and 001 §2.2).
+//!
+//! The alias is detected from any answer at the mail host, not from the MX: servers that answer
+//! only the CNAME for every type make the MX the user typed invisible. Scope (seed 000): only a
+//! CNAME owned by the mail host itself counts; `www` CNAME beside `@` MX is healthy, and so is
+//! a flattened apex (A records served where a CNAME was configured).
+
+use std::collections::BTreeMap;
+
+use super::{Action, Code, Ctx, Finding, RepairOption, Severity};
+use crate::dns::{DnsRecord, RType, RecordData};
+
+const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
+
+pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
+    let cname = [RType::Cname, RType::MX, RType::A, RType::TXT]
+        .into_iter()
+        .filter_map(|t| ctx.published(t))
+        .flat_map(|o| o.of(ctx.domain, RType::Cname).cloned().collect::<Vec<_>>())
+        .next()?;
+    let RecordData::Cname { target } = &cname.data else {
+        return None;
+    };
+    let addresses = target_addresses(ctx);
+    let options = vec![
+        replace_with_a(ctx, &cname, &addresses),
+        move_cname(ctx, &cname, target),
+        separate_subdomain(ctx),
+    ];
+    let fix = options[0].fix.clone();
+    let mut finding = Finding::new(
+        Code::CnameAtMailHost,
+        Severity::Error,
+        ctx.domain,
+        REFERENCE,
+    )
+    .records([cname.clone()])
+    .fix(fix)
+    .param("target", target.clone())
+    .param("host_label", ctx.host_label(ctx.domain));
+    finding.options = options;
+    Some(finding)
+}
+
+/// The IPv4 addresses the alias leads to right now, to pre-fill option 2.
+fn target_addresses(ctx: &Ctx) -> Vec<DnsRecord> {
+    [
+        ctx.snap.recursive(ctx.domain, RType::A).cloned(),
+        ctx.published(RType::A),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|o| {
+        o.final_records(ctx.domain, RType::A)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    })
+    .find(|found| !found.is_empty())
+    .unwrap_or_default()
+}
+
+/// Option 2 of seed 000: delete the CNAME, add A records with the addresses it leads to.
+fn replace_with_a(ctx: &Ctx, cname: &DnsRecord, addresses: &[DnsRecord]) -> RepairOption {
+    let mut fix = vec![ctx.row(Action::Delete, ctx.domain, cname)];
+    fix.extend(
+        addresses
+            .iter()
+            .map(|a| ctx.new_row(Action::Add, ctx.domain, "A", None, &a.value())),
+    );
+    let mut params = BTreeMap::new();
+    params.insert(
+        "addresses".to_string(),
+        addresses
+            .iter()
+            .map(DnsRecord::value)
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    params.insert(
+        "addresses_found".to_string(),
+        (!addresses.is_empty()).to_string(),
+    );
+    RepairOption {
+        id: "replace_with_a".to_string(),
+        recommended: true,
+        fix,
+        params,
+    }
+}
+
+/// Option 3 of seed 000: keep the alias, on another host name such as `www`.
+fn move_cname(ctx: &Ctx, cname: &DnsRecord, target: &str) -> RepairOption {
+    let www = format!("www.{}", ctx.zone);
+    let new_host = if ctx.domain == www {
+        format!("web.{}", ctx.zone)
+    } else {
+        www
+    };
+    RepairOption {
+        id: "move_cname".to_string(),
+        recommended: false,
+        fix: vec![
+            ctx.row(Action::Delete, ctx.domain, cname),
+            ctx.new_row(Action::Add, &new_host, "CNAME", None, target),
+        ],
+        params: BTreeMap::from([("new_host".to_string(), ctx.host_label(&new_host))]),
+    }
+}
+
+/// Option 1 of seed 000: leave the alias and receive mail at a separate subdomain.
+fn separate_subdomain(ctx: &Ctx) -> RepairOption {
+    let mail = format!("mail.{}", ctx.domain);
+    let fix = ctx
+        .provider
+        .map(|p| p.expected_mx(&mail))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| ctx.new_row(Action::Add, &mail, "MX", Some(e.priority), &e.host))
+        .collect();
+    RepairOption {
+        id: "separate_subdomain".to_string(),
+        recommended: false,
+        fix,
+        params: BTreeMap::from([("mail_domain".to_string(), mail)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::super::*;
+
+    #[test]
+    fn seed_000_cname_beside_mx_is_flagged_with_three_options() {
+        let snap = world()
+            .auth_cname("example.com", "cdn.example.net")
+            .rec_a_via("example.com", "cdn.example.net", "203.0.113.7")
+            .build();
+        let d = diagnose(&snap, alibaba());
+        let f = only(&d, Code::CnameAtMailHost);
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.records[0].value(), "cdn.example.net");
+        let ids: Vec<&str> = f.options.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["replace_with_a", "move_cname", "separate_subdomain"]);
+        let a = &f.options[0].fix;
+        assert_eq!(row_text(&a[0]), "delete @ CNAME - cdn.example.net");
+        assert_eq!(
+            row_text(&a[1]),
+            "add @ A - 203.0.113.7",
+            "pre-filled with the current address"
+        );
+        assert_eq!(
+            row_text(&f.options[1].fix[1]),
+            "add www CNAME - cdn.example.net"
+        );
+        assert_eq!(
+            row_text(&f.options[2].fix[0]),
+            "add mail MX 5 mx1.qiye.aliyun.com"
+        );
+    }
+
+    #[test]
+    fn the_cname_is_seen_even_when_only_the_mx_question_shows_it() {
+        // Servers that answer the CNAME for every type: the MX question returns the alias.
+        let snap = world()
+            .auth_mx_answer_is_cname("example.com", "cdn.example.net")
+            .build();
+        let d = diagnose(&snap, alibaba());
+        only(&d, Code::CnameAtMailHost);
+        assert!(!has(&d, Code::MxMissing), "the MX is hidden, not missing");
+    }
+
+    #[test]
+    fn scope_rule_www_cname_and_flattened_apex_are_healthy() {
+        let snap = world()
+            .auth_mx(
+                "example.com",
+                &[
+                    (5, "mx1.qiye.aliyun.com"),
+                    (10, "mx2.qiye.aliyun.com"),
+                    (15, "mx3.qiye.aliyun.com"),
+                ],
+            )
+            .auth_cname("www.example.com", "cdn.example.net")
+            .auth_a("example.com", "203.0.113.7")
+            .build();
+        let d = diagnose(&snap, alibaba());
+        assert!(!has(&d, Code::CnameAtMailHost), "{:?}", codes(&d));
+    }
+}

@@ -1,0 +1,145 @@
+//! Findings: stable codes (DESIGN.md "Contract: finding codes"), evidence and fix rows.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dns::DnsRecord;
+
+/// A finding's code. Serialised as in DESIGN.md; never renamed, only added to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    CnameAtMailHost,
+    MxMissing,
+    MxForeign,
+    MxProviderIncomplete,
+    MxTargetCname,
+    MxTargetUnresolvable,
+    MxTargetIpLiteral,
+    MxNull,
+    SpfMissing,
+    SpfMultiple,
+    SpfProviderMissing,
+    SpfTooManyLookups,
+    /// More than two lookups returned nothing (RFC 7208 §4.6.4).
+    SpfTooManyVoidLookups,
+    /// An include leads back to a record already being evaluated.
+    SpfIncludeLoop,
+    /// An include or redirect names a domain with no SPF record (RFC 7208 §5.2, §6.1).
+    SpfBrokenInclude,
+    SpfSyntax,
+    SpfPermissive,
+    DmarcMissing,
+    DkimNotFound,
+    DomainNotFound,
+    NsInconsistent,
+    TtlHigh,
+    LookupFailed,
+    /// The resolver still serves older data than the DNS host publishes: a wait is under way.
+    ResolverStale,
+}
+
+impl Code {
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// `error` breaks delivery, `warning` risks it, `info` is worth knowing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// What to do with one row at the DNS console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Delete,
+    Add,
+    Change,
+}
+
+/// One row of seed 001's table: Host record · Record type · Priority · Record value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FixRow {
+    pub action: Action,
+    /// As DNS consoles write it: `@` for the zone apex, else the label relative to the zone.
+    pub host: String,
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub priority: Option<u16>,
+    /// The value to delete or add; for `change`, the current value.
+    pub value: String,
+    /// For `change`: the value to put instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_value: Option<String>,
+}
+
+/// One way to resolve a finding that has more than one (seed 000's three options).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepairOption {
+    /// Stable: `replace_with_a`, `move_cname`, `separate_subdomain`.
+    pub id: String,
+    pub recommended: bool,
+    pub fix: Vec<FixRow>,
+    /// Values for the wording catalog (e.g. the addresses found).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// The DNS name the finding concerns.
+    pub host: String,
+    /// The records that prove it.
+    pub records: Vec<DnsRecord>,
+    /// The rows to change; for findings with options, the recommended option's rows.
+    pub fix: Vec<FixRow>,
+    /// The RFC section or seed the rule rests on.
+    pub reference: String,
+    /// Values the wording catalog fills in.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<RepairOption>,
+}
+
+impl Finding {
+    pub fn new(code: Code, severity: Severity, host: &str, reference: &str) -> Self {
+        Self {
+            code,
+            severity,
+            host: host.to_string(),
+            records: Vec::new(),
+            fix: Vec::new(),
+            reference: reference.to_string(),
+            params: BTreeMap::new(),
+            options: Vec::new(),
+        }
+    }
+
+    pub fn records(mut self, records: impl IntoIterator<Item = DnsRecord>) -> Self {
+        self.records.extend(records);
+        self
+    }
+
+    pub fn fix(mut self, rows: impl IntoIterator<Item = FixRow>) -> Self {
+        self.fix.extend(rows);
+        self
+    }
+
+    pub fn param(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.params.insert(key.to_string(), value.into());
+        self
+    }
+}

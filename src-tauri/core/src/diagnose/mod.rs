@@ -1,0 +1,199 @@
+//! The rules: pure functions of a [`Snapshot`] and the expected provider (STYLE.md convention
+//! 2). One file per family; each rule cites the RFC section or seed it rests on.
+
+mod cname;
+mod finding;
+mod mx;
+mod policy;
+mod servers;
+mod spf;
+
+#[cfg(test)]
+mod fixtures;
+
+use serde::{Deserialize, Serialize};
+
+pub use finding::{Action, Code, Finding, FixRow, RepairOption, Severity};
+
+use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
+use crate::providers::{self, Provider};
+use crate::snapshot::Snapshot;
+
+/// How the provider being checked against was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderSource {
+    /// The user said which service they bought.
+    Given,
+    /// Suggested from the current MX records.
+    Detected,
+    /// Neither: the provider-specific rules were skipped.
+    Unknown,
+}
+
+/// The result of diagnosing a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub provider: Option<Provider>,
+    pub provider_source: ProviderSource,
+    /// Worst first: errors, then warnings, then info.
+    pub findings: Vec<Finding>,
+}
+
+/// What the rules see: the snapshot, the mail host, its zone and the provider.
+pub(crate) struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub domain: &'a str,
+    pub zone: &'a str,
+    pub provider: Option<&'a Provider>,
+}
+
+impl Ctx<'_> {
+    /// The host column of a console row for `name`: `@` at the zone apex.
+    pub fn host_label(&self, name: &str) -> String {
+        if name == self.zone {
+            "@".to_string()
+        } else {
+            name.strip_suffix(&format!(".{}", self.zone))
+                .unwrap_or(name)
+                .to_string()
+        }
+    }
+
+    /// What the DNS host publishes at the mail host.
+    pub fn published(&self, rtype: RType) -> Option<Outcome> {
+        self.snap.published(self.domain, rtype)
+    }
+
+    pub fn row(&self, action: Action, name: &str, record: &DnsRecord) -> FixRow {
+        FixRow {
+            action,
+            host: self.host_label(name),
+            rtype: record.type_label().to_string(),
+            priority: record.priority(),
+            value: record.value(),
+            new_value: None,
+        }
+    }
+
+    pub fn new_row(
+        &self,
+        action: Action,
+        name: &str,
+        rtype: &str,
+        priority: Option<u16>,
+        value: &str,
+    ) -> FixRow {
+        FixRow {
+            action,
+            host: self.host_label(name),
+            rtype: rtype.to_string(),
+            priority,
+            value: value.to_string(),
+            new_value: None,
+        }
+    }
+
+    /// The MX rows the provider wants at the mail host.
+    pub fn provider_mx_rows(&self) -> Vec<FixRow> {
+        self.provider
+            .map(|p| p.expected_mx(self.domain))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| self.new_row(Action::Add, self.domain, "MX", Some(e.priority), &e.host))
+            .collect()
+    }
+}
+
+/// A lookup that failed: what it was for, never reported as "missing" (STYLE.md convention 3).
+pub(crate) fn lookup_failed(
+    name: &str,
+    rtype: RType,
+    outcome: &Outcome,
+    severity: Severity,
+    purpose: &str,
+) -> Finding {
+    Finding::new(
+        Code::LookupFailed,
+        severity,
+        name,
+        "RFC 2308 §7; DESIGN.md: a failed lookup is never a pass",
+    )
+    .param("question", format!("{name} {rtype}"))
+    .param("status", status_word(outcome.status))
+    .param("detail", outcome.detail.clone().unwrap_or_default())
+    .param("purpose", purpose)
+}
+
+pub(crate) fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Answer => "answer",
+        Status::NoData => "no_data",
+        Status::NxDomain => "nxdomain",
+        Status::Timeout => "timeout",
+        Status::ServFail => "servfail",
+        Status::Refused => "refused",
+        Status::Error => "error",
+    }
+}
+
+/// Which provider to check against: the one given, else the one the MX records point to.
+pub enum ProviderChoice {
+    Given(Provider),
+    Detect,
+}
+
+/// Diagnoses a snapshot. Pure: no I/O, no clock.
+pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
+    let domain = snap.domain.as_str();
+    let zone = snap.zone.as_deref().unwrap_or(domain);
+    let (provider, provider_source) = match choice {
+        ProviderChoice::Given(p) => (Some(p), ProviderSource::Given),
+        ProviderChoice::Detect => {
+            let exchanges = current_exchanges(snap);
+            match providers::detect(exchanges.iter().map(String::as_str)) {
+                Some(p) => (Some(p.clone()), ProviderSource::Detected),
+                None => (None, ProviderSource::Unknown),
+            }
+        }
+    };
+    let ctx = Ctx {
+        snap,
+        domain,
+        zone,
+        provider: provider.as_ref(),
+    };
+    let mut findings = Vec::new();
+    if let Some(not_found) = servers::domain_not_found(&ctx) {
+        findings.push(not_found);
+    } else {
+        let cname = cname::check(&ctx);
+        let hidden_by_cname = cname.is_some();
+        findings.extend(cname);
+        findings.extend(mx::check(&ctx, hidden_by_cname));
+        findings.extend(spf::check(&ctx));
+        findings.extend(policy::check(&ctx));
+        findings.extend(servers::check(&ctx));
+        findings.extend(servers::ttl_high(&ctx, &findings));
+    }
+    findings.sort_by_key(|f| f.severity);
+    Diagnosis {
+        provider,
+        provider_source,
+        findings,
+    }
+}
+
+/// The MX exchanges published at the mail host now.
+pub fn current_exchanges(snap: &Snapshot) -> Vec<String> {
+    snap.published(&snap.domain, RType::MX)
+        .map(|o| {
+            o.of(&snap.domain, RType::MX)
+                .filter_map(|r| match &r.data {
+                    RecordData::MX { exchange, .. } => Some(exchange.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

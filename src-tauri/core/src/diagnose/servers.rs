@@ -1,0 +1,353 @@
+//! The DNS host's servers: does the domain exist, did every authoritative server answer, do
+//! they agree, do the caches still hold older data, and how long will the wait be.
+
+use std::collections::BTreeSet;
+
+use super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
+use crate::dns::{DnsRecord, Outcome, RType, Status};
+
+const HOST_TYPES: [RType; 4] = [RType::MX, RType::Cname, RType::A, RType::TXT];
+/// Above an hour, a changed record keeps old caches around long enough to warn about it.
+const TTL_HIGH_SECONDS: u32 = 3600;
+
+/// `DOMAIN_NOT_FOUND`: the name does not exist (RFC 8020: NXDOMAIN means nothing below either).
+pub(crate) fn domain_not_found(ctx: &Ctx) -> Option<Finding> {
+    let mx = ctx.published(RType::MX)?;
+    (mx.status == Status::NxDomain && mx.records.is_empty()).then(|| {
+        Finding::new(
+            Code::DomainNotFound,
+            Severity::Error,
+            ctx.domain,
+            "RFC 1035 §4.1.1; RFC 8020",
+        )
+        .param("zone", ctx.zone.to_string())
+    })
+}
+
+pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(unreachable(ctx));
+    findings.extend(inconsistent(ctx));
+    findings.extend(stale(ctx));
+    findings
+}
+
+/// Authoritative servers that could not be found or did not answer.
+fn unreachable(ctx: &Ctx) -> Vec<Finding> {
+    if ctx.snap.authoritative.is_empty() {
+        let outcome = ctx
+            .snap
+            .recursive(ctx.zone, RType::NS)
+            .cloned()
+            .filter(|o| o.status.is_failure())
+            .unwrap_or_else(|| {
+                Outcome::failed(Status::Error, "no name servers were found for the domain")
+            });
+        return vec![lookup_failed(
+            ctx.zone,
+            RType::NS,
+            &outcome,
+            Severity::Warning,
+            "name_servers",
+        )];
+    }
+    let mut findings = Vec::new();
+    for server in &ctx.snap.authoritative {
+        if server.address.is_none() {
+            let outcome = ctx
+                .snap
+                .recursive(&server.host, RType::A)
+                .cloned()
+                .unwrap_or_else(|| Outcome::failed(Status::Error, "no address"));
+            findings.push(
+                lookup_failed(
+                    &server.host,
+                    RType::A,
+                    &outcome,
+                    Severity::Warning,
+                    "name_server_address",
+                )
+                .param("server", server.label()),
+            );
+            continue;
+        }
+        if let Some(o) = server
+            .observations
+            .iter()
+            .find(|o| o.outcome.status.is_failure())
+        {
+            findings.push(
+                lookup_failed(
+                    &o.name,
+                    o.rtype,
+                    &o.outcome,
+                    Severity::Warning,
+                    "name_server",
+                )
+                .param("server", server.label()),
+            );
+        }
+    }
+    findings
+}
+
+fn record_set(outcome: &Outcome, name: &str, rtype: RType) -> BTreeSet<String> {
+    outcome
+        .of(name, rtype)
+        .chain(outcome.of(name, RType::Cname))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.type_label(),
+                r.priority().map(|p| format!("{p} ")).unwrap_or_default() + &r.value()
+            )
+        })
+        .collect()
+}
+
+/// `NS_INCONSISTENT`: authoritative servers that answered differently for the mail host.
+fn inconsistent(ctx: &Ctx) -> Option<Finding> {
+    let mut differing = Vec::new();
+    let mut evidence: Vec<DnsRecord> = Vec::new();
+    let mut lines = Vec::new();
+    for rtype in HOST_TYPES {
+        let sets: Vec<(String, BTreeSet<String>, &Outcome)> = ctx
+            .snap
+            .reachable_auth()
+            .filter_map(|s| {
+                s.get(ctx.domain, rtype)
+                    .filter(|o| !o.status.is_failure())
+                    .map(|o| (s.label(), record_set(o, ctx.domain, rtype), o))
+            })
+            .collect();
+        let distinct: BTreeSet<&BTreeSet<String>> = sets.iter().map(|(_, set, _)| set).collect();
+        if distinct.len() < 2 {
+            continue;
+        }
+        differing.push(rtype.to_string());
+        for (label, set, outcome) in &sets {
+            let shown = if set.is_empty() {
+                "nothing".to_string()
+            } else {
+                set.iter().cloned().collect::<Vec<_>>().join(", ")
+            };
+            lines.push(format!("{label} {rtype}: {shown}"));
+            for r in outcome.at(ctx.domain) {
+                if !evidence.contains(r) {
+                    evidence.push(r.clone());
+                }
+            }
+        }
+    }
+    (!differing.is_empty()).then(|| {
+        Finding::new(
+            Code::NsInconsistent,
+            Severity::Warning,
+            ctx.domain,
+            "RFC 1034 §4.3.5; RFC 2181 §5",
+        )
+        .records(evidence)
+        .param("types", differing.join(", "))
+        .param("servers", lines.join("\n"))
+    })
+}
+
+/// `RESOLVER_STALE`: the resolver still serves something other than what is published.
+fn stale(ctx: &Ctx) -> Option<Finding> {
+    if ctx
+        .snap
+        .reachable_auth()
+        .all(|s| s.observations.iter().all(|o| o.outcome.status.is_failure()))
+    {
+        return None;
+    }
+    let mut old = Vec::new();
+    for rtype in [RType::MX, RType::Cname] {
+        let (Some(recursive), Some(published)) =
+            (ctx.snap.recursive(ctx.domain, rtype), ctx.published(rtype))
+        else {
+            continue;
+        };
+        if recursive.status.is_failure() || published.status.is_failure() {
+            continue;
+        }
+        if record_set(recursive, ctx.domain, rtype) != record_set(&published, ctx.domain, rtype) {
+            old.extend(recursive.at(ctx.domain).cloned());
+        }
+    }
+    if old.is_empty() {
+        return None;
+    }
+    let remaining = old.iter().map(|r| r.ttl).max().unwrap_or(0);
+    Some(
+        Finding::new(
+            Code::ResolverStale,
+            Severity::Info,
+            ctx.domain,
+            "RFC 1035 §3.2.1; RFC 2308 §5",
+        )
+        .records(old)
+        .param("remaining_seconds", remaining.to_string()),
+    )
+}
+
+/// `TTL_HIGH`: records the fix deletes or changes whose TTL is over an hour.
+pub(crate) fn ttl_high(ctx: &Ctx, findings: &[Finding]) -> Option<Finding> {
+    let mut slow: Vec<DnsRecord> = Vec::new();
+    for f in findings {
+        for row in f.fix.iter().filter(|r| r.action != Action::Add) {
+            for r in &f.records {
+                if r.ttl > TTL_HIGH_SECONDS
+                    && r.value() == row.value
+                    && ctx.host_label(&r.name) == row.host
+                    && !slow.contains(r)
+                {
+                    slow.push(r.clone());
+                }
+            }
+        }
+    }
+    let longest = slow.iter().map(|r| r.ttl).max()?;
+    Some(
+        Finding::new(
+            Code::TtlHigh,
+            Severity::Info,
+            ctx.domain,
+            "RFC 1035 §3.2.1; seed 003",
+        )
+        .records(slow)
+        .param("seconds", longest.to_string())
+        .param("hours", format!("{:.1}", f64::from(longest) / 3600.0)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::super::*;
+    use crate::dns::{RType, Status};
+
+    const ALIBABA: [(u16, &str); 3] = [
+        (5, "mx1.qiye.aliyun.com"),
+        (10, "mx2.qiye.aliyun.com"),
+        (15, "mx3.qiye.aliyun.com"),
+    ];
+
+    #[test]
+    fn a_domain_that_does_not_exist() {
+        let d = check(&world().auth("example.com", RType::MX, nx()).build());
+        assert_eq!(codes(&d), [Code::DomainNotFound], "nothing else is judged");
+        assert!(!has(
+            &check(&world().alibaba_healthy().build()),
+            Code::DomainNotFound
+        ));
+    }
+
+    #[test]
+    fn servers_that_disagree() {
+        let snap = world()
+            .alibaba_healthy()
+            .second_server()
+            .auth_on(
+                1,
+                RType::MX,
+                answer(vec![mx("example.com", 10, "mx.old-provider.example")]),
+            )
+            .build();
+        let d = check(&snap);
+        let f = only(&d, Code::NsInconsistent);
+        assert_eq!(f.params["types"], "MX");
+        assert!(f.params["servers"]
+            .contains("ns2.example.com (192.0.2.54) MX: MX 10 mx.old-provider.example"));
+        assert!(
+            has(&d, Code::MxForeign),
+            "a record on any server is published somewhere"
+        );
+        let agreeing = check(&world().alibaba_healthy().second_server().build());
+        assert!(!has(&agreeing, Code::NsInconsistent));
+    }
+
+    #[test]
+    fn a_dead_authoritative_server_is_reported_and_the_other_still_counts() {
+        let mut w = world().alibaba_healthy().second_server();
+        for t in [RType::MX, RType::Cname, RType::A, RType::Aaaa, RType::TXT] {
+            w = w.auth_on(1, t, failed(Status::Timeout));
+        }
+        let d = check(&w.build());
+        let f = only(&d, Code::LookupFailed);
+        assert_eq!(f.params["server"], "ns2.example.com (192.0.2.54)");
+        assert!(
+            !has(&d, Code::MxMissing) && !has(&d, Code::NsInconsistent),
+            "{:?}",
+            codes(&d)
+        );
+    }
+
+    #[test]
+    fn no_name_servers_found() {
+        let d = check(
+            &world()
+                .alibaba_healthy()
+                .rec("example.com", RType::NS, failed(Status::ServFail))
+                .with(|s| s.authoritative.clear())
+                .build(),
+        );
+        assert_eq!(only(&d, Code::LookupFailed).params["status"], "servfail");
+    }
+
+    #[test]
+    fn a_resolver_that_still_has_the_old_answer() {
+        let d = check(
+            &world()
+                .alibaba_healthy()
+                .rec(
+                    "example.com",
+                    RType::MX,
+                    answer(vec![mx("example.com", 10, "mx.old-provider.example")]),
+                )
+                .build(),
+        );
+        assert_eq!(
+            only(&d, Code::ResolverStale).params["remaining_seconds"],
+            TTL.to_string()
+        );
+        assert!(
+            !has(&d, Code::MxForeign),
+            "the DNS host's servers already have the fix"
+        );
+    }
+
+    #[test]
+    fn long_ttl_on_a_record_being_removed() {
+        let mut entries = ALIBABA.to_vec();
+        entries.push((1, "aspmx.l.google.com"));
+        let snap = world()
+            .alibaba_healthy()
+            .auth_mx("example.com", &entries)
+            .with(|s| {
+                for server in &mut s.authoritative {
+                    for o in &mut server.observations {
+                        for r in &mut o.outcome.records {
+                            if r.value() == "aspmx.l.google.com" {
+                                r.ttl = 86400;
+                            }
+                        }
+                    }
+                }
+            })
+            .build();
+        let d = check(&snap);
+        let f = only(&d, Code::TtlHigh);
+        assert_eq!(f.params["hours"], "24.0");
+        assert_eq!(f.records[0].value(), "aspmx.l.google.com");
+        assert!(!has(
+            &check(
+                &world()
+                    .alibaba_healthy()
+                    .auth_mx("example.com", &entries)
+                    .build()
+            ),
+            Code::TtlHigh
+        ));
+    }
+}

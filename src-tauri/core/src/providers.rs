@@ -1,0 +1,360 @@
+//! The mailbox-provider and DNS-host catalogs. They are data (`data/*.json`, embedded at build
+//! time; STYLE.md convention 9): adding a provider is an edit of a JSON file, not of code.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// One MX record a provider asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxEntry {
+    pub priority: u16,
+    pub host: String,
+}
+
+/// A mailbox service and the DNS records it needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    /// Stable id, used by `--provider` and in JSON output; never renamed.
+    pub id: String,
+    pub name: String,
+    /// Complete MX sets the provider accepts; the first is the one to recommend. A host may
+    /// hold `{domain_dashed}` (Microsoft 365: `example-com.mail.protection.outlook.com`).
+    pub mx_sets: Vec<Vec<MxEntry>>,
+    /// Host-name suffixes that identify the provider's mail servers.
+    #[serde(default)]
+    pub mx_suffixes: Vec<String>,
+    /// The domain to `include:` in SPF.
+    #[serde(default)]
+    pub spf_include: Option<String>,
+    /// Older includes that also cover the provider's senders.
+    #[serde(default)]
+    pub spf_include_alternatives: Vec<String>,
+    /// The DKIM selectors the provider usually publishes under.
+    #[serde(default)]
+    pub dkim_selectors: Vec<String>,
+    /// Where the records come from.
+    #[serde(default)]
+    pub source: String,
+}
+
+pub const CUSTOM_ID: &str = "custom";
+
+#[derive(Deserialize)]
+struct ProviderFile {
+    providers: Vec<Provider>,
+}
+
+/// A DNS hosting service and where its console keeps the records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsHost {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub ns_suffixes: Vec<String>,
+    #[serde(default)]
+    pub ns_contains: Vec<String>,
+    pub console_url: String,
+    pub steps: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct DnsHostFile {
+    hosts: Vec<DnsHost>,
+    generic_steps: Vec<String>,
+}
+
+/// Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsHostGuide {
+    /// `None` when the name servers match no known host: the steps are then generic.
+    pub host: Option<DnsHost>,
+    pub name_servers: Vec<String>,
+    pub steps: Vec<String>,
+}
+
+fn providers() -> &'static [Provider] {
+    static CATALOG: OnceLock<Vec<Provider>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let file: ProviderFile = serde_json::from_str(include_str!("../data/providers.json"))
+            .expect("data/providers.json is valid (checked by a test)");
+        file.providers
+    })
+}
+
+fn dns_hosts() -> &'static DnsHostFile {
+    static CATALOG: OnceLock<DnsHostFile> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str(include_str!("../data/dns_hosts.json"))
+            .expect("data/dns_hosts.json is valid (checked by a test)")
+    })
+}
+
+/// Every catalogued provider, in catalog order.
+pub fn all() -> &'static [Provider] {
+    providers()
+}
+
+/// The provider with this id.
+pub fn by_id(id: &str) -> Option<&'static Provider> {
+    providers().iter().find(|p| p.id == id)
+}
+
+/// A provider made of the MX hosts the user names (`--provider custom --mx "10 mx.example"`).
+pub fn custom(mx: Vec<MxEntry>) -> Provider {
+    Provider {
+        id: CUSTOM_ID.to_string(),
+        name: "your own mail servers".to_string(),
+        mx_suffixes: mx.iter().map(|m| m.host.clone()).collect(),
+        mx_sets: vec![mx],
+        spf_include: None,
+        spf_include_alternatives: Vec::new(),
+        dkim_selectors: Vec::new(),
+        source: "given by the user".to_string(),
+    }
+}
+
+/// Whose mail server `exchange` is: the provider with the longest matching suffix.
+pub fn recognise(exchange: &str) -> Option<&'static Provider> {
+    providers()
+        .iter()
+        .filter_map(|p| {
+            p.mx_suffixes
+                .iter()
+                .filter(|s| has_suffix(exchange, s))
+                .map(|s| s.len())
+                .max()
+                .map(|len| (p, len))
+        })
+        .max_by_key(|(_, len)| *len)
+        .map(|(p, _)| p)
+}
+
+/// The provider most of these MX hosts belong to, if any belongs to one.
+pub fn detect<'a>(exchanges: impl IntoIterator<Item = &'a str>) -> Option<&'static Provider> {
+    let mut counts: Vec<(&'static Provider, usize)> = Vec::new();
+    for exchange in exchanges {
+        if let Some(p) = recognise(exchange) {
+            match counts.iter_mut().find(|(q, _)| q.id == p.id) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((p, 1)),
+            }
+        }
+    }
+    // Ties go to the first in catalog order, which is stable.
+    counts
+        .into_iter()
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then_with(|| position(b.0).cmp(&position(a.0)))
+        })
+        .map(|(p, _)| p)
+}
+
+fn position(p: &Provider) -> usize {
+    providers()
+        .iter()
+        .position(|q| q.id == p.id)
+        .unwrap_or(usize::MAX)
+}
+
+fn has_suffix(name: &str, suffix: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let suffix = suffix.trim_end_matches('.').to_ascii_lowercase();
+    name == suffix || name.ends_with(&format!(".{suffix}"))
+}
+
+impl Provider {
+    /// The MX set to recommend for `domain`, with templates filled in.
+    pub fn expected_mx(&self, domain: &str) -> Vec<MxEntry> {
+        self.mx_sets
+            .first()
+            .map(|set| self.fill(set, domain))
+            .unwrap_or_default()
+    }
+
+    /// Every accepted MX set for `domain`.
+    pub fn accepted_sets(&self, domain: &str) -> Vec<Vec<MxEntry>> {
+        self.mx_sets.iter().map(|s| self.fill(s, domain)).collect()
+    }
+
+    fn fill(&self, set: &[MxEntry], domain: &str) -> Vec<MxEntry> {
+        set.iter()
+            .map(|e| MxEntry {
+                priority: e.priority,
+                host: e.host.replace("{domain_dashed}", &domain.replace('.', "-")),
+            })
+            .collect()
+    }
+
+    /// True when `exchange` is one of this provider's mail servers.
+    pub fn owns(&self, exchange: &str) -> bool {
+        self.mx_suffixes.iter().any(|s| has_suffix(exchange, s))
+            || self
+                .mx_sets
+                .iter()
+                .flatten()
+                .any(|e| !e.host.contains('{') && has_suffix(exchange, &e.host))
+    }
+
+    /// Every include that covers the provider's senders.
+    pub fn spf_includes(&self) -> Vec<&str> {
+        self.spf_include
+            .iter()
+            .chain(self.spf_include_alternatives.iter())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Where the DNS of a domain served by `name_servers` is managed.
+pub fn dns_host_for(name_servers: &[String]) -> DnsHostGuide {
+    let file = dns_hosts();
+    let host = file
+        .hosts
+        .iter()
+        .find(|h| {
+            name_servers.iter().any(|ns| {
+                h.ns_suffixes.iter().any(|s| has_suffix(ns, s))
+                    || h.ns_contains
+                        .iter()
+                        .any(|c| ns.to_ascii_lowercase().contains(c))
+            })
+        })
+        .cloned();
+    let steps = host
+        .as_ref()
+        .map(|h| h.steps.clone())
+        .unwrap_or_else(|| file.generic_steps.clone());
+    DnsHostGuide {
+        host,
+        name_servers: name_servers.to_vec(),
+        steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogs_load_and_hold_the_contracted_ids() {
+        let ids: Vec<&str> = all().iter().map(|p| p.id.as_str()).collect();
+        for id in [
+            "alibaba-standard",
+            "alibaba-enterprise",
+            "google-workspace",
+            "microsoft-365",
+            "zoho",
+            "tencent-exmail",
+        ] {
+            assert!(
+                ids.contains(&id),
+                "provider id {id} is part of the CLI contract"
+            );
+        }
+        let hosts: Vec<&str> = dns_hosts().hosts.iter().map(|h| h.id.as_str()).collect();
+        // Tencent Cloud's DNS is DNSPod: one entry serves both names.
+        for id in [
+            "alibaba-cloud-dns",
+            "dnspod",
+            "cloudflare",
+            "godaddy",
+            "route53",
+            "google-cloud-dns",
+            "azure-dns",
+            "namecheap",
+            "huawei-cloud",
+            "gandi",
+            "ovh",
+            "ionos",
+        ] {
+            assert!(hosts.contains(&id), "DNS host {id} is catalogued");
+        }
+        for p in all() {
+            assert!(
+                !p.expected_mx("example.com").is_empty(),
+                "{} has MX records",
+                p.id
+            );
+        }
+    }
+
+    #[test]
+    fn seed_001_records() {
+        let std = by_id("alibaba-standard").unwrap();
+        let got: Vec<(u16, &str)> = std.mx_sets[0]
+            .iter()
+            .map(|e| (e.priority, e.host.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (5, "mx1.qiye.aliyun.com"),
+                (10, "mx2.qiye.aliyun.com"),
+                (15, "mx3.qiye.aliyun.com")
+            ]
+        );
+        assert_eq!(std.spf_include.as_deref(), Some("spf.qiye.aliyun.com"));
+        let ent = by_id("alibaba-enterprise").unwrap();
+        assert_eq!(ent.expected_mx("x.com")[1].host, "mxw.mxhichina.com");
+    }
+
+    #[test]
+    fn recognises_whose_mail_servers_these_are() {
+        let cases = [
+            ("mx2.qiye.aliyun.com", Some("alibaba-standard")),
+            ("MXW.mxhichina.com.", Some("alibaba-enterprise")),
+            ("alt3.aspmx.l.google.com", Some("google-workspace")),
+            ("smtp.google.com", Some("google-workspace")),
+            (
+                "contoso-com.mail.protection.outlook.com",
+                Some("microsoft-365"),
+            ),
+            ("mx2.zoho.eu", Some("zoho")),
+            ("mxbiz2.qq.com", Some("tencent-exmail")),
+            ("mail.example.com", None),
+            ("notqiye.aliyun.com", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(recognise(host).map(|p| p.id.as_str()), want, "{host}");
+        }
+        assert_eq!(
+            detect([
+                "aspmx.l.google.com",
+                "mx1.qiye.aliyun.com",
+                "alt1.aspmx.l.google.com"
+            ])
+            .map(|p| p.id.as_str()),
+            Some("google-workspace")
+        );
+        assert!(detect(["mail.example.com"]).is_none());
+    }
+
+    #[test]
+    fn microsoft_mx_is_made_from_the_domain() {
+        let ms = by_id("microsoft-365").unwrap();
+        assert_eq!(
+            ms.expected_mx("contoso.co.uk")[0].host,
+            "contoso-co-uk.mail.protection.outlook.com"
+        );
+    }
+
+    #[test]
+    fn finds_the_dns_host_from_name_servers() {
+        let cases = [
+            ("dns9.hichina.com", Some("alibaba-cloud-dns")),
+            ("ns1.alidns.com", Some("alibaba-cloud-dns")),
+            ("f1g1ns1.dnspod.net", Some("dnspod")),
+            ("kate.ns.cloudflare.com", Some("cloudflare")),
+            ("ns-1234.awsdns-12.org", Some("route53")),
+            ("ns01.domaincontrol.com", Some("godaddy")),
+            ("ns1.example.net", None),
+        ];
+        for (ns, want) in cases {
+            let guide = dns_host_for(&[ns.to_string()]);
+            assert_eq!(guide.host.as_ref().map(|h| h.id.as_str()), want, "{ns}");
+            assert!(!guide.steps.is_empty());
+        }
+    }
+}
