@@ -1,1 +1,274 @@
-fn main() {}
+//! `mxdoctor`: the command-line front end over mxdoctor-core, for helpdesk scripts and tests.
+//! The contract (commands, flags, JSON, exit codes) is fixed by DESIGN.md.
+
+mod human;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::{Args, Parser, Subcommand};
+use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::diagnose::ProviderChoice;
+use mxdoctor_core::providers::{self, MxEntry, CUSTOM_ID};
+use mxdoctor_core::report::CheckStatus;
+use mxdoctor_core::Snapshot;
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(
+    name = "mxdoctor",
+    version,
+    about = "Finds and clears the DNS conflicts that stop a domain from receiving mail."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a domain's mail records and say exactly which rows to delete and add.
+    Check(CheckArgs),
+    /// List the mailbox services MX Doctor knows, with their ids for --provider.
+    Providers {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The domain, or an email address or web address at it (user@example.com works).
+    domain: String,
+    /// The mailbox service bought (see `mxdoctor providers`); suggested from the MX if omitted.
+    #[arg(long, value_name = "ID")]
+    provider: Option<String>,
+    /// With --provider custom: one of your MX records, as "PRIORITY HOST" (repeatable).
+    #[arg(long, value_name = "PRIORITY HOST")]
+    mx: Vec<String>,
+    /// Ask this resolver instead of the system's (repeatable; port defaults to 53).
+    #[arg(long, value_name = "IP[:PORT]")]
+    nameserver: Vec<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also save what was seen to FILE, for a helpdesk to replay.
+    #[arg(long, value_name = "FILE")]
+    snapshot_out: Option<PathBuf>,
+    /// Judge a saved snapshot instead of looking anything up.
+    #[arg(long, value_name = "FILE", conflicts_with = "nameserver")]
+    from_snapshot: Option<PathBuf>,
+    /// Seconds to wait for each DNS answer.
+    #[arg(long, value_name = "S", default_value_t = 3.0)]
+    timeout: f64,
+    /// The port authoritative servers are asked on (for loopback labs; 53 on the internet).
+    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
+    auth_port: u16,
+}
+
+/// An error before any check could run: bad input, unusable flags, unreadable files.
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+fn fail(code: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Providers { json } => {
+            print_providers(json);
+            ExitCode::SUCCESS
+        }
+        Command::Check(args) => {
+            let json = args.json;
+            let input = args.domain.clone();
+            let code = match run_check(args) {
+                Ok(status) => status.exit_code(),
+                Err(f) => {
+                    if json {
+                        let out = json!({"domain": input, "provider": null, "status": "error", "findings": [], "error": {"code": f.code, "message": f.message}});
+                        println!("{out}");
+                    } else {
+                        eprintln!("mxdoctor: {}", f.message);
+                    }
+                    CheckStatus::Error.exit_code()
+                }
+            };
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
+    let domain =
+        check::parse_domain(&args.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
+    let choice = provider_choice(args.provider.as_deref(), &args.mx)?;
+    let (report, snapshot) = match &args.from_snapshot {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                fail(
+                    "snapshot_unreadable",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let snapshot = Snapshot::from_json(&text)
+                .map_err(|e| fail("snapshot_invalid", format!("{}: {e}", path.display())))?;
+            if snapshot.domain != domain.ascii {
+                return Err(fail(
+                    "snapshot_mismatch",
+                    format!(
+                        "{} is a snapshot of {}, not of {}",
+                        path.display(),
+                        snapshot.domain,
+                        domain.ascii
+                    ),
+                ));
+            }
+            (check::replay(&domain, &snapshot, choice), snapshot)
+        }
+        None => {
+            let options = CheckOptions {
+                resolvers: parse_nameservers(&args.nameserver)?,
+                auth_port: args.auth_port,
+                timeout: timeout(args.timeout)?,
+            };
+            let runtime =
+                tokio::runtime::Runtime::new().map_err(|e| fail("runtime", e.to_string()))?;
+            runtime
+                .block_on(check::check(&domain, choice, &options, unix_now()))
+                .map_err(|e| fail("no_resolver", e.to_string()))?
+        }
+    };
+    if let Some(path) = &args.snapshot_out {
+        std::fs::write(path, snapshot.to_json()).map_err(|e| {
+            fail(
+                "snapshot_unwritable",
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).expect("a report always serialises")
+        );
+    } else {
+        print!("{}", human::render(&report, human::use_colour()));
+    }
+    Ok(report.status)
+}
+
+fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Failure> {
+    match id {
+        None if mx.is_empty() => Ok(ProviderChoice::Detect),
+        None | Some(CUSTOM_ID) => {
+            let entries = mx
+                .iter()
+                .map(|m| parse_mx(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            if entries.is_empty() {
+                return Err(fail(
+                    "bad_provider",
+                    "--provider custom needs your MX records: --mx \"10 mail.example.com\"",
+                ));
+            }
+            Ok(ProviderChoice::Given(providers::custom(entries)))
+        }
+        Some(id) => providers::by_id(id)
+            .map(|p| ProviderChoice::Given(p.clone()))
+            .ok_or_else(|| {
+                let ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
+                fail(
+                    "bad_provider",
+                    format!(
+                        "unknown provider \"{id}\"; use one of: {}, custom",
+                        ids.join(", ")
+                    ),
+                )
+            }),
+    }
+}
+
+fn parse_mx(text: &str) -> Result<MxEntry, Failure> {
+    let bad = || {
+        fail("bad_mx", format!("\"{text}\" is not an MX record; write it as \"PRIORITY HOST\", e.g. \"10 mail.example.com\""))
+    };
+    let mut parts = text.split_whitespace();
+    let priority: u16 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+    let host = parts.next().ok_or_else(bad)?;
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    let host = check::parse_domain(host)
+        .map_err(|e| fail("bad_mx", format!("MX host \"{host}\": {e}")))?;
+    Ok(MxEntry {
+        priority,
+        host: host.ascii,
+    })
+}
+
+fn parse_nameservers(list: &[String]) -> Result<Vec<SocketAddr>, Failure> {
+    list.iter()
+        .map(|s| {
+            s.parse::<SocketAddr>()
+                .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+                .map_err(|_| {
+                    fail(
+                        "bad_nameserver",
+                        format!("\"{s}\" is not an IP address (with an optional :PORT)"),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn timeout(seconds: f64) -> Result<Duration, Failure> {
+    if !(0.05..=60.0).contains(&seconds) {
+        return Err(fail(
+            "bad_timeout",
+            "--timeout must be between 0.05 and 60 seconds",
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn print_providers(json: bool) {
+    let all = providers::all();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(all).expect("the catalog serialises")
+        );
+        return;
+    }
+    for p in all {
+        println!("{:<20} {}", p.id, p.name);
+        for e in p.expected_mx("example.com") {
+            println!("{:<20}   MX {:>3}  {}", "", e.priority, e.host);
+        }
+        if let Some(include) = &p.spf_include {
+            println!("{:<20}   SPF include:{include}", "");
+        }
+    }
+    println!(
+        "{:<20} Your own mail servers: --provider custom --mx \"10 mail.example.com\"",
+        CUSTOM_ID
+    );
+}

@@ -7,10 +7,13 @@
 
 #![deny(unsafe_code)]
 
+pub mod check;
 pub mod diagnose;
 pub mod dns;
 pub mod domain;
 pub mod providers;
+pub mod repair;
+pub mod report;
 pub mod snapshot;
 pub mod spf;
 

@@ -42,7 +42,7 @@ pub async fn query(
     let first = tokio::time::timeout(timeout, udp.send(request.clone()).first_answer()).await;
     let response = match first {
         Err(_) => return timed_out(server, timeout),
-        Ok(Err(e)) => return from_error(server, e),
+        Ok(Err(e)) => return from_error(server, e, timeout),
         Ok(Ok(r)) if r.metadata.truncation => {
             tracing::debug!(%server, name, %rtype, "truncated over UDP, asking again over TCP");
             match ask_tcp(server, request, timeout).await {
@@ -68,7 +68,7 @@ async fn ask_tcp(
     };
     match tokio::time::timeout(timeout, exchange).await {
         Err(_) => Err(timed_out(server, timeout)),
-        Ok(Err(e)) => Err(from_error(server, e)),
+        Ok(Err(e)) => Err(from_error(server, e, timeout)),
         Ok(Ok(r)) => Ok(r),
     }
 }
@@ -104,9 +104,9 @@ fn timed_out(server: SocketAddr, timeout: Duration) -> Outcome {
     )
 }
 
-fn from_error(server: SocketAddr, error: NetError) -> Outcome {
+fn from_error(server: SocketAddr, error: NetError, timeout: Duration) -> Outcome {
     match error {
-        NetError::Timeout => timed_out(server, Duration::ZERO),
+        NetError::Timeout => timed_out(server, timeout),
         NetError::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Outcome::failed(
             Status::Error,
             format!("no DNS server is answering at {server} (connection refused)"),

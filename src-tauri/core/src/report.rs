@@ -1,0 +1,313 @@
+//! The result of a check as the CLI prints it and the app shows it: DESIGN.md's JSON contract
+//! (`domain`, `provider`, `status`, `findings` with `code`, `severity`, `host`, `records`,
+//! `fix`), with each finding's words taken from the catalog keyed by its code.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnose::{self, Code, Diagnosis, Finding, ProviderSource, Severity};
+use crate::dns::RType;
+use crate::domain::{Adjustment, MailDomain};
+use crate::providers::{self, DnsHostGuide};
+use crate::repair::{self, RepairPlan};
+use crate::snapshot::Snapshot;
+
+/// `ok`: no error or warning; `problems`: at least one; `error`: nothing could be judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Ok,
+    Problems,
+    Error,
+}
+
+impl CheckStatus {
+    /// The CLI's exit code (DESIGN.md: 0 ok, 1 problems, 2 error).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            CheckStatus::Ok => 0,
+            CheckStatus::Problems => 1,
+            CheckStatus::Error => 2,
+        }
+    }
+}
+
+/// A finding with its words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub title: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub option_texts: Vec<OptionText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionText {
+    pub id: String,
+    pub title: String,
+    pub consequence: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// The host name checked, ASCII.
+    pub domain: String,
+    pub domain_unicode: String,
+    pub input: String,
+    pub adjustments: Vec<Adjustment>,
+    /// Provider id, or `unknown` when none was given or recognised.
+    pub provider: String,
+    pub provider_name: Option<String>,
+    pub provider_source: ProviderSource,
+    pub status: CheckStatus,
+    pub findings: Vec<ReportFinding>,
+    pub plan: RepairPlan,
+    pub dns_host: DnsHostGuide,
+    pub resolvers: Vec<String>,
+    pub authoritative_servers: Vec<String>,
+    pub taken_at: u64,
+}
+
+/// Builds the report of a diagnosed snapshot.
+pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> CheckReport {
+    let status = status(snap, &diagnosis);
+    let plan = repair::plan(&diagnosis, snap);
+    let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
+    let ns: Vec<String> = snap
+        .recursive(zone, RType::NS)
+        .map(|o| o.of(zone, RType::NS).map(|r| r.value()).collect())
+        .unwrap_or_default();
+    let ns = if ns.is_empty() {
+        snap.authoritative
+            .iter()
+            .map(|s| s.host.clone())
+            .collect::<Vec<_>>()
+    } else {
+        ns
+    };
+    CheckReport {
+        domain: domain.ascii.clone(),
+        domain_unicode: domain.unicode.clone(),
+        input: domain.input.clone(),
+        adjustments: domain.adjustments.clone(),
+        provider: diagnosis
+            .provider
+            .as_ref()
+            .map(|p| p.id.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        provider_name: diagnosis.provider.as_ref().map(|p| p.name.clone()),
+        provider_source: diagnosis.provider_source,
+        status,
+        findings: diagnosis.findings.into_iter().map(words).collect(),
+        plan,
+        dns_host: providers::dns_host_for(&ns),
+        resolvers: snap.resolvers.clone(),
+        authoritative_servers: snap.authoritative.iter().map(|s| s.label()).collect(),
+        taken_at: snap.taken_at,
+    }
+}
+
+/// `error` when the mail host's MX could not be asked of anyone: nothing about receiving mail
+/// could be judged. Otherwise `problems` if any finding is an error or a warning.
+fn status(snap: &Snapshot, diagnosis: &Diagnosis) -> CheckStatus {
+    let mx = snap.published(&snap.domain, RType::MX);
+    if mx.is_none_or(|o| o.status.is_failure()) {
+        return CheckStatus::Error;
+    }
+    if diagnosis
+        .findings
+        .iter()
+        .any(|f| f.severity <= Severity::Warning)
+    {
+        CheckStatus::Problems
+    } else {
+        CheckStatus::Ok
+    }
+}
+
+#[derive(Deserialize)]
+struct Catalog {
+    codes: BTreeMap<String, Text>,
+    status: BTreeMap<String, String>,
+    options: BTreeMap<String, OptionCatalog>,
+    steps: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct Text {
+    title: String,
+    explain: String,
+}
+
+#[derive(Deserialize)]
+struct OptionCatalog {
+    title: String,
+    consequence: String,
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str(include_str!("../data/messages.en.json"))
+            .expect("data/messages.en.json is valid (checked by a test)")
+    })
+}
+
+/// The title of a plan step.
+pub fn step_title(id: &str) -> String {
+    catalog()
+        .steps
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Which wording variant applies to a finding.
+fn variant(f: &Finding) -> Option<&'static str> {
+    let p = |k: &str| f.params.get(k).map(String::as_str);
+    match f.code {
+        Code::MxMissing if p("provider") == Some("") => Some("no_provider"),
+        Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
+        Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
+        Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
+        _ => None,
+    }
+}
+
+fn fill(template: &str, f: &Finding, extra: &BTreeMap<String, String>) -> String {
+    let mut out = template.replace("{host}", &f.host);
+    for (k, v) in f.params.iter().chain(extra) {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out.trim().to_string()
+}
+
+fn words(finding: Finding) -> ReportFinding {
+    let cat = catalog();
+    let code = finding.code.as_str();
+    let key = match variant(&finding) {
+        Some(v) => format!("{code}.{v}"),
+        None => code.clone(),
+    };
+    let text = cat.codes.get(&key).or_else(|| cat.codes.get(&code));
+    let mut extra = BTreeMap::new();
+    if let Some(status) = finding.params.get("status") {
+        extra.insert(
+            "status_text".to_string(),
+            cat.status
+                .get(status)
+                .cloned()
+                .unwrap_or_else(|| status.clone()),
+        );
+    }
+    let (title, message) = match text {
+        Some(t) => (
+            fill(&t.title, &finding, &extra),
+            fill(&t.explain, &finding, &extra),
+        ),
+        None => (code.clone(), String::new()),
+    };
+    let option_texts = finding
+        .options
+        .iter()
+        .map(|o| {
+            let key = if o.id == "replace_with_a"
+                && o.params.get("addresses_found").map(String::as_str) == Some("false")
+            {
+                "replace_with_a.no_addresses".to_string()
+            } else {
+                o.id.clone()
+            };
+            let (title, consequence) = cat
+                .options
+                .get(&key)
+                .map(|t| {
+                    (
+                        fill(&t.title, &finding, &o.params),
+                        fill(&t.consequence, &finding, &o.params),
+                    )
+                })
+                .unwrap_or_else(|| (o.id.clone(), String::new()));
+            OptionText {
+                id: o.id.clone(),
+                title,
+                consequence,
+            }
+        })
+        .collect();
+    ReportFinding {
+        finding,
+        title,
+        message,
+        option_texts,
+    }
+}
+
+/// Checks that every code has words, for the catalog test and for the UI's own catalogs.
+pub fn catalog_codes() -> Vec<String> {
+    catalog().codes.keys().cloned().collect()
+}
+
+/// Re-exported for front ends that only need the diagnosis.
+pub use diagnose::ProviderChoice;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_words_and_no_placeholder_is_left_unfilled() {
+        let all = [
+            "CNAME_AT_MAIL_HOST",
+            "MX_MISSING",
+            "MX_FOREIGN",
+            "MX_PROVIDER_INCOMPLETE",
+            "MX_TARGET_CNAME",
+            "MX_TARGET_UNRESOLVABLE",
+            "MX_TARGET_IP_LITERAL",
+            "MX_NULL",
+            "SPF_MISSING",
+            "SPF_MULTIPLE",
+            "SPF_PROVIDER_MISSING",
+            "SPF_TOO_MANY_LOOKUPS",
+            "SPF_TOO_MANY_VOID_LOOKUPS",
+            "SPF_INCLUDE_LOOP",
+            "SPF_BROKEN_INCLUDE",
+            "SPF_SYNTAX",
+            "SPF_PERMISSIVE",
+            "DMARC_MISSING",
+            "DKIM_NOT_FOUND",
+            "DOMAIN_NOT_FOUND",
+            "NS_INCONSISTENT",
+            "TTL_HIGH",
+            "LOOKUP_FAILED",
+            "RESOLVER_STALE",
+        ];
+        let have = catalog_codes();
+        for code in all {
+            assert!(have.contains(&code.to_string()), "{code} has no wording");
+            let parsed: Code = serde_json::from_value(serde_json::Value::String(code.into()))
+                .expect("code parses");
+            assert_eq!(parsed.as_str(), code);
+        }
+    }
+
+    #[test]
+    fn words_fill_the_findings_values() {
+        let f = Finding::new(Code::MxForeign, Severity::Error, "example.com", "seed 001")
+            .param("count", "2")
+            .param("owner", "google-workspace")
+            .param("owner_name", "Google Workspace")
+            .param("provider", "Alibaba Mail");
+        let r = words(f);
+        assert_eq!(
+            r.title,
+            "2 mail server record(s) belong to Google Workspace"
+        );
+        assert!(!r.message.contains('{'), "{}", r.message);
+    }
+}
