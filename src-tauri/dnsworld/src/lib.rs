@@ -6,9 +6,11 @@
 
 #![deny(unsafe_code)]
 
+mod lab;
 mod server;
 mod zone;
 
+pub use lab::{Lab, NS1, NS2};
 pub use server::{Behavior, DnsServer};
 pub use zone::{answer, load_dir, Answer, CnamePolicy, Zone, ZoneError};
 

@@ -158,7 +158,12 @@ pub fn answer(zones: &[Zone], qname: &Name, qtype: RecordType, policy: CnamePoli
             .map(|r| (*r).clone())
             .collect();
         let cname = here.iter().find(|r| r.record_type() == RecordType::CNAME);
-        let cname_first = policy == CnamePolicy::CnameHidesOthers || wanted.is_empty();
+        // The zone's own SOA and NS at its apex are the panel's, not the user's: they are
+        // served even where the user put a CNAME.
+        let infrastructure =
+            name == zone.origin && matches!(qtype, RecordType::SOA | RecordType::NS);
+        let cname_first =
+            !infrastructure && (policy == CnamePolicy::CnameHidesOthers || wanted.is_empty());
         match cname {
             Some(cname) if qtype != RecordType::CNAME && cname_first => {
                 answers.push((*cname).clone());

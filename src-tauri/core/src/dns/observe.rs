@@ -294,14 +294,20 @@ fn server_addresses(observations: &[Observation], host: &str) -> Vec<IpAddr> {
     }
 }
 
-/// The zone apex: the SOA's owner, from a positive answer or from a negative one's authority.
+/// The zone apex: the mail host itself when it owns the SOA or NS records, else the zone named
+/// by a negative answer's SOA, but only if that zone is an ancestor: a CNAME at the mail host
+/// leads resolvers into the alias target's zone, which is not ours.
 fn zone_apex(observations: &[Observation], domain: &str) -> Option<String> {
-    let soa = find(observations, domain, RType::SOA)?;
-    soa.records
-        .iter()
-        .find(|r| r.rtype() == Some(RType::SOA))
-        .map(|r| r.name.clone())
-        .or_else(|| soa.zone.clone())
+    let owns = |rtype| {
+        find(observations, domain, rtype).is_some_and(|o| o.of(domain, rtype).next().is_some())
+    };
+    if owns(RType::SOA) || owns(RType::NS) {
+        return Some(domain.to_string());
+    }
+    [RType::SOA, RType::NS]
+        .into_iter()
+        .filter_map(|t| find(observations, domain, t)?.zone.clone())
+        .find(|zone| domain.ends_with(&format!(".{zone}")))
 }
 
 fn find<'a>(observations: &'a [Observation], name: &str, rtype: RType) -> Option<&'a Outcome> {

@@ -60,17 +60,19 @@ async fn ask_tcp(
     request: DnsRequest,
     timeout: Duration,
 ) -> Result<DnsResponse, Outcome> {
+    // The provider owns the task that drives the connection: it must outlive the exchange.
+    let provider = TokioRuntimeProvider::default();
     let exchange = async {
-        let tcp =
-            TcpClientStream::exchange(server, None, timeout, None, TokioRuntimeProvider::default())
-                .await?;
+        let tcp = TcpClientStream::exchange(server, None, timeout, None, provider.clone()).await?;
         tcp.send(request).first_answer().await
     };
-    match tokio::time::timeout(timeout, exchange).await {
+    let result = match tokio::time::timeout(timeout, exchange).await {
         Err(_) => Err(timed_out(server, timeout)),
         Ok(Err(e)) => Err(from_error(server, e, timeout)),
         Ok(Ok(r)) => Ok(r),
-    }
+    };
+    drop(provider);
+    result
 }
 
 fn request(qname: Name, rtype: RType, mode: QueryMode) -> DnsRequest {

@@ -1,0 +1,332 @@
+//! Scenario tests: the zone files in `tests/zones/` served by real DNS servers on loopback
+//! (UDP and TCP), run through the whole pipeline: observe, diagnose, report.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use mxdoctor_core::check::{check, parse_domain, CheckOptions};
+use mxdoctor_core::diagnose::{Code, ProviderChoice, Severity};
+use mxdoctor_core::providers;
+use mxdoctor_core::report::{CheckReport, CheckStatus};
+use mxdoctor_core::Snapshot;
+use mxdoctor_dnsworld::{load_dir, Behavior, CnamePolicy, Lab, Zone};
+
+fn zones_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones")
+}
+
+fn zones() -> Vec<Zone> {
+    load_dir(&zones_dir())
+        .expect("scenario zones load")
+        .into_values()
+        .collect()
+}
+
+async fn lab() -> Lab {
+    let ns2 = load_dir(&zones_dir().join("ns2"))
+        .expect("ns2 zones load")
+        .into_values()
+        .collect();
+    Lab::start(zones(), ns2)
+        .await
+        .expect("loopback servers start")
+}
+
+fn options(lab: &Lab) -> CheckOptions {
+    CheckOptions {
+        resolvers: vec![lab.resolver.addr()],
+        auth_port: lab.auth_port,
+        timeout: Duration::from_millis(700),
+    }
+}
+
+fn alibaba() -> ProviderChoice {
+    ProviderChoice::Given(providers::by_id("alibaba-standard").unwrap().clone())
+}
+
+async fn run(lab: &Lab, domain: &str, choice: ProviderChoice) -> (CheckReport, Snapshot) {
+    let d = parse_domain(domain).unwrap();
+    check(&d, choice, &options(lab), 0)
+        .await
+        .expect("check runs")
+}
+
+fn codes(r: &CheckReport) -> Vec<Code> {
+    r.findings.iter().map(|f| f.finding.code).collect()
+}
+
+fn has(r: &CheckReport, code: Code) -> bool {
+    codes(r).contains(&code)
+}
+
+#[tokio::test]
+async fn seed_000_cname_beside_mx_served_as_cname_only() {
+    let lab = lab().await;
+    let (r, snap) = run(&lab, "seed000.test", alibaba()).await;
+    assert_eq!(r.status, CheckStatus::Problems);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::CnameAtMailHost)
+        .expect("CNAME conflict found");
+    assert_eq!(f.finding.severity, Severity::Error);
+    let a_rows: Vec<&str> = f.finding.options[0]
+        .fix
+        .iter()
+        .map(|r| r.value.as_str())
+        .collect();
+    assert_eq!(
+        a_rows,
+        ["site.cdn.test", "203.0.113.7", "203.0.113.8"],
+        "delete the alias, add the CDN's current addresses"
+    );
+    assert!(
+        !has(&r, Code::MxMissing),
+        "the MX is hidden, not missing: {:?}",
+        codes(&r)
+    );
+    // The server really did hide the MX: the authoritative MX answer is the alias alone.
+    let mx = snap.authoritative[0]
+        .get("seed000.test", mxdoctor_core::dns::RType::MX)
+        .unwrap();
+    assert!(
+        mx.records.iter().all(|r| r.type_label() == "CNAME"),
+        "{:?}",
+        mx.records
+    );
+    assert_eq!(r.plan.steps[0].id, "delete_cname");
+    assert_eq!(
+        r.authoritative_servers,
+        [
+            "ns1.seed000.test (127.0.0.11)",
+            "ns2.seed000.test (127.0.0.12)"
+        ]
+    );
+    assert!(
+        !has(&r, Code::LookupFailed),
+        "the alias must not send us to the CDN's servers: {:?}",
+        codes(&r)
+    );
+}
+
+#[tokio::test]
+async fn seed_001_stray_mx_and_cname_when_the_panel_serves_both() {
+    let lab = lab().await;
+    for s in lab.auth.iter().chain([&lab.resolver]) {
+        s.set_cname_policy(CnamePolicy::ServeBoth);
+    }
+    let (r, _) = run(&lab, "seed001.test", alibaba()).await;
+    assert!(has(&r, Code::CnameAtMailHost), "{:?}", codes(&r));
+    let foreign = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::MxForeign)
+        .expect("stray MX found");
+    assert_eq!(foreign.finding.params["owner"], "google-workspace");
+    assert!(
+        foreign.title.contains("Google Workspace"),
+        "{}",
+        foreign.title
+    );
+    let order: Vec<&str> = r.plan.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        &order[..2],
+        ["delete_stray_mx", "delete_cname"],
+        "seed 001's order"
+    );
+}
+
+#[tokio::test]
+async fn scope_table_negative_case_is_healthy() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "scope.test", ProviderChoice::Detect).await;
+    assert_eq!(r.provider, "alibaba-standard", "suggested from the MX");
+    assert_eq!(
+        r.status,
+        CheckStatus::Ok,
+        "www CNAME and a flattened apex are fine: {:?}",
+        r.findings
+    );
+    assert!(!has(&r, Code::CnameAtMailHost));
+}
+
+#[tokio::test]
+async fn seed_004_mx_pointing_at_an_alias() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "aliasmx.test", ProviderChoice::Detect).await;
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::MxTargetCname)
+        .expect("alias MX found");
+    assert_eq!(f.finding.host, "mail.aliasmx.test");
+    assert_eq!(
+        f.finding.fix[0].new_value.as_deref(),
+        Some("mailhost.aliasmx.test")
+    );
+}
+
+#[tokio::test]
+async fn spf_without_the_providers_include() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "nospf.test", alibaba()).await;
+    assert_eq!(
+        codes(&r)
+            .iter()
+            .filter(|c| **c != Code::DkimNotFound)
+            .collect::<Vec<_>>(),
+        [&Code::SpfProviderMissing]
+    );
+}
+
+#[tokio::test]
+async fn two_authoritative_servers_that_disagree() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "split.test", alibaba()).await;
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::NsInconsistent)
+        .expect("disagreement found");
+    assert!(
+        f.finding.params["servers"].contains("mx.old-provider.test"),
+        "{}",
+        f.finding.params["servers"]
+    );
+    assert!(
+        has(&r, Code::MxForeign),
+        "the old MX is still published on ns2"
+    );
+}
+
+#[tokio::test]
+async fn cname_loop_and_spf_include_loop_end_cleanly() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "loops.test", ProviderChoice::Detect).await;
+    assert!(has(&r, Code::SpfIncludeLoop), "{:?}", codes(&r));
+    assert!(
+        has(&r, Code::MxTargetCname) && has(&r, Code::MxTargetUnresolvable),
+        "{:?}",
+        codes(&r)
+    );
+    assert_eq!(r.status, CheckStatus::Problems);
+}
+
+#[tokio::test]
+async fn oversized_txt_comes_over_tcp() {
+    let lab = lab().await;
+    let (r, snap) = run(&lab, "bigtxt.test", alibaba()).await;
+    let txt = snap.authoritative[0]
+        .get("bigtxt.test", mxdoctor_core::dns::RType::TXT)
+        .unwrap();
+    assert!(
+        txt.records[0].value().len() > 1500,
+        "the whole record arrived"
+    );
+    assert!(
+        !has(&r, Code::LookupFailed) && !has(&r, Code::SpfSyntax),
+        "{:?}",
+        codes(&r)
+    );
+}
+
+#[tokio::test]
+async fn truncated_udp_answers_are_retried_over_tcp() {
+    let lab = lab().await;
+    for s in lab.auth.iter().chain([&lab.resolver]) {
+        s.set_behavior(Behavior::Truncated);
+    }
+    let (r, _) = run(&lab, "seed000.test", alibaba()).await;
+    assert!(
+        has(&r, Code::CnameAtMailHost),
+        "same diagnosis as over UDP: {:?}",
+        r.findings
+            .iter()
+            .map(|f| f.finding.params.clone())
+            .collect::<Vec<_>>()
+    );
+    let failed: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.finding.code == Code::LookupFailed)
+        .map(|f| &f.finding.params)
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+/// A resolver that fails in a named way gives status `error` and says what failed, quickly.
+#[tokio::test]
+async fn failing_resolver_is_never_healthy() {
+    for (behavior, status) in [
+        (Behavior::Timeout, "timeout"),
+        (Behavior::ServFail, "servfail"),
+        (Behavior::Refused, "refused"),
+    ] {
+        let lab = lab().await;
+        lab.resolver.set_behavior(behavior);
+        let started = Instant::now();
+        let (r, _) = run(&lab, "scope.test", alibaba()).await;
+        assert_eq!(r.status, CheckStatus::Error, "{behavior:?}");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.finding.code == Code::LookupFailed)
+            .expect("failure reported");
+        assert_eq!(f.finding.params["status"], status);
+        assert!(
+            !has(&r, Code::MxMissing) && !has(&r, Code::SpfMissing),
+            "{behavior:?}: never 'missing'"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{behavior:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn one_dead_authoritative_server_gives_a_partial_result() {
+    let lab = lab().await;
+    lab.auth[1].set_behavior(Behavior::Timeout);
+    let (r, _) = run(&lab, "scope.test", alibaba()).await;
+    assert_eq!(
+        r.status,
+        CheckStatus::Problems,
+        "a dead server is a risk, not healthy"
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::LookupFailed)
+        .expect("dead server reported");
+    assert!(
+        f.finding.params["server"].contains("127.0.0.12"),
+        "{:?}",
+        f.finding.params
+    );
+    assert!(
+        !has(&r, Code::MxMissing) && !has(&r, Code::NsInconsistent),
+        "{:?}",
+        codes(&r)
+    );
+}
+
+#[tokio::test]
+async fn a_domain_that_does_not_exist() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "nothere.scope.test", alibaba()).await;
+    assert_eq!(codes(&r), [Code::DomainNotFound]);
+}
+
+#[tokio::test]
+async fn a_snapshot_replays_to_the_same_report() {
+    let lab = lab().await;
+    let (r, snap) = run(&lab, "seed000.test", alibaba()).await;
+    let text = snap.to_json();
+    let again = Snapshot::from_json(&text).expect("snapshot reads back");
+    let replayed =
+        mxdoctor_core::check::replay(&parse_domain("seed000.test").unwrap(), &again, alibaba());
+    assert_eq!(replayed, r);
+    assert!(Snapshot::from_json("{\"not\": \"a snapshot\"}").is_err());
+}
