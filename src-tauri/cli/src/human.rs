@@ -101,6 +101,9 @@ pub fn render(report: &CheckReport, colour: bool) -> String {
         if let Some(h) = &report.dns_host.host {
             let _ = writeln!(out, "\n  Where: {} ({})", h.name, h.console_url);
         }
+        if report.dns_host.host.is_none() {
+            let _ = writeln!(out, "\n  Where:");
+        }
         for s in &report.dns_host.steps {
             let _ = writeln!(out, "   - {s}");
         }
@@ -111,7 +114,7 @@ pub fn render(report: &CheckReport, colour: bool) -> String {
             "\n{}",
             p.bold("When you are done, these rows should be there:")
         );
-        table(&mut out, &report.plan.target, "     ");
+        target_table(&mut out, &report.plan.target, "     ");
     }
     out
 }
@@ -224,6 +227,28 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
             "{indent}{action:<8} {:<12} {:<12} {priority:<9} {value}",
             clean(&r.host),
             r.rtype
+        );
+    }
+}
+
+/// The rows that should exist once the repair is done (seed 001 §2.3): no action column.
+fn target_table(out: &mut String, rows: &[FixRow], indent: &str) {
+    let _ = writeln!(
+        out,
+        "{indent}{:<12} {:<12} {:<9} Record value",
+        "Host record", "Record type", "Priority"
+    );
+    for r in rows {
+        let priority = r
+            .priority
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            out,
+            "{indent}{:<12} {:<12} {priority:<9} {}",
+            clean(&r.host),
+            r.rtype,
+            clean(&r.value)
         );
     }
 }
