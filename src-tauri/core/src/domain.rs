@@ -252,7 +252,8 @@ mod tests {
     fn rejects_with_a_reason() {
         let long_label = format!("{}.com", "a".repeat(64));
         let long_name = format!("{}com", "abcdefghi.".repeat(30));
-        let cases: [(&str, fn(&InputError) -> bool); 10] = [
+        type Expect = fn(&InputError) -> bool;
+        let cases: [(&str, Expect); 10] = [
             ("", |e| matches!(e, InputError::Empty)),
             ("   ", |e| matches!(e, InputError::Empty)),
             ("192.0.2.1", |e| matches!(e, InputError::IpAddress)),
