@@ -131,6 +131,7 @@ fn separate_subdomain(ctx: &Ctx) -> RepairOption {
 mod tests {
     use super::super::fixtures::*;
     use super::super::*;
+    use crate::dns::RType;
 
     #[test]
     fn seed_000_cname_beside_mx_is_flagged_with_three_options() {
@@ -170,6 +171,18 @@ mod tests {
         let d = diagnose(&snap, alibaba());
         only(&d, Code::CnameAtMailHost);
         assert!(!has(&d, Code::MxMissing), "the MX is hidden, not missing");
+    }
+
+    #[test]
+    fn a_txt_hidden_behind_the_alias_is_not_missing_spf() {
+        let mut hidden = nodata();
+        hidden.records = vec![cname("example.com", "cdn.example.net")];
+        let snap = world()
+            .auth_cname("example.com", "cdn.example.net")
+            .auth("example.com", RType::TXT, hidden)
+            .build();
+        let d = diagnose(&snap, alibaba());
+        assert!(!has(&d, Code::SpfMissing), "{:?}", codes(&d));
     }
 
     #[test]
