@@ -8,6 +8,12 @@ use crate::snapshot::{AuthServer, Snapshot, SNAPSHOT_FORMAT};
 
 pub const DOMAIN: &str = "example.com";
 pub const TTL: u32 = 600;
+/// Alibaba Mail Standard's MX set (seed 001 §2.1).
+pub const ALIBABA: [(u16, &str); 3] = [
+    (5, "mx1.qiye.aliyun.com"),
+    (10, "mx2.qiye.aliyun.com"),
+    (15, "mx3.qiye.aliyun.com"),
+];
 
 pub struct World {
     snap: Snapshot,
@@ -214,17 +220,10 @@ impl World {
 
     /// The healthy Alibaba Mail Standard set of seed 001 §2.3, MX and SPF.
     pub fn alibaba_healthy(self) -> Self {
-        self.auth_mx(
-            DOMAIN,
-            &[
-                (5, "mx1.qiye.aliyun.com"),
-                (10, "mx2.qiye.aliyun.com"),
-                (15, "mx3.qiye.aliyun.com"),
-            ],
-        )
-        .auth_txt(DOMAIN, &["v=spf1 include:spf.qiye.aliyun.com -all"])
-        .auth_txt("spf.qiye.aliyun.com", &["v=spf1 ip4:198.51.100.0/24 -all"])
-        .auth_txt("_dmarc.example.com", &["v=DMARC1; p=none"])
+        self.auth_mx(DOMAIN, &ALIBABA)
+            .auth_txt(DOMAIN, &["v=spf1 include:spf.qiye.aliyun.com -all"])
+            .auth_txt("spf.qiye.aliyun.com", &["v=spf1 ip4:198.51.100.0/24 -all"])
+            .auth_txt("_dmarc.example.com", &["v=DMARC1; p=none"])
     }
 
     pub fn with<F: FnOnce(&mut Snapshot)>(mut self, edit: F) -> Self {

@@ -308,12 +308,6 @@ mod tests {
     use super::super::*;
     use crate::dns::{RType, Status};
 
-    const ALIBABA: [(u16, &str); 3] = [
-        (5, "mx1.qiye.aliyun.com"),
-        (10, "mx2.qiye.aliyun.com"),
-        (15, "mx3.qiye.aliyun.com"),
-    ];
-
     #[test]
     fn healthy_alibaba_domain_has_no_mx_findings() {
         let d = check(&world().alibaba_healthy().build());

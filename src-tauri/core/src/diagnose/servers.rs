@@ -227,12 +227,6 @@ mod tests {
     use super::super::*;
     use crate::dns::{RType, Status};
 
-    const ALIBABA: [(u16, &str); 3] = [
-        (5, "mx1.qiye.aliyun.com"),
-        (10, "mx2.qiye.aliyun.com"),
-        (15, "mx3.qiye.aliyun.com"),
-    ];
-
     #[test]
     fn a_domain_that_does_not_exist() {
         let d = check(&world().auth("example.com", RType::MX, nx()).build());
