@@ -2,7 +2,7 @@
 //! (UDP and TCP), run through the whole pipeline: observe, diagnose, report.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Code, ProviderChoice, Severity};
@@ -46,9 +46,31 @@ fn alibaba() -> ProviderChoice {
 
 async fn run(lab: &Lab, domain: &str, choice: ProviderChoice) -> (CheckReport, Snapshot) {
     let d = parse_domain(domain).unwrap();
-    check(&d, choice, &options(lab), 0)
+    let (report, snap) = check(&d, choice, &options(lab), 0)
         .await
-        .expect("check runs")
+        .expect("check runs");
+    assert_words_filled(&report);
+    (report, snap)
+}
+
+/// Every title, message and option text is filled in: no `{placeholder}` reaches the user.
+fn assert_words_filled(report: &CheckReport) {
+    for f in &report.findings {
+        let texts = [&f.title, &f.message].into_iter().chain(
+            f.option_texts
+                .iter()
+                .flat_map(|o| [&o.title, &o.consequence]),
+        );
+        for text in texts {
+            assert!(!text.is_empty(), "{:?} has no words", f.finding.code);
+            let open = text.find('{');
+            assert!(
+                open.is_none_or(|i| !text[i..].contains('}')),
+                "{:?}: unfilled placeholder in {text:?}",
+                f.finding.code
+            );
+        }
+    }
 }
 
 fn codes(r: &CheckReport) -> Vec<Code> {
@@ -264,8 +286,11 @@ async fn failing_resolver_is_never_healthy() {
     ] {
         let lab = lab().await;
         lab.resolver.set_behavior(behavior);
-        let started = Instant::now();
-        let (r, _) = run(&lab, "scope.test", alibaba()).await;
+        // A guard against hanging, not a speed target (that is the benchmark's job).
+        let (r, _) =
+            tokio::time::timeout(Duration::from_secs(30), run(&lab, "scope.test", alibaba()))
+                .await
+                .unwrap_or_else(|_| panic!("{behavior:?}: the check hung"));
         assert_eq!(r.status, CheckStatus::Error, "{behavior:?}");
         let f = r
             .findings
@@ -276,11 +301,6 @@ async fn failing_resolver_is_never_healthy() {
         assert!(
             !has(&r, Code::MxMissing) && !has(&r, Code::SpfMissing),
             "{behavior:?}: never 'missing'"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{behavior:?} took {:?}",
-            started.elapsed()
         );
     }
 }
