@@ -169,16 +169,13 @@ fn finding(out: &mut String, p: &Paint, f: &ReportFinding) {
         let _ = writeln!(out, "        {line}");
     }
     if !f.finding.records.is_empty() {
-        let _ = writeln!(out, "        Seen: ");
+        let _ = writeln!(out, "        Seen:");
         for r in &f.finding.records {
-            let priority = r.priority().map(|p| format!("{p} ")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "          {} {} {}{} (TTL {} s)",
+                "          {} {} (TTL {} s)",
                 clean(&r.name),
-                r.type_label(),
-                priority,
-                clean(&r.value()),
+                clean(&r.summary()),
                 r.ttl
             );
         }

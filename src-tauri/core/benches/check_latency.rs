@@ -18,6 +18,14 @@ const DELAY: Duration = Duration::from_millis(50);
 const RUNS: usize = 9;
 const FLOOR_ROUNDS: u32 = 3;
 
+fn queries_received(lab: &Lab) -> u64 {
+    lab.auth
+        .iter()
+        .chain([&lab.resolver])
+        .map(|s| s.queries())
+        .sum()
+}
+
 #[tokio::main]
 async fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones");
@@ -36,24 +44,13 @@ async fn main() {
         let mut times = Vec::new();
         let mut queries = 0;
         for _ in 0..RUNS {
-            let before: u64 = lab
-                .auth
-                .iter()
-                .chain([&lab.resolver])
-                .map(|s| s.queries())
-                .sum();
+            let before = queries_received(&lab);
             let started = Instant::now();
             let (report, _) = check(&parsed, ProviderChoice::Detect, &options, 0)
                 .await
                 .expect("check runs");
             times.push(started.elapsed());
-            let after: u64 = lab
-                .auth
-                .iter()
-                .chain([&lab.resolver])
-                .map(|s| s.queries())
-                .sum();
-            queries = after - before;
+            queries = queries_received(&lab) - before;
             assert!(
                 report
                     .findings

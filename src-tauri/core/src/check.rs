@@ -35,8 +35,6 @@ impl Default for CheckOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
     #[error("{0}")]
-    Input(#[from] InputError),
-    #[error("{0}")]
     NoResolver(String),
 }
 

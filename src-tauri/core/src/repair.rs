@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{Action, Code, Diagnosis, FixRow};
+use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow};
 use crate::dns::{RType, RecordData};
 use crate::snapshot::Snapshot;
 use crate::spf;
@@ -79,14 +79,7 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<FixRow> {
         return Vec::new();
     };
     let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
-    let host = if snap.domain == zone {
-        "@".to_string()
-    } else {
-        snap.domain
-            .strip_suffix(&format!(".{zone}"))
-            .unwrap_or(&snap.domain)
-            .to_string()
-    };
+    let host = host_label(&snap.domain, zone);
     let row = |rtype: &str, priority, value: String| FixRow {
         action: Action::Add,
         host: host.clone(),

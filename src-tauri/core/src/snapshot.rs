@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::{DnsRecord, Observation, Outcome, RType, Status};
+use crate::dns::{find, DnsRecord, Observation, Outcome, RType, Status};
 
 /// Bumped when the format changes incompatibly; older files are refused with a message.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -117,11 +117,4 @@ impl Snapshot {
 /// Same owner, type and data; TTLs may differ.
 pub fn same_record(a: &DnsRecord, b: &DnsRecord) -> bool {
     a.name == b.name && a.data == b.data
-}
-
-fn find<'a>(observations: &'a [Observation], name: &str, rtype: RType) -> Option<&'a Outcome> {
-    observations
-        .iter()
-        .find(|o| o.name == name && o.rtype == rtype)
-        .map(|o| &o.outcome)
 }

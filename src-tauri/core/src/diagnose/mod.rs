@@ -49,15 +49,8 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The host column of a console row for `name`: `@` at the zone apex.
     pub fn host_label(&self, name: &str) -> String {
-        if name == self.zone {
-            "@".to_string()
-        } else {
-            name.strip_suffix(&format!(".{}", self.zone))
-                .unwrap_or(name)
-                .to_string()
-        }
+        host_label(name, self.zone)
     }
 
     /// What the DNS host publishes at the mail host.
@@ -102,6 +95,18 @@ impl Ctx<'_> {
             .into_iter()
             .map(|e| self.new_row(Action::Add, self.domain, "MX", Some(e.priority), &e.host))
             .collect()
+    }
+}
+
+/// The host column of a console row for `name` in `zone`: `@` at the zone apex, else the
+/// name relative to the zone (`www`), as DNS consoles write it.
+pub fn host_label(name: &str, zone: &str) -> String {
+    if name == zone {
+        "@".to_string()
+    } else {
+        name.strip_suffix(&format!(".{zone}"))
+            .unwrap_or(name)
+            .to_string()
     }
 }
 

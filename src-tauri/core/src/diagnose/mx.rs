@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
-use crate::dns::{DnsRecord, RType, RecordData, Status};
+use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 use crate::providers::{self, MxEntry};
 
 /// `hidden_by_cname`: an alias sits at the mail host, so servers may hide the MX behind it;
@@ -43,6 +43,13 @@ pub(crate) fn check(ctx: &Ctx, hidden_by_cname: bool) -> Vec<Finding> {
     findings.extend(incomplete(ctx, &records));
     findings.extend(targets(ctx, &records));
     findings
+}
+
+/// True when `exchange` is one of the chosen provider's mail servers.
+fn ours(ctx: &Ctx, exchange: &str) -> bool {
+    ctx.provider.is_some_and(|p| {
+        p.owns(exchange) || p.expected_mx(ctx.domain).iter().any(|e| e.host == exchange)
+    })
 }
 
 fn provider_name(ctx: &Ctx) -> String {
@@ -87,14 +94,12 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
     let Some(provider) = ctx.provider else {
         return Vec::new();
     };
-    let expected = provider.expected_mx(ctx.domain);
     let mut groups: Vec<(String, String, Vec<DnsRecord>)> = Vec::new();
     for record in records {
         let Some((_, exchange)) = mx_parts(record) else {
             continue;
         };
-        let ours = provider.owns(exchange) || expected.iter().any(|e| e.host == exchange);
-        if ours {
+        if ours(ctx, exchange) {
             continue;
         }
         let (owner_id, owner_name) = providers::recognise(exchange)
@@ -196,12 +201,10 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
 /// Checks each exchange that will stay: IP literal, alias, no address, or unverifiable.
 fn targets(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let staying = records.iter().filter(|r| {
-        mx_parts(r).is_some_and(|(_, x)| {
-            ctx.provider
-                .is_none_or(|p| p.owns(x) || p.expected_mx(ctx.domain).iter().any(|e| e.host == x))
-        })
-    });
+    // Exchanges that will stay after the repair: foreign ones are deleted, so not checked.
+    let staying = records
+        .iter()
+        .filter(|r| mx_parts(r).is_some_and(|(_, x)| ctx.provider.is_none() || ours(ctx, x)));
     for record in staying {
         let Some((priority, exchange)) = mx_parts(record) else {
             continue;
@@ -266,21 +269,20 @@ fn targets(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
         if addresses {
             continue;
         }
-        let failure = [(RType::A, a), (RType::Aaaa, aaaa)]
-            .into_iter()
-            .find(|(_, o)| o.is_none_or(|o| o.status.is_failure()));
+        let not_asked = Outcome::failed(Status::Error, "this question was not asked");
+        let failure =
+            [(RType::A, a), (RType::Aaaa, aaaa)]
+                .into_iter()
+                .find_map(|(rtype, o)| match o {
+                    None => Some((rtype, &not_asked)),
+                    Some(o) if o.status.is_failure() => Some((rtype, o)),
+                    Some(_) => None,
+                });
         match failure {
-            Some((rtype, Some(o))) => findings.push(lookup_failed(
+            Some((rtype, o)) => findings.push(lookup_failed(
                 exchange,
                 rtype,
                 o,
-                Severity::Warning,
-                "mx_target",
-            )),
-            Some((rtype, None)) => findings.push(lookup_failed(
-                exchange,
-                rtype,
-                &crate::dns::Outcome::failed(Status::Error, "not asked"),
                 Severity::Warning,
                 "mx_target",
             )),

@@ -95,13 +95,7 @@ fn record_set(outcome: &Outcome, name: &str, rtype: RType) -> BTreeSet<String> {
     outcome
         .of(name, rtype)
         .chain(outcome.of(name, RType::Cname))
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.type_label(),
-                r.priority().map(|p| format!("{p} ")).unwrap_or_default() + &r.value()
-            )
-        })
+        .map(DnsRecord::summary)
         .collect()
 }
 

@@ -137,6 +137,14 @@ impl DnsRecord {
         }
     }
 
+    /// Type, priority and value, as in a zone file: `MX 10 mx1.example.com`.
+    pub fn summary(&self) -> String {
+        match self.priority() {
+            Some(p) => format!("{} {p} {}", self.type_label(), self.value()),
+            None => format!("{} {}", self.type_label(), self.value()),
+        }
+    }
+
     pub fn priority(&self) -> Option<u16> {
         match self.data {
             RecordData::MX { preference, .. } => Some(preference),
@@ -251,6 +259,18 @@ pub struct Observation {
     pub rtype: RType,
     #[serde(flatten)]
     pub outcome: Outcome,
+}
+
+/// The outcome of one question in a list of observations, if it was asked.
+pub(crate) fn find<'a>(
+    observations: &'a [Observation],
+    name: &str,
+    rtype: RType,
+) -> Option<&'a Outcome> {
+    observations
+        .iter()
+        .find(|o| o.name == name && o.rtype == rtype)
+        .map(|o| &o.outcome)
 }
 
 /// Canonical form of a name for comparisons and output.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
-use super::{query, Observation, Outcome, QueryMode, RType, RecordData, Status};
+use super::{find, query, Observation, Outcome, QueryMode, RType, RecordData, Status};
 use crate::snapshot::{AuthServer, Snapshot, SNAPSHOT_FORMAT};
 use crate::spf::{self, LookupTerm};
 
@@ -308,11 +308,4 @@ fn zone_apex(observations: &[Observation], domain: &str) -> Option<String> {
         .into_iter()
         .filter_map(|t| find(observations, domain, t)?.zone.clone())
         .find(|zone| domain.ends_with(&format!(".{zone}")))
-}
-
-fn find<'a>(observations: &'a [Observation], name: &str, rtype: RType) -> Option<&'a Outcome> {
-    observations
-        .iter()
-        .find(|o| o.name == name && o.rtype == rtype)
-        .map(|o| &o.outcome)
 }
