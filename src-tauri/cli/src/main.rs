@@ -3,7 +3,6 @@
 
 mod human;
 
-use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -11,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Args, Parser, Subcommand};
 use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::ProviderChoice;
-use mxdoctor_core::providers::{self, MxEntry, CUSTOM_ID};
+use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::CheckStatus;
 use mxdoctor_core::Snapshot;
 use serde_json::json;
@@ -138,7 +137,13 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
         }
         None => {
             let options = CheckOptions {
-                resolvers: parse_nameservers(&args.nameserver)?,
+                resolvers: args
+                    .nameserver
+                    .iter()
+                    .map(|s| {
+                        check::parse_server(s).map_err(|e| fail("bad_nameserver", e.to_string()))
+                    })
+                    .collect::<Result<_, _>>()?,
                 auth_port: args.auth_port,
                 timeout: timeout(args.timeout)?,
             };
@@ -174,7 +179,7 @@ fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Fa
         None | Some(CUSTOM_ID) => {
             let entries = mx
                 .iter()
-                .map(|m| parse_mx(m))
+                .map(|m| check::parse_mx(m).map_err(|e| fail("bad_mx", e.to_string())))
                 .collect::<Result<Vec<_>, _>>()?;
             if entries.is_empty() {
                 return Err(fail(
@@ -197,39 +202,6 @@ fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Fa
                 )
             }),
     }
-}
-
-fn parse_mx(text: &str) -> Result<MxEntry, Failure> {
-    let bad = || {
-        fail("bad_mx", format!("\"{text}\" is not an MX record; write it as \"PRIORITY HOST\", e.g. \"10 mail.example.com\""))
-    };
-    let mut parts = text.split_whitespace();
-    let priority: u16 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let host = parts.next().ok_or_else(bad)?;
-    if parts.next().is_some() {
-        return Err(bad());
-    }
-    let host = check::parse_domain(host)
-        .map_err(|e| fail("bad_mx", format!("MX host \"{host}\": {e}")))?;
-    Ok(MxEntry {
-        priority,
-        host: host.ascii,
-    })
-}
-
-fn parse_nameservers(list: &[String]) -> Result<Vec<SocketAddr>, Failure> {
-    list.iter()
-        .map(|s| {
-            s.parse::<SocketAddr>()
-                .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-                .map_err(|_| {
-                    fail(
-                        "bad_nameserver",
-                        format!("\"{s}\" is not an IP address (with an optional :PORT)"),
-                    )
-                })
-        })
-        .collect()
 }
 
 fn timeout(seconds: f64) -> Result<Duration, Failure> {

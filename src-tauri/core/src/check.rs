@@ -78,7 +78,93 @@ pub fn replay(domain: &MailDomain, snapshot: &Snapshot, choice: ProviderChoice) 
     report::build(domain, snapshot, diagnose(snapshot, choice))
 }
 
+/// A setting typed by a person that cannot be used, with the reason in plain words.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    #[error("\"{0}\" is not a DNS server address; write an IP address, optionally with :PORT (e.g. 192.0.2.53 or 192.0.2.53:5353)")]
+    Server(String),
+    #[error(
+        "\"{0}\" is not an MX record; write it as \"PRIORITY HOST\", e.g. \"10 mail.example.com\""
+    )]
+    Mx(String),
+    #[error("the mail server name \"{host}\" cannot be used: {reason}")]
+    MxHost { host: String, reason: InputError },
+}
+
+/// A DNS server as `IP` or `IP:PORT` (`[IPv6]:PORT`); the port defaults to 53.
+pub fn parse_server(text: &str) -> Result<SocketAddr, SettingError> {
+    let text = text.trim();
+    text.parse::<SocketAddr>()
+        .or_else(|_| {
+            text.parse::<std::net::IpAddr>()
+                .map(|ip| SocketAddr::new(ip, 53))
+        })
+        .map_err(|_| SettingError::Server(text.to_string()))
+}
+
+/// One of the user's own MX records, as `PRIORITY HOST` (for the `custom` provider).
+pub fn parse_mx(text: &str) -> Result<providers::MxEntry, SettingError> {
+    let bad = || SettingError::Mx(text.to_string());
+    let mut parts = text.split_whitespace();
+    let priority: u16 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
+    let host = parts.next().ok_or_else(bad)?;
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    let parsed = domain::normalise(host).map_err(|reason| SettingError::MxHost {
+        host: host.to_string(),
+        reason,
+    })?;
+    Ok(providers::MxEntry {
+        priority,
+        host: parsed.ascii,
+    })
+}
+
 /// Normalises the input: re-exported so front ends need one import.
 pub fn parse_domain(input: &str) -> Result<MailDomain, InputError> {
     domain::normalise(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_as_people_type_them() {
+        let ok = [
+            ("192.0.2.53", "192.0.2.53:53"),
+            (" 192.0.2.53:5353 ", "192.0.2.53:5353"),
+            ("2001:db8::53", "[2001:db8::53]:53"),
+            ("[2001:db8::53]:5353", "[2001:db8::53]:5353"),
+        ];
+        for (text, want) in ok {
+            assert_eq!(parse_server(text).unwrap().to_string(), want, "{text}");
+        }
+        for bad in ["", "dns.google", "192.0.2.53:99999", "1.2.3"] {
+            assert!(
+                matches!(parse_server(bad), Err(SettingError::Server(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn mx_rows_as_people_type_them() {
+        let e = parse_mx("10  Mail.Example.COM.").unwrap();
+        assert_eq!((e.priority, e.host.as_str()), (10, "mail.example.com"));
+        for bad in [
+            "mail.example.com",
+            "ten mail.example.com",
+            "10",
+            "10 a b",
+            "70000 mail.example.com",
+        ] {
+            assert!(matches!(parse_mx(bad), Err(SettingError::Mx(_))), "{bad}");
+        }
+        assert!(matches!(
+            parse_mx("10 192.0.2.1"),
+            Err(SettingError::MxHost { .. })
+        ));
+    }
 }
