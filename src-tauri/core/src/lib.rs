@@ -11,6 +11,7 @@ pub mod check;
 pub mod diagnose;
 pub mod dns;
 pub mod domain;
+pub mod propagation;
 pub mod providers;
 pub mod repair;
 pub mod report;

@@ -1,0 +1,373 @@
+//! What "clear" means for one wait: conditions taken from the diagnosis that started it, and
+//! their evaluation against what one vantage point answered.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnose::{Code, Diagnosis};
+use crate::dns::{canonical, DnsRecord, Outcome, RType, RecordData};
+use crate::providers::Provider;
+use crate::snapshot::Snapshot;
+use crate::spf;
+
+/// One thing that must be true at a vantage point before it counts as clear.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Condition {
+    /// No alias (CNAME) at the mail host (seed 000): asked with a CNAME question, and seen in
+    /// the chain of every other answer.
+    NoAlias { name: String },
+    /// The mail host lists the provider's mail servers (one complete accepted set) and none of
+    /// anyone else's (seed 001). Priorities are not compared: a wrong priority delays no mail.
+    MailServers {
+        name: String,
+        provider: Box<Provider>,
+    },
+    /// Exactly one SPF record at the mail host, and it includes the provider's domain.
+    SpfInclude { name: String, includes: Vec<String> },
+}
+
+impl Condition {
+    /// The question whose answer decides this condition.
+    pub fn question(&self) -> (String, RType) {
+        match self {
+            Condition::NoAlias { name } => (name.clone(), RType::Cname),
+            Condition::MailServers { name, .. } => (name.clone(), RType::MX),
+            Condition::SpfInclude { name, .. } => (name.clone(), RType::TXT),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Condition::NoAlias { name }
+            | Condition::MailServers { name, .. }
+            | Condition::SpfInclude { name, .. } => name,
+        }
+    }
+}
+
+/// What still differs at one vantage point, with the records it answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub kind: GapKind,
+    /// What the vantage answered (the old data, for a cache).
+    pub records: Vec<DnsRecord>,
+    /// Seconds the answer may still be served from a cache: the TTL of the record at the mail
+    /// host that decides the condition, or the negative TTL of an empty answer (RFC 2308 §5).
+    /// From an authoritative server this is the full TTL; from a cache, what remains of it.
+    pub ttl: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// The alias (CNAME) is still there.
+    AliasPresent,
+    /// The mail servers are not (yet) exactly the provider's.
+    MailServersDiffer,
+    /// The SPF record does not (yet) include the provider.
+    SpfIncludeMissing,
+}
+
+/// The judgement of one condition from one vantage's answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    Unmet(Gap),
+    /// The question could not be answered (timeout, SERVFAIL, …): nothing is concluded.
+    Unknown(String),
+}
+
+/// The conditions for a wait started from `diagnosis` of `snap`: the conflicts it found must be
+/// gone and the provider's records present. Empty when nothing is known to wait for.
+pub fn conditions(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<Condition> {
+    let host = canonical(&snap.domain);
+    let codes: BTreeSet<Code> = diagnosis.findings.iter().map(|f| f.code).collect();
+    let mut out = Vec::new();
+    if codes.contains(&Code::CnameAtMailHost) {
+        out.push(Condition::NoAlias { name: host.clone() });
+    }
+    if let Some(provider) = &diagnosis.provider {
+        if !provider.mx_sets.is_empty() {
+            out.push(Condition::MailServers {
+                name: host.clone(),
+                provider: Box::new(provider.clone()),
+            });
+        }
+        let spf_codes = [
+            Code::SpfMissing,
+            Code::SpfProviderMissing,
+            Code::SpfMultiple,
+        ];
+        let includes: Vec<String> = provider
+            .spf_includes()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if !includes.is_empty() && spf_codes.iter().any(|c| codes.contains(c)) {
+            out.push(Condition::SpfInclude {
+                name: host,
+                includes,
+            });
+        }
+    }
+    out
+}
+
+/// The distinct questions to ask each vantage for `conditions`.
+pub fn questions(conditions: &[Condition]) -> Vec<(String, RType)> {
+    let mut out: Vec<(String, RType)> = Vec::new();
+    for q in conditions.iter().map(Condition::question) {
+        if !out.contains(&q) {
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// Judges `condition` from the answers one vantage gave (`answer(name, type)`).
+pub fn evaluate<'a>(
+    condition: &Condition,
+    answer: impl Fn(&str, RType) -> Option<&'a Outcome>,
+) -> Verdict {
+    let (name, rtype) = condition.question();
+    let Some(outcome) = answer(&name, rtype) else {
+        return Verdict::Unknown(format!("{name} {rtype} was not asked"));
+    };
+    if outcome.status.is_failure() {
+        return Verdict::Unknown(
+            outcome
+                .detail
+                .clone()
+                .unwrap_or_else(|| format!("{:?}", outcome.status)),
+        );
+    }
+    let name = condition.name();
+    let alias = outcome.of(name, RType::Cname).next().cloned();
+    match condition {
+        Condition::NoAlias { .. } => match alias {
+            Some(record) => Verdict::Unmet(Gap {
+                kind: GapKind::AliasPresent,
+                ttl: Some(record.ttl),
+                records: vec![record],
+            }),
+            None => Verdict::Met,
+        },
+        Condition::MailServers { provider, .. } => {
+            let records: Vec<DnsRecord> = outcome
+                .final_records(name, RType::MX)
+                .into_iter()
+                .cloned()
+                .collect();
+            let exchanges: Vec<String> = records
+                .iter()
+                .filter_map(|r| match &r.data {
+                    RecordData::MX { exchange, .. } => Some(canonical(exchange)),
+                    _ => None,
+                })
+                .collect();
+            let complete = provider
+                .accepted_sets(name)
+                .iter()
+                .any(|set| set.iter().all(|e| exchanges.contains(&canonical(&e.host))));
+            let only_theirs = exchanges.iter().all(|x| {
+                provider.owns(x)
+                    || provider
+                        .accepted_sets(name)
+                        .iter()
+                        .flatten()
+                        .any(|e| canonical(&e.host) == *x)
+            });
+            if alias.is_none() && complete && only_theirs {
+                Verdict::Met
+            } else {
+                unmet(GapKind::MailServersDiffer, outcome, name, RType::MX, alias)
+            }
+        }
+        Condition::SpfInclude { includes, .. } => {
+            let spf: Vec<String> = outcome
+                .final_records(name, RType::TXT)
+                .into_iter()
+                .filter_map(|r| match &r.data {
+                    RecordData::TXT { text } if spf::is_spf(text) => Some(text.clone()),
+                    _ => None,
+                })
+                .collect();
+            let included = match spf.as_slice() {
+                [one] => spf::parse(one)
+                    .map(|record| includes.iter().any(|i| record.includes(i)))
+                    .unwrap_or(false),
+                _ => false,
+            };
+            if alias.is_none() && included {
+                Verdict::Met
+            } else {
+                unmet(GapKind::SpfIncludeMissing, outcome, name, RType::TXT, alias)
+            }
+        }
+    }
+}
+
+/// An unmet condition: the records shown are the answer; the TTL is the one of the record at
+/// `name` that a cache must forget (the alias when there is one, since a resolver re-reads the
+/// chain from there), else of the record set, else the negative TTL.
+fn unmet(
+    kind: GapKind,
+    outcome: &Outcome,
+    name: &str,
+    rtype: RType,
+    alias: Option<DnsRecord>,
+) -> Verdict {
+    let own: Vec<&DnsRecord> = outcome.of(name, rtype).collect();
+    let ttl = match alias {
+        Some(a) => Some(a.ttl),
+        None if !own.is_empty() => own.iter().map(|r| r.ttl).min(),
+        None => outcome.negative_ttl,
+    };
+    Verdict::Unmet(Gap {
+        kind,
+        records: outcome.records.clone(),
+        ttl,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::Status;
+    use crate::providers;
+
+    fn mx(name: &str, ttl: u32, pref: u16, host: &str) -> DnsRecord {
+        DnsRecord {
+            name: name.into(),
+            ttl,
+            data: RecordData::MX {
+                preference: pref,
+                exchange: host.into(),
+            },
+        }
+    }
+
+    fn cname(name: &str, ttl: u32, target: &str) -> DnsRecord {
+        DnsRecord {
+            name: name.into(),
+            ttl,
+            data: RecordData::Cname {
+                target: target.into(),
+            },
+        }
+    }
+
+    fn answer(records: Vec<DnsRecord>) -> Outcome {
+        Outcome {
+            status: Status::Answer,
+            records,
+            negative_ttl: None,
+            zone: None,
+            authoritative: false,
+            detail: None,
+        }
+    }
+
+    fn servers() -> Condition {
+        Condition::MailServers {
+            name: "example.com".into(),
+            provider: Box::new(providers::by_id("alibaba-standard").unwrap().clone()),
+        }
+    }
+
+    fn alibaba_mx(ttl: u32) -> Vec<DnsRecord> {
+        providers::by_id("alibaba-standard")
+            .unwrap()
+            .expected_mx("example.com")
+            .into_iter()
+            .map(|e| mx("example.com", ttl, e.priority, &e.host))
+            .collect()
+    }
+
+    #[test]
+    fn the_providers_set_alone_is_met() {
+        let o = answer(alibaba_mx(600));
+        assert_eq!(evaluate(&servers(), |_, _| Some(&o)), Verdict::Met);
+    }
+
+    #[test]
+    fn a_stray_mx_is_unmet_with_the_record_sets_ttl() {
+        let mut records = alibaba_mx(600);
+        records.push(mx("example.com", 600, 1, "aspmx.l.google.com"));
+        let o = answer(records);
+        let Verdict::Unmet(gap) = evaluate(&servers(), |_, _| Some(&o)) else {
+            panic!("a Google MX beside Alibaba's must not be clear");
+        };
+        assert_eq!(gap.kind, GapKind::MailServersDiffer);
+        assert_eq!(gap.ttl, Some(600));
+    }
+
+    #[test]
+    fn an_alias_decides_the_ttl_even_when_its_target_has_mx() {
+        // A resolver's answer to MX: the alias (40 s left), then the target's MX (290 s left).
+        let mut records = vec![cname("example.com", 40, "cdn.example.net")];
+        records.push(mx("cdn.example.net", 290, 10, "mx.example.net"));
+        let o = answer(records);
+        let Verdict::Unmet(gap) = evaluate(&servers(), |_, _| Some(&o)) else {
+            panic!("MX behind an alias is not clear");
+        };
+        assert_eq!(gap.ttl, Some(40));
+        let alias = Condition::NoAlias {
+            name: "example.com".into(),
+        };
+        let Verdict::Unmet(gap) = evaluate(&alias, |_, _| Some(&o)) else {
+            panic!("the alias is still there");
+        };
+        assert_eq!(gap.kind, GapKind::AliasPresent);
+    }
+
+    #[test]
+    fn an_empty_answer_lives_for_the_negative_ttl() {
+        let mut o = answer(Vec::new());
+        o.status = Status::NoData;
+        o.negative_ttl = Some(120);
+        let Verdict::Unmet(gap) = evaluate(&servers(), |_, _| Some(&o)) else {
+            panic!("no MX at all is not clear");
+        };
+        assert_eq!(gap.ttl, Some(120));
+    }
+
+    #[test]
+    fn a_failed_lookup_is_unknown_never_met() {
+        let o = Outcome::failed(Status::Timeout, "no answer in 3 s");
+        assert!(matches!(
+            evaluate(&servers(), |_, _| Some(&o)),
+            Verdict::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn spf_must_be_single_and_include_the_provider() {
+        let cond = Condition::SpfInclude {
+            name: "example.com".into(),
+            includes: vec!["spf.mxhichina.com".into()],
+        };
+        let txt = |text: &str| DnsRecord {
+            name: "example.com".into(),
+            ttl: 300,
+            data: RecordData::TXT { text: text.into() },
+        };
+        let good = answer(vec![txt("v=spf1 include:spf.mxhichina.com -all")]);
+        assert_eq!(evaluate(&cond, |_, _| Some(&good)), Verdict::Met);
+        let two = answer(vec![
+            txt("v=spf1 include:spf.mxhichina.com -all"),
+            txt("v=spf1 -all"),
+        ]);
+        assert!(matches!(
+            evaluate(&cond, |_, _| Some(&two)),
+            Verdict::Unmet(_)
+        ));
+        let without = answer(vec![txt("v=spf1 mx -all")]);
+        assert!(matches!(
+            evaluate(&cond, |_, _| Some(&without)),
+            Verdict::Unmet(_)
+        ));
+    }
+}

@@ -1,0 +1,685 @@
+//! The propagation wait (DESIGN.md "The propagation wait"): after the user edits their records,
+//! ask every authoritative server whether the edit is saved, then ask each resolver again just
+//! after the moment its cached copy of the old data must expire, until every vantage point is
+//! clear.
+//!
+//! [`Wait`] is the whole state: plain data (serde), so it is saved after every round and
+//! resumed after a restart. It does no I/O and reads no clock: [`run`] asks the questions
+//! through an injected [`Lookup`] at times from an injected [`Clock`], so the schedule is
+//! tested in simulated time.
+
+mod expect;
+mod run;
+#[cfg(test)]
+mod sim;
+
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+pub use expect::{conditions, evaluate, questions, Condition, Gap, GapKind, Verdict};
+pub use run::{check_due, run, Clock, Lookup, NetLookup, SystemClock};
+
+use crate::diagnose::Diagnosis;
+use crate::dns::{Outcome, RType};
+use crate::snapshot::Snapshot;
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = u64;
+
+/// Bumped when the saved format changes incompatibly; older files are refused with a message.
+pub const WAIT_FORMAT: u32 = 1;
+
+/// How often to ask. Every field is in milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitSettings {
+    /// Never ask one vantage again sooner than this.
+    pub min_interval: Millis,
+    /// How often the DNS host's servers are asked while the edit is not saved there yet, and
+    /// the first retry after a failed lookup (`--interval`).
+    pub poll_interval: Millis,
+    /// The longest gap between two questions to one vantage, however long its TTL.
+    pub max_interval: Millis,
+    /// Give up after this long (`--max-wait`).
+    pub max_wait: Millis,
+    /// Asked this long after the earliest moment a cache may have forgotten the old data.
+    pub margin: Millis,
+}
+
+impl Default for WaitSettings {
+    fn default() -> Self {
+        Self {
+            min_interval: 500,
+            poll_interval: 15_000,
+            max_interval: 15 * 60_000,
+            max_wait: 48 * 3_600_000,
+            margin: 300,
+        }
+    }
+}
+
+/// Where a vantage point sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VantageKind {
+    /// One of the domain's own name servers, asked directly: the truth.
+    Authoritative,
+    /// The resolver this computer uses.
+    System,
+    /// A large public resolver (Google, Cloudflare, …).
+    Public,
+    /// A resolver given with `--nameserver` or in the settings.
+    Custom,
+}
+
+impl VantageKind {
+    pub fn is_cache(self) -> bool {
+        self != VantageKind::Authoritative
+    }
+}
+
+/// What one vantage point shows now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VantageState {
+    /// Not asked yet.
+    Pending,
+    /// Serves the new data.
+    Clear,
+    /// A cache that still serves the old data.
+    Stale,
+    /// An authoritative server that still publishes the old data: the edit is not saved at
+    /// the DNS host (or has not reached this server yet).
+    NotSaved,
+    /// Could not be asked (no answer, SERVFAIL, …).
+    Failed,
+}
+
+/// When a cache must have forgotten what it holds: not before `earliest`, at the latest by
+/// `latest` (a resolver reports whole seconds, so one answer pins expiry to a one-second
+/// window; a second answer narrows it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expiry {
+    pub earliest: Millis,
+    pub latest: Millis,
+}
+
+/// A vantage point to watch, before it has been asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VantageSpec {
+    pub kind: VantageKind,
+    pub name: String,
+    pub server: SocketAddr,
+}
+
+/// One vantage point and what it showed last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vantage {
+    pub kind: VantageKind,
+    /// `ns1.example.com`, `Google`, `This computer's resolver`, or the address.
+    pub name: String,
+    pub server: SocketAddr,
+    pub state: VantageState,
+    /// What still differs, when stale or not saved.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+    /// Why the last question failed.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// For a stale cache: when the old data must expire.
+    #[serde(default)]
+    pub expiry: Option<Expiry>,
+    #[serde(default)]
+    pub checked_at: Option<Millis>,
+    /// `None` once clear: a clear vantage is not asked again.
+    #[serde(default)]
+    pub next_check: Option<Millis>,
+    #[serde(default)]
+    pub failures: u32,
+    #[serde(default)]
+    pub cleared_at: Option<Millis>,
+    /// Questions sent to this vantage during the wait.
+    #[serde(default)]
+    pub queries: u64,
+}
+
+impl Vantage {
+    fn new(kind: VantageKind, name: String, server: SocketAddr, now: Millis) -> Self {
+        Self {
+            kind,
+            name,
+            server,
+            state: VantageState::Pending,
+            gaps: Vec::new(),
+            failure: None,
+            expiry: None,
+            checked_at: None,
+            next_check: Some(now),
+            failures: 0,
+            cleared_at: None,
+            queries: 0,
+        }
+    }
+
+    /// Seconds the stale data may still be served, as the vantage said last.
+    pub fn stale_ttl(&self) -> Option<u32> {
+        self.gaps.iter().filter_map(|g| g.ttl).max()
+    }
+}
+
+/// Where the wait stands as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Some vantage has not been asked yet.
+    Checking,
+    /// An authoritative server still publishes the old data.
+    NotSaved,
+    /// Saved at the DNS host; caches still hold the old data.
+    Propagating,
+    /// Every reachable vantage serves the new data.
+    Clear,
+    /// `max_wait` ran out first.
+    TimedOut,
+}
+
+/// How the wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finish {
+    pub phase: Phase,
+    pub at: Millis,
+}
+
+/// The expected end of the wait. `earliest`: when the caches seen so far forget the old data.
+/// `latest`: the bound for every cache, including the ones behind an anycast address that this
+/// computer cannot see: the moment the edit was seen saved plus the old data's full TTL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub earliest: Millis,
+    pub latest: Millis,
+}
+
+/// The whole state of one wait.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wait {
+    pub format: u32,
+    /// The mail host, ASCII.
+    pub domain: String,
+    /// Provider id the conditions come from, if any.
+    pub provider: Option<String>,
+    pub conditions: Vec<Condition>,
+    pub settings: WaitSettings,
+    pub started_at: Millis,
+    pub deadline: Millis,
+    /// When every reachable authoritative server was first seen serving the new data.
+    pub saved_at: Option<Millis>,
+    /// The old data's full TTL at the DNS host, in seconds (for the latest expected time).
+    pub old_ttl: Option<u32>,
+    pub vantages: Vec<Vantage>,
+    pub finished: Option<Finish>,
+    pub rounds: u32,
+}
+
+/// Why a wait cannot start, or a saved one cannot be restored.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WaitError {
+    #[error("there is nothing to wait for: MX Doctor does not know which mail service {0} should use. Name it with --provider (or --mx for your own servers)")]
+    NothingToWaitFor(String),
+    #[error("there is no server to ask: no name server of {0} was found and no resolver is set")]
+    NoVantage(String),
+    #[error("this is not a saved MX Doctor wait ({0})")]
+    NotAWait(String),
+    #[error("this wait was saved by a different version of MX Doctor (format {found}, this version reads {WAIT_FORMAT})")]
+    WrongFormat { found: u32 },
+}
+
+impl Wait {
+    /// A wait for the repair of what `diagnosis` found in `snap`: the domain's authoritative
+    /// servers (from the snapshot, asked on `auth_port`) and `resolvers`.
+    pub fn start(
+        diagnosis: &Diagnosis,
+        snap: &Snapshot,
+        resolvers: Vec<VantageSpec>,
+        auth_port: u16,
+        settings: WaitSettings,
+        now: Millis,
+    ) -> Result<Self, WaitError> {
+        let conditions = conditions(diagnosis, snap);
+        if conditions.is_empty() {
+            return Err(WaitError::NothingToWaitFor(snap.domain.clone()));
+        }
+        let mut specs: Vec<VantageSpec> = Vec::new();
+        for server in &snap.authoritative {
+            let Some(ip) = server.address.as_ref().and_then(|a| a.parse().ok()) else {
+                continue;
+            };
+            specs.push(VantageSpec {
+                kind: VantageKind::Authoritative,
+                name: server.host.clone(),
+                server: SocketAddr::new(ip, auth_port),
+            });
+        }
+        specs.extend(resolvers);
+        // The old data's full TTL, from what the DNS host published when the check ran.
+        let old_ttl = snap
+            .authoritative
+            .iter()
+            .flat_map(|s| {
+                conditions
+                    .iter()
+                    .filter_map(|c| match evaluate(c, |n, t| s.get(n, t)) {
+                        Verdict::Unmet(gap) => gap.ttl,
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .max();
+        let provider = diagnosis.provider.as_ref().map(|p| p.id.clone());
+        let mut wait = Self::new(&snap.domain, provider, conditions, specs, settings, now)?;
+        wait.old_ttl = old_ttl;
+        Ok(wait)
+    }
+
+    /// A wait for `conditions` at `domain`, asking `specs` (duplicates dropped).
+    pub fn new(
+        domain: &str,
+        provider: Option<String>,
+        conditions: Vec<Condition>,
+        specs: Vec<VantageSpec>,
+        settings: WaitSettings,
+        now: Millis,
+    ) -> Result<Self, WaitError> {
+        if conditions.is_empty() {
+            return Err(WaitError::NothingToWaitFor(domain.to_string()));
+        }
+        let mut vantages: Vec<Vantage> = Vec::new();
+        for s in specs {
+            let cache = s.kind.is_cache();
+            if !vantages
+                .iter()
+                .any(|v| v.server == s.server && v.kind.is_cache() == cache)
+            {
+                vantages.push(Vantage::new(s.kind, s.name, s.server, now));
+            }
+        }
+        if vantages.is_empty() {
+            return Err(WaitError::NoVantage(domain.to_string()));
+        }
+        Ok(Self {
+            format: WAIT_FORMAT,
+            domain: domain.to_string(),
+            provider,
+            conditions,
+            deadline: now.saturating_add(settings.max_wait),
+            settings,
+            started_at: now,
+            saved_at: None,
+            old_ttl: None,
+            vantages,
+            finished: None,
+            rounds: 0,
+        })
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, WaitError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| WaitError::NotAWait(e.to_string()))?;
+        match value.get("format").and_then(|f| f.as_u64()) {
+            Some(f) if f == u64::from(WAIT_FORMAT) => {}
+            Some(f) => {
+                return Err(WaitError::WrongFormat {
+                    found: u32::try_from(f).unwrap_or(u32::MAX),
+                })
+            }
+            None => return Err(WaitError::NotAWait("no format field".into())),
+        }
+        serde_json::from_value(value).map_err(|e| WaitError::NotAWait(e.to_string()))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a wait always serialises")
+    }
+
+    /// Restores a saved wait at `now`: every vantage that is not clear is asked again at once
+    /// (anything may have changed while nobody watched; what it showed last stays on view until
+    /// the answer comes); the deadline stays where it was.
+    pub fn resume(&mut self, now: Millis) {
+        if self.finished.is_some() {
+            return;
+        }
+        for v in &mut self.vantages {
+            if v.state != VantageState::Clear {
+                v.state = VantageState::Pending;
+                v.next_check = Some(now);
+            }
+        }
+    }
+
+    /// The distinct questions asked of every vantage.
+    pub fn questions(&self) -> Vec<(String, RType)> {
+        questions(&self.conditions)
+    }
+
+    fn auth(&self) -> impl Iterator<Item = &Vantage> {
+        self.vantages.iter().filter(|v| !v.kind.is_cache())
+    }
+
+    fn caches(&self) -> impl Iterator<Item = &Vantage> {
+        self.vantages.iter().filter(|v| v.kind.is_cache())
+    }
+
+    /// Where the wait stands.
+    pub fn phase(&self) -> Phase {
+        if let Some(f) = self.finished {
+            return f.phase;
+        }
+        if self.auth().any(|v| v.state == VantageState::NotSaved) {
+            Phase::NotSaved
+        } else if self
+            .vantages
+            .iter()
+            .any(|v| v.state == VantageState::Pending)
+        {
+            Phase::Checking
+        } else {
+            Phase::Propagating
+        }
+    }
+
+    /// True when every reachable vantage of a group is clear and at least one is reachable
+    /// (a group with no members at all does not hold the wait).
+    fn group_clear<'a>(mut group: impl Iterator<Item = &'a Vantage>) -> bool {
+        let mut any = false;
+        let mut reachable_clear = false;
+        let all = group.all(|v| {
+            any = true;
+            reachable_clear |= v.state == VantageState::Clear;
+            matches!(v.state, VantageState::Clear | VantageState::Failed)
+        });
+        all && (reachable_clear || !any)
+    }
+
+    /// The indexes of the vantages to ask at `now`. While the edit is not saved, only the
+    /// authoritative servers are asked: the caches cannot clear before it is.
+    pub fn due(&self, now: Millis) -> Vec<usize> {
+        if self.finished.is_some() {
+            return Vec::new();
+        }
+        let not_saved = self.phase() == Phase::NotSaved;
+        self.vantages
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.next_check.is_some_and(|t| t <= now))
+            .filter(|(_, v)| !(not_saved && v.kind.is_cache() && v.state != VantageState::Pending))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// When something is next due (or the deadline, if sooner); `None` once finished.
+    pub fn next_wake(&self) -> Option<Millis> {
+        if self.finished.is_some() {
+            return None;
+        }
+        let not_saved = self.phase() == Phase::NotSaved;
+        self.vantages
+            .iter()
+            .filter(|v| !(not_saved && v.kind.is_cache()))
+            .filter_map(|v| v.next_check)
+            .min()
+            .map(|t| t.min(self.deadline))
+            .or(Some(self.deadline))
+    }
+
+    /// Records what vantage `index` answered: `answers` to [`Wait::questions`], sent at `sent`
+    /// and all back by `received`.
+    pub fn record(
+        &mut self,
+        index: usize,
+        answers: &[(String, RType, Outcome)],
+        sent: Millis,
+        received: Millis,
+    ) {
+        let settings = self.settings.clone();
+        let verdicts: Vec<Verdict> = self
+            .conditions
+            .iter()
+            .map(|c| {
+                evaluate(c, |n, t| {
+                    answers
+                        .iter()
+                        .find(|(an, at, _)| an == n && *at == t)
+                        .map(|(_, _, o)| o)
+                })
+            })
+            .collect();
+        let Some(v) = self.vantages.get_mut(index) else {
+            return;
+        };
+        v.queries += answers.len() as u64;
+        v.checked_at = Some(received);
+        let gaps: Vec<Gap> = verdicts
+            .iter()
+            .filter_map(|x| match x {
+                Verdict::Unmet(g) => Some(g.clone()),
+                _ => None,
+            })
+            .collect();
+        let failure = verdicts.iter().find_map(|x| match x {
+            Verdict::Unknown(why) => Some(why.clone()),
+            _ => None,
+        });
+        if !gaps.is_empty() {
+            v.failures = 0;
+            v.failure = None;
+            if v.kind.is_cache() {
+                v.state = VantageState::Stale;
+                let ttl = gaps.iter().filter_map(|g| g.ttl).max();
+                v.expiry = ttl.map(|secs| narrow(v.expiry, sent, received, secs));
+                v.next_check = Some(match v.expiry {
+                    Some(e) => next_for_expiry(e, ttl == Some(0), received, &settings),
+                    None => received + settings.poll_interval,
+                });
+            } else {
+                v.state = VantageState::NotSaved;
+                let ttl = gaps.iter().filter_map(|g| g.ttl).max();
+                self.old_ttl = self.old_ttl.max(ttl);
+                v.next_check = Some(received + settings.poll_interval.max(settings.min_interval));
+            }
+            v.gaps = gaps;
+        } else if let Some(why) = failure {
+            v.state = VantageState::Failed;
+            v.failure = Some(why);
+            v.failures += 1;
+            let backoff = settings
+                .poll_interval
+                .saturating_mul(1 << v.failures.saturating_sub(1).min(16))
+                .min(settings.max_interval.max(settings.poll_interval));
+            v.next_check = Some(received + backoff.max(settings.min_interval));
+        } else {
+            v.state = VantageState::Clear;
+            v.gaps.clear();
+            v.failure = None;
+            v.expiry = None;
+            v.next_check = None;
+            v.cleared_at = Some(received);
+        }
+    }
+
+    /// After a round: note when the edit was first seen saved (and ask the caches whose old
+    /// data may have been fetched again meanwhile), then finish if everything is clear or the
+    /// deadline has passed.
+    pub fn conclude(&mut self, now: Millis) {
+        if self.finished.is_some() {
+            return;
+        }
+        self.rounds += 1;
+        let any_auth = self.auth().next().is_some();
+        if self.saved_at.is_none() && any_auth && Self::group_clear(self.auth()) {
+            self.saved_at = Some(now);
+            // A cache whose old data expired before the save was seen may have fetched the old
+            // data again: its schedule is no longer known, so ask it now.
+            for v in self.vantages.iter_mut().filter(|v| v.kind.is_cache()) {
+                if v.state == VantageState::Stale
+                    && v.expiry.is_none_or(|e| e.latest <= now)
+                    && v.next_check.is_some_and(|t| t > now)
+                {
+                    v.next_check = Some(now);
+                }
+            }
+        }
+        let pending = self
+            .vantages
+            .iter()
+            .any(|v| v.state == VantageState::Pending);
+        if !pending && Self::group_clear(self.auth()) && Self::group_clear(self.caches()) {
+            self.finished = Some(Finish {
+                phase: Phase::Clear,
+                at: now,
+            });
+        } else if now >= self.deadline {
+            self.finished = Some(Finish {
+                phase: Phase::TimedOut,
+                at: now,
+            });
+        }
+    }
+
+    /// The expected end, once the edit is saved; `None` before that (it has not started).
+    pub fn estimate(&self, now: Millis) -> Option<Estimate> {
+        if let Some(f) = self.finished {
+            return (f.phase == Phase::Clear).then_some(Estimate {
+                earliest: f.at,
+                latest: f.at,
+            });
+        }
+        if self.phase() != Phase::Propagating {
+            return None;
+        }
+        let stale: Vec<Expiry> = self
+            .caches()
+            .filter(|v| v.state == VantageState::Stale)
+            .filter_map(|v| v.expiry)
+            .collect();
+        let earliest = stale
+            .iter()
+            .map(|e| e.earliest)
+            .max()
+            .unwrap_or(now)
+            .max(now);
+        let seen_latest = stale.iter().map(|e| e.latest).max().unwrap_or(now);
+        let full = self
+            .old_ttl
+            .map(|ttl| self.saved_at.unwrap_or(self.started_at) + u64::from(ttl) * 1000 + 1000);
+        let latest = seen_latest.max(full.unwrap_or(0)).max(earliest);
+        Some(Estimate { earliest, latest })
+    }
+
+    /// Questions sent so far, to every vantage.
+    pub fn queries(&self) -> u64 {
+        self.vantages.iter().map(|v| v.queries).sum()
+    }
+}
+
+/// The expiry window of a cache that said `secs` remain, asked at `sent`, answered by
+/// `received`: it was answering from a copy that expires after `sent + secs` and, since TTLs
+/// are rounded down to whole seconds, no later than `received + secs + 1 s`. When the previous
+/// window overlaps (the same copy), the two are intersected.
+fn narrow(previous: Option<Expiry>, sent: Millis, received: Millis, secs: u32) -> Expiry {
+    let ttl = u64::from(secs) * 1000;
+    let new = Expiry {
+        earliest: sent + ttl,
+        latest: received + ttl + 1000,
+    };
+    match previous {
+        Some(p) if new.earliest <= p.latest && p.earliest <= new.latest => {
+            let earliest = p.earliest.max(new.earliest);
+            let latest = p.latest.min(new.latest);
+            if earliest <= latest {
+                Expiry { earliest, latest }
+            } else {
+                new
+            }
+        }
+        _ => new,
+    }
+}
+
+/// When to ask a stale cache again: just after the earliest moment it may have forgotten the old
+/// data; when it was already in its last second (`last_second`: 0 s left), just after the latest.
+fn next_for_expiry(e: Expiry, last_second: bool, now: Millis, s: &WaitSettings) -> Millis {
+    let first = e.earliest + s.margin;
+    let at = if !last_second && now < first && first < e.latest {
+        first
+    } else {
+        e.latest + s.margin.min(100)
+    };
+    at.max(now + s.min_interval).min(now + s.max_interval)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_answer_pins_expiry_to_a_second_and_a_second_narrows_it() {
+        // 30 s left, asked at t=1000 ms, answered at 1010 ms.
+        let e = narrow(None, 1_000, 1_010, 30);
+        assert_eq!(
+            e,
+            Expiry {
+                earliest: 31_000,
+                latest: 32_010
+            }
+        );
+        // Asked again at 31 300 ms: 0 s left, so the same copy, expiring by 32 300 ms.
+        let e2 = narrow(Some(e), 31_300, 31_305, 0);
+        assert_eq!(
+            e2,
+            Expiry {
+                earliest: 31_300,
+                latest: 32_010
+            }
+        );
+        // A fresh copy (TTL back to 60) replaces the window.
+        let e3 = narrow(Some(e2), 40_000, 40_001, 60);
+        assert_eq!(e3.earliest, 100_000);
+    }
+
+    #[test]
+    fn the_next_question_follows_the_window_within_the_bounds() {
+        let s = WaitSettings::default();
+        let e = Expiry {
+            earliest: 31_000,
+            latest: 32_010,
+        };
+        assert_eq!(next_for_expiry(e, false, 1_010, &s), 31_300);
+        // Asked at 31.3 s, it had 0 s left: the copy goes at the end of that second.
+        let e = narrow(Some(e), 31_300, 31_305, 0);
+        assert_eq!(next_for_expiry(e, true, 31_305, &s), 32_110);
+        // A day-long TTL is still looked at every max_interval.
+        let far = Expiry {
+            earliest: 86_400_000,
+            latest: 86_401_000,
+        };
+        assert_eq!(next_for_expiry(far, false, 0, &s), s.max_interval);
+        // Never sooner than min_interval after the last question.
+        let past = Expiry {
+            earliest: 0,
+            latest: 10,
+        };
+        assert_eq!(
+            next_for_expiry(past, false, 5_000, &s),
+            5_000 + s.min_interval
+        );
+    }
+
+    #[test]
+    fn a_saved_wait_of_another_format_is_refused_with_a_message() {
+        assert!(matches!(
+            Wait::from_json(r#"{"format": 99}"#),
+            Err(WaitError::WrongFormat { found: 99 })
+        ));
+        assert!(matches!(Wait::from_json("{"), Err(WaitError::NotAWait(_))));
+        assert!(matches!(Wait::from_json("[]"), Err(WaitError::NotAWait(_))));
+    }
+}
