@@ -5,7 +5,9 @@ use std::fmt::Write;
 use std::io::IsTerminal;
 
 use mxdoctor_core::diagnose::{Action, FixRow, ProviderSource, Severity};
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::domain::Adjustment;
+use mxdoctor_core::propagation::{Gap, GapKind, Phase, VantageState, WaitStatus, WaitView};
 use mxdoctor_core::report::{step_title, CheckReport, CheckStatus, ReportFinding};
 
 /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
@@ -266,6 +268,208 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// What `watch` prints before the wait: the check's verdict in a few lines.
+pub fn render_brief(report: &CheckReport, colour: bool) -> String {
+    let p = Paint(colour);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        p.bold(&format!(
+            "MX Doctor checked {}",
+            clean(&report.domain_unicode)
+        ))
+    );
+    let _ = writeln!(out, "  {}", summary(report));
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity != Severity::Info)
+    {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            p.severity(f.finding.severity),
+            clean(&f.title)
+        );
+    }
+    if report.status == CheckStatus::Problems {
+        let _ = writeln!(
+            out,
+            "  (Run `mxdoctor check {}` for the rows to change.)",
+            report.domain
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWaiting until every server below gives the repaired records. Ctrl-C stops.\n"
+    );
+    out
+}
+
+fn seconds(s: u64) -> String {
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+fn hidden(g: &Gap) -> bool {
+    !g.records.iter().any(|r| r.rtype() == Some(RType::MX))
+}
+
+/// The old data a vantage still gives, in a few words.
+fn gap_words(g: &Gap) -> String {
+    let values: Vec<String> = g
+        .records
+        .iter()
+        .filter(|r| match g.kind {
+            GapKind::AliasPresent => r.rtype() == Some(RType::Cname),
+            GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
+            GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
+        })
+        .map(|r| clean(&r.summary()))
+        .collect();
+    let list = if values.is_empty() {
+        "none".to_string()
+    } else {
+        values.join(", ")
+    };
+    match g.kind {
+        GapKind::AliasPresent => format!("alias {list}"),
+        GapKind::MailServersDiffer => format!("mail servers: {list}"),
+        GapKind::SpfIncludeMissing => format!("SPF: {list}"),
+    }
+}
+
+/// One round of the wait: the phase, one line per vantage, the expected end.
+pub fn render_wait(view: &WaitView, colour: bool) -> String {
+    let p = Paint(colour);
+    let mut out = String::new();
+    let clear = view
+        .vantages
+        .iter()
+        .filter(|v| v.state == VantageState::Clear)
+        .count();
+    let headline = match view.phase {
+        Phase::Checking => "Asking every server…".to_string(),
+        Phase::NotSaved => "Your change is not saved at your DNS host yet: its own servers still give the old records. Save the change in your DNS console; MX Doctor keeps asking.".to_string(),
+        Phase::Propagating => format!(
+            "Your change is saved at your DNS host. Waiting for the caches to let go of the old records: {clear} of {} places show the new ones.",
+            view.vantages.len()
+        ),
+        Phase::Clear => "Every server gives the repaired records.".to_string(),
+        Phase::TimedOut => "The wait ran out.".to_string(),
+    };
+    for line in wrap(&headline, 90) {
+        let _ = writeln!(out, "{}", p.bold(&line));
+    }
+    let width = view
+        .vantages
+        .iter()
+        .map(|v| v.name.chars().count() + v.server.len() + 3)
+        .max()
+        .unwrap_or(0);
+    for v in &view.vantages {
+        let label = if v.name == v.server {
+            v.server.clone()
+        } else {
+            format!("{} ({})", clean(&v.name), v.server)
+        };
+        let (state, detail) = match v.state {
+            VantageState::Pending => (p.wrap("2", "ASKING   "), String::new()),
+            VantageState::Clear => (p.wrap("1;32", "CLEAR    "), String::new()),
+            VantageState::Stale => {
+                let left = v
+                    .expires_in
+                    .map(|s| format!("old records for up to {} more", seconds(s)))
+                    .unwrap_or_else(|| "old records".to_string());
+                (p.wrap("1;33", "OLD      "), left)
+            }
+            VantageState::NotSaved => (
+                p.wrap("1;31", "NOT SAVED"),
+                "publishes the old records".to_string(),
+            ),
+            VantageState::Failed => (
+                p.wrap("35", "NO ANSWER"),
+                clean(v.failure.as_deref().unwrap_or("no answer")),
+            ),
+        };
+        let next = match (v.state, v.next_check_in) {
+            (VantageState::Clear, _) | (_, None) => String::new(),
+            (_, Some(0)) => " · asking now".to_string(),
+            (_, Some(s)) => format!(" · next check in {}", seconds(s)),
+        };
+        // Behind an alias the mail servers are hidden too: naming the alias says it all.
+        let alias = v.gaps.iter().any(|g| g.kind == GapKind::AliasPresent);
+        let gaps: Vec<String> = v
+            .gaps
+            .iter()
+            .filter(|g| !(alias && g.kind == GapKind::MailServersDiffer && hidden(g)))
+            .map(gap_words)
+            .collect();
+        let _ = writeln!(out, "  {state}  {label:<width$}  {detail}{next}");
+        if !gaps.is_empty() && v.state != VantageState::Clear {
+            let _ = writeln!(out, "             {:<width$}  ({})", "", gaps.join("; "));
+        }
+    }
+    if let (Some(e), Some(l), Some(ein), Some(lin)) = (
+        &view.earliest,
+        &view.latest,
+        view.earliest_in,
+        view.latest_in,
+    ) {
+        if view.status == WaitStatus::Waiting {
+            let _ = writeln!(
+                out,
+                "Expected: from {e} (in {}) to {l} at the latest (in {}).",
+                seconds(ein),
+                seconds(lin)
+            );
+            let _ = writeln!(
+                out,
+                "  One question sees one cache of a resolver; its other caches may keep the old records until the latest time."
+            );
+        }
+    }
+    out
+}
+
+/// The last words of a wait.
+pub fn render_end(view: &WaitView, colour: bool) -> String {
+    let p = Paint(colour);
+    match view.status {
+        WaitStatus::Clear => format!(
+            "\n{}\n  Cleared at {}; {} DNS questions were sent in {} rounds.\n",
+            p.wrap(
+                "1;32",
+                "All clear: mail to your domain now goes to your mailbox service."
+            ),
+            view.cleared_at.as_deref().unwrap_or(&view.at),
+            view.queries,
+            view.round
+        ),
+        _ => {
+            let left: Vec<String> = view
+                .vantages
+                .iter()
+                .filter(|v| v.state != VantageState::Clear)
+                .map(|v| clean(&v.name))
+                .collect();
+            format!(
+                "\n{}\n  Still not clear: {}. Run `mxdoctor check {}` to see what they give.\n",
+                p.wrap(
+                    "1;31",
+                    "The wait ran out before every server gave the repaired records."
+                ),
+                left.join(", "),
+                view.domain
+            )
+        }
+    }
 }
 
 #[cfg(test)]

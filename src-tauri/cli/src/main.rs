@@ -2,6 +2,7 @@
 //! The contract (commands, flags, JSON, exit codes) is fixed by DESIGN.md.
 
 mod human;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,9 @@ struct Cli {
 enum Command {
     /// Check a domain's mail records and say exactly which rows to delete and add.
     Check(CheckArgs),
+    /// Wait with you after a repair: re-check each server just after its cached copy of the
+    /// old records runs out, until every one gives the repaired records.
+    Watch(watch::WatchArgs),
     /// List the mailbox services MX Doctor knows, with their ids for --provider.
     Providers {
         /// Print JSON instead of text.
@@ -69,12 +73,12 @@ struct CheckArgs {
 }
 
 /// An error before any check could run: bad input, unusable flags, unreadable files.
-struct Failure {
+pub(crate) struct Failure {
     code: &'static str,
     message: String,
 }
 
-fn fail(code: &'static str, message: impl Into<String>) -> Failure {
+pub(crate) fn fail(code: &'static str, message: impl Into<String>) -> Failure {
     Failure {
         code,
         message: message.into(),
@@ -88,23 +92,42 @@ fn main() -> ExitCode {
             print_providers(json);
             ExitCode::SUCCESS
         }
+        Command::Watch(args) => {
+            let (json, input) = (args.json, args.domain.clone());
+            let code = match watch::run(args) {
+                Ok(watch::Ended::Clear) => 0,
+                Ok(watch::Ended::TimedOut) => 1,
+                Ok(watch::Ended::CheckFailed) => CheckStatus::Error.exit_code(),
+                Ok(watch::Ended::Interrupted) => 130,
+                Err(f) => {
+                    report_failure(json, Some(&input), &f);
+                    CheckStatus::Error.exit_code()
+                }
+            };
+            ExitCode::from(code as u8)
+        }
         Command::Check(args) => {
             let json = args.json;
             let input = args.domain.clone();
             let code = match run_check(args) {
                 Ok(status) => status.exit_code(),
                 Err(f) => {
-                    if json {
-                        let out = json!({"domain": input, "provider": null, "status": "error", "findings": [], "error": {"code": f.code, "message": f.message}});
-                        println!("{out}");
-                    } else {
-                        eprintln!("mxdoctor: {}", f.message);
-                    }
+                    report_failure(json, Some(&input), &f);
                     CheckStatus::Error.exit_code()
                 }
             };
             ExitCode::from(code as u8)
         }
+    }
+}
+
+/// An error before anything could be judged, in the output's format.
+fn report_failure(json: bool, input: Option<&str>, f: &Failure) {
+    if json {
+        let out = json!({"domain": input, "provider": null, "status": "error", "findings": [], "error": {"code": f.code, "message": f.message}});
+        println!("{out}");
+    } else {
+        eprintln!("mxdoctor: {}", f.message);
     }
 }
 
@@ -173,7 +196,7 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
     Ok(report.status)
 }
 
-fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Failure> {
+pub(crate) fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Failure> {
     match id {
         None if mx.is_empty() => Ok(ProviderChoice::Detect),
         None | Some(CUSTOM_ID) => {
@@ -204,7 +227,7 @@ fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Fa
     }
 }
 
-fn timeout(seconds: f64) -> Result<Duration, Failure> {
+pub(crate) fn timeout(seconds: f64) -> Result<Duration, Failure> {
     if !(0.05..=60.0).contains(&seconds) {
         return Err(fail(
             "bad_timeout",
@@ -214,7 +237,7 @@ fn timeout(seconds: f64) -> Result<Duration, Failure> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -8,10 +8,12 @@
 
 mod lab;
 mod server;
+mod unbound;
 mod zone;
 
 pub use lab::{Lab, NS1, NS2};
 pub use server::{Behavior, DnsServer};
+pub use unbound::{unbound_binary, Unbound};
 pub use zone::{answer, load_dir, Answer, CnamePolicy, Zone, ZoneError};
 
 pub use hickory_proto::rr::{Name, RData, Record, RecordType};

@@ -143,6 +143,7 @@ pub(crate) fn status_word(status: Status) -> &'static str {
 }
 
 /// Which provider to check against: the one given, else the one the MX records point to.
+#[derive(Clone, Debug)]
 pub enum ProviderChoice {
     Given(Provider),
     Detect,

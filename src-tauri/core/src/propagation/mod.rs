@@ -12,6 +12,7 @@ mod expect;
 mod run;
 #[cfg(test)]
 mod sim;
+mod view;
 
 use std::net::SocketAddr;
 
@@ -19,6 +20,9 @@ use serde::{Deserialize, Serialize};
 
 pub use expect::{conditions, evaluate, questions, Condition, Gap, GapKind, Verdict};
 pub use run::{check_due, run, Clock, Lookup, NetLookup, SystemClock};
+pub use view::{
+    public_resolvers, resolver_specs, rfc3339, PublicResolver, VantageView, WaitStatus, WaitView,
+};
 
 use crate::diagnose::Diagnosis;
 use crate::dns::{Outcome, RType};

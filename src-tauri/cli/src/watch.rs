@@ -1,0 +1,385 @@
+//! `mxdoctor watch`: check, then wait with the user until every vantage point serves the
+//! repaired records. The schedule and the state are the core's ([`mxdoctor_core::propagation`]);
+//! this file reads flags, saves the state file, and prints.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::diagnose::diagnose;
+use mxdoctor_core::dns;
+use mxdoctor_core::propagation::{
+    check_due, resolver_specs, Clock, NetLookup, SystemClock, Wait, WaitSettings, WaitStatus,
+};
+use mxdoctor_core::report::CheckStatus;
+
+use crate::{fail, human, provider_choice, timeout, unix_now, Failure};
+
+#[derive(Args)]
+pub struct WatchArgs {
+    /// The domain, or an email address or web address at it.
+    pub(crate) domain: String,
+    /// The mailbox service bought (see `mxdoctor providers`); suggested from the MX if omitted.
+    #[arg(long, value_name = "ID")]
+    provider: Option<String>,
+    /// With --provider custom: one of your MX records, as "PRIORITY HOST" (repeatable).
+    #[arg(long, value_name = "PRIORITY HOST")]
+    mx: Vec<String>,
+    /// Watch this resolver instead of this computer's and the public ones (repeatable).
+    #[arg(long, value_name = "IP[:PORT]")]
+    nameserver: Vec<String>,
+    /// How often your DNS host's servers are asked until your change is saved there, and the
+    /// first retry of a server that did not answer, in seconds (or 30s, 2m) [default: 15].
+    /// Caches are asked when their copy of the old records runs out, not on this timer.
+    #[arg(long, value_name = "S")]
+    interval: Option<String>,
+    /// Give up after this long, in seconds (or 90m, 48h) [default: 48h].
+    #[arg(long, value_name = "S")]
+    max_wait: Option<String>,
+    /// Print one JSON object per round instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Save the wait to FILE after every round, and resume from FILE when it holds a wait for
+    /// this domain (after a restart, say).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Seconds to wait for each DNS answer.
+    #[arg(long, value_name = "S", default_value_t = 3.0)]
+    timeout: f64,
+    /// The port authoritative servers are asked on (for loopback labs; 53 on the internet).
+    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
+    auth_port: u16,
+}
+
+/// What ended the watch.
+pub enum Ended {
+    Clear,
+    TimedOut,
+    /// Ctrl-C: the state is saved when a file was given.
+    Interrupted,
+    /// The check found nothing that could be judged (the report was printed).
+    CheckFailed,
+}
+
+/// A duration typed by a person: `90` (seconds), `90s`, `15m`, `48h`.
+fn duration(flag: &str, text: &str, min: Duration, max: Duration) -> Result<Duration, Failure> {
+    let t = text.trim();
+    let parsed = match t.parse::<u64>() {
+        Ok(secs) => Ok(Duration::from_secs(secs)),
+        Err(_) => humantime::parse_duration(t).map_err(|e| e.to_string()),
+    };
+    match parsed {
+        Ok(d) if d >= min && d <= max => Ok(d),
+        Ok(_) => Err(fail(
+            "bad_duration",
+            format!(
+                "{flag} must be between {} and {}",
+                humantime::format_duration(min),
+                humantime::format_duration(max)
+            ),
+        )),
+        Err(e) => Err(fail(
+            "bad_duration",
+            format!("{flag} \"{t}\" is not a duration ({e}); write seconds, or e.g. 90s, 15m, 48h"),
+        )),
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
+    let domain =
+        check::parse_domain(&args.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
+    let choice = provider_choice(args.provider.as_deref(), &args.mx)?;
+    let custom: Vec<SocketAddr> = args
+        .nameserver
+        .iter()
+        .map(|s| check::parse_server(s).map_err(|e| fail("bad_nameserver", e.to_string())))
+        .collect::<Result<_, _>>()?;
+    let answer_timeout = timeout(args.timeout)?;
+    let interval = args
+        .interval
+        .as_deref()
+        .map(|t| {
+            duration(
+                "--interval",
+                t,
+                Duration::from_secs(1),
+                Duration::from_secs(86_400),
+            )
+        })
+        .transpose()?;
+    let max_wait = args
+        .max_wait
+        .as_deref()
+        .map(|t| {
+            duration(
+                "--max-wait",
+                t,
+                Duration::from_secs(1),
+                Duration::from_secs(30 * 86_400),
+            )
+        })
+        .transpose()?;
+    let mut settings = WaitSettings::default();
+    if let Some(i) = interval {
+        settings.poll_interval = millis(i);
+    }
+    if let Some(m) = max_wait {
+        settings.max_wait = millis(m);
+    }
+    let clock = SystemClock;
+    let out = Output::new(args.json);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| fail("runtime", e.to_string()))?;
+    runtime.block_on(async {
+        let resumed = match &args.state {
+            Some(path) => load(path, &domain.ascii, &out)?,
+            None => None,
+        };
+        let mut wait = match resumed {
+            Some(mut wait) => {
+                wait.resume(clock.now());
+                if let Some(i) = interval {
+                    wait.settings.poll_interval = millis(i);
+                }
+                out.note(&format!(
+                    "Resuming the wait for {} started at {}; asking again now.",
+                    wait.domain,
+                    mxdoctor_core::propagation::rfc3339(wait.started_at)
+                ));
+                wait
+            }
+            None => {
+                let options = CheckOptions {
+                    resolvers: custom.clone(),
+                    auth_port: args.auth_port,
+                    timeout: answer_timeout,
+                };
+                let (report, snapshot) =
+                    check::check(&domain, choice.clone(), &options, unix_now())
+                        .await
+                        .map_err(|e| fail("no_resolver", e.to_string()))?;
+                if report.status == CheckStatus::Error {
+                    if args.json {
+                        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                    } else {
+                        print!("{}", human::render(&report, human::use_colour()));
+                    }
+                    return Ok(Ended::CheckFailed);
+                }
+                if !args.json {
+                    print!("{}", human::render_brief(&report, human::use_colour()));
+                }
+                let system = if custom.is_empty() {
+                    dns::system_resolvers().unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let diagnosis = diagnose(&snapshot, choice);
+                Wait::start(
+                    &diagnosis,
+                    &snapshot,
+                    resolver_specs(&custom, &system),
+                    args.auth_port,
+                    settings,
+                    clock.now(),
+                )
+                .map_err(|e| fail("nothing_to_wait_for", e.to_string()))?
+            }
+        };
+        let lookup = NetLookup {
+            timeout: answer_timeout,
+        };
+        watch(&mut wait, &clock, &lookup, &out, args.state.as_deref()).await
+    })
+}
+
+async fn watch(
+    wait: &mut Wait,
+    clock: &SystemClock,
+    lookup: &NetLookup,
+    out: &Output,
+    state: Option<&Path>,
+) -> Result<Ended, Failure> {
+    let mut shown = 0usize;
+    loop {
+        let asked = tokio::select! {
+            asked = check_due(wait, clock, lookup) => asked,
+            _ = tokio::signal::ctrl_c() => return stop(wait, state, out),
+        };
+        if let Some(path) = state {
+            save(path, wait)?;
+        }
+        if !asked.is_empty() || wait.finished.is_some() {
+            shown = out.round(wait, clock.now(), shown, !asked.is_empty());
+        }
+        if let Some(f) = wait.finished {
+            let view = wait.view(clock.now());
+            out.end(&view);
+            return Ok(match f.phase {
+                mxdoctor_core::propagation::Phase::Clear => Ended::Clear,
+                _ => Ended::TimedOut,
+            });
+        }
+        let wake = wait.next_wake().unwrap_or_else(|| clock.now());
+        // Sleep until the next question, redrawing the countdown once a second on a terminal.
+        loop {
+            let now = clock.now();
+            if now >= wake {
+                break;
+            }
+            let step = if out.live {
+                (wake - now).min(1000)
+            } else {
+                wake - now
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(step)) => {}
+                _ = tokio::signal::ctrl_c() => return stop(wait, state, out),
+            }
+            if out.live && clock.now() < wake {
+                shown = out.round(wait, clock.now(), shown, false);
+            }
+        }
+    }
+}
+
+fn stop(wait: &Wait, state: Option<&Path>, out: &Output) -> Result<Ended, Failure> {
+    match state {
+        Some(path) => {
+            save(path, wait)?;
+            out.note(&format!(
+                "Stopped. The wait is saved in {}; run the same command to resume it.",
+                path.display()
+            ));
+        }
+        None => out.note("Stopped. (With --state FILE the wait can be resumed later.)"),
+    }
+    Ok(Ended::Interrupted)
+}
+
+/// Writes the state atomically: a crash mid-write never leaves half a file.
+fn save(path: &Path, wait: &Wait) -> Result<(), Failure> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, wait.to_json())
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            fail(
+                "state_unwritable",
+                format!("cannot save the wait to {}: {e}", path.display()),
+            )
+        })
+}
+
+/// The saved wait for `domain` in `path`, if there is one to resume. A file that cannot be read
+/// as a wait is set aside (renamed), never overwritten, and a new wait starts.
+fn load(path: &Path, domain: &str, out: &Output) -> Result<Option<Wait>, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(fail(
+                "state_unreadable",
+                format!("cannot read {}: {e}", path.display()),
+            ))
+        }
+    };
+    match Wait::from_json(&text) {
+        Ok(w) if w.domain == domain && w.finished.is_none() => Ok(Some(w)),
+        Ok(w) if w.finished.is_some() => Ok(None),
+        Ok(w) => {
+            let aside = set_aside(path)?;
+            out.note(&format!(
+                "{} held a wait for {}, not {domain}; it was moved to {} and a new wait starts.",
+                path.display(),
+                w.domain,
+                aside.display()
+            ));
+            Ok(None)
+        }
+        Err(e) => {
+            let aside = set_aside(path)?;
+            out.note(&format!(
+                "The saved wait in {} could not be used ({e}); it was moved to {} and a new wait starts.",
+                path.display(),
+                aside.display()
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn set_aside(path: &Path) -> Result<PathBuf, Failure> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".set-aside-{}", unix_now()));
+    let aside = PathBuf::from(name);
+    std::fs::rename(path, &aside).map_err(|e| {
+        fail(
+            "state_unreadable",
+            format!("cannot move {} aside: {e}", path.display()),
+        )
+    })?;
+    Ok(aside)
+}
+
+/// JSON lines, or text; on a terminal the vantage table is redrawn in place.
+struct Output {
+    json: bool,
+    colour: bool,
+    live: bool,
+}
+
+impl Output {
+    fn new(json: bool) -> Self {
+        let tty = std::io::stdout().is_terminal();
+        Self {
+            json,
+            colour: human::use_colour(),
+            live: tty && !json,
+        }
+    }
+
+    fn note(&self, text: &str) {
+        if self.json {
+            eprintln!("mxdoctor: {text}");
+        } else {
+            println!("{text}");
+        }
+    }
+
+    /// Prints a round (or, on a terminal, redraws the last `shown` lines); returns the number
+    /// of lines now on screen. JSON is printed only for rounds that asked something.
+    fn round(&self, wait: &Wait, now: u64, shown: usize, asked: bool) -> usize {
+        let view = wait.view(now);
+        if self.json {
+            if asked || view.status != WaitStatus::Waiting {
+                println!(
+                    "{}",
+                    serde_json::to_string(&view).expect("a view always serialises")
+                );
+            }
+            return 0;
+        }
+        let text = human::render_wait(&view, self.colour);
+        let mut stdout = std::io::stdout().lock();
+        if self.live && shown > 0 {
+            let _ = write!(stdout, "\x1b[{shown}F\x1b[J");
+        } else if !self.live && !asked {
+            return 0;
+        }
+        let _ = write!(stdout, "{text}");
+        let _ = stdout.flush();
+        text.lines().count()
+    }
+
+    fn end(&self, view: &mxdoctor_core::propagation::WaitView) {
+        if !self.json {
+            print!("{}", human::render_end(view, self.colour));
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The wait as shown: one line of JSON per round for `mxdoctor watch --json`, and what the
+//! wizard draws. Times are RFC 3339 (UTC), durations whole seconds from `at`.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Estimate, Gap, Millis, Phase, Vantage, VantageKind, VantageSpec, VantageState, Wait};
+
+/// A public resolver from the catalog (`data/resolvers.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicResolver {
+    pub name: String,
+    pub address: std::net::IpAddr,
+    /// A page where anyone can ask the resolver to forget a name.
+    #[serde(default)]
+    pub flush_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResolverFile {
+    resolvers: Vec<PublicResolver>,
+}
+
+/// The large public resolvers watched by default (DESIGN.md "What the field has taught").
+pub fn public_resolvers() -> &'static [PublicResolver] {
+    static CATALOG: OnceLock<Vec<PublicResolver>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str::<ResolverFile>(include_str!("../../data/resolvers.json"))
+            .expect("data/resolvers.json is valid (checked by a unit test)")
+            .resolvers
+    })
+}
+
+/// The resolvers to watch: `custom` when given (`--nameserver`), else the system's and the
+/// public ones.
+pub fn resolver_specs(custom: &[SocketAddr], system: &[SocketAddr]) -> Vec<VantageSpec> {
+    if !custom.is_empty() {
+        return custom
+            .iter()
+            .map(|&server| VantageSpec {
+                kind: VantageKind::Custom,
+                name: server.to_string(),
+                server,
+            })
+            .collect();
+    }
+    let mut specs: Vec<VantageSpec> = system
+        .iter()
+        .map(|&server| VantageSpec {
+            kind: VantageKind::System,
+            name: "This computer's resolver".to_string(),
+            server,
+        })
+        .collect();
+    specs.extend(public_resolvers().iter().map(|r| VantageSpec {
+        kind: VantageKind::Public,
+        name: r.name.clone(),
+        server: SocketAddr::new(r.address, 53),
+    }));
+    specs
+}
+
+/// The overall status of one round, as `watch --json` prints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitStatus {
+    Waiting,
+    Clear,
+    Timeout,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitView {
+    pub domain: String,
+    pub provider: Option<String>,
+    pub status: WaitStatus,
+    pub phase: Phase,
+    pub round: u32,
+    pub at: String,
+    pub started_at: String,
+    pub saved_at: Option<String>,
+    /// When every cache seen so far should serve the new data…
+    pub earliest: Option<String>,
+    /// …and the bound for every cache, seen or not.
+    pub latest: Option<String>,
+    pub earliest_in: Option<u64>,
+    pub latest_in: Option<u64>,
+    pub cleared_at: Option<String>,
+    pub deadline: String,
+    pub vantages: Vec<VantageView>,
+    /// Questions sent so far.
+    pub queries: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VantageView {
+    pub kind: VantageKind,
+    pub name: String,
+    pub server: String,
+    pub state: VantageState,
+    /// Seconds the stale data may still be served, as the vantage said at its last answer.
+    pub stale_ttl: Option<u32>,
+    /// Seconds from `at` until the stale data must be gone (the end of its window).
+    pub expires_in: Option<u64>,
+    pub next_check: Option<String>,
+    pub next_check_in: Option<u64>,
+    pub checked_at: Option<String>,
+    pub gaps: Vec<Gap>,
+    pub failure: Option<String>,
+    /// For a public resolver that offers one: a page to make it forget the name.
+    pub flush_url: Option<String>,
+    pub queries: u64,
+}
+
+/// RFC 3339, UTC, whole seconds.
+pub fn rfc3339(at: Millis) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(at)).to_string()
+}
+
+fn secs_until(at: Millis, now: Millis) -> u64 {
+    at.saturating_sub(now).div_ceil(1000)
+}
+
+impl Wait {
+    /// The wait as shown at `now`.
+    pub fn view(&self, now: Millis) -> WaitView {
+        let estimate: Option<Estimate> = self.estimate(now);
+        let status = match self.finished.map(|f| f.phase) {
+            Some(Phase::Clear) => WaitStatus::Clear,
+            Some(_) => WaitStatus::Timeout,
+            None => WaitStatus::Waiting,
+        };
+        WaitView {
+            domain: self.domain.clone(),
+            provider: self.provider.clone(),
+            status,
+            phase: self.phase(),
+            round: self.rounds,
+            at: rfc3339(now),
+            started_at: rfc3339(self.started_at),
+            saved_at: self.saved_at.map(rfc3339),
+            earliest: estimate.map(|e| rfc3339(e.earliest)),
+            latest: estimate.map(|e| rfc3339(e.latest)),
+            earliest_in: estimate.map(|e| secs_until(e.earliest, now)),
+            latest_in: estimate.map(|e| secs_until(e.latest, now)),
+            cleared_at: self
+                .finished
+                .filter(|f| f.phase == Phase::Clear)
+                .map(|f| rfc3339(f.at)),
+            deadline: rfc3339(self.deadline),
+            vantages: self.vantages.iter().map(|v| vantage_view(v, now)).collect(),
+            queries: self.queries(),
+        }
+    }
+}
+
+fn vantage_view(v: &Vantage, now: Millis) -> VantageView {
+    let stale = v.state == VantageState::Stale;
+    VantageView {
+        kind: v.kind,
+        name: v.name.clone(),
+        server: v.server.to_string(),
+        state: v.state,
+        stale_ttl: v.stale_ttl().filter(|_| stale),
+        expires_in: v
+            .expiry
+            .filter(|_| stale)
+            .map(|e| secs_until(e.latest, now)),
+        next_check: v.next_check.map(rfc3339),
+        next_check_in: v.next_check.map(|t| secs_until(t, now)),
+        checked_at: v.checked_at.map(rfc3339),
+        gaps: v.gaps.clone(),
+        failure: v.failure.clone(),
+        flush_url: public_resolvers()
+            .iter()
+            .find(|r| v.kind == VantageKind::Public && r.address == v.server.ip())
+            .and_then(|r| r.flush_url.clone()),
+        queries: v.queries,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resolver_catalog_has_the_seven_defaults_with_flush_pages() {
+        let all = public_resolvers();
+        let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(all.len(), 7, "{names:?}");
+        let flush: Vec<&str> = all
+            .iter()
+            .filter(|r| r.flush_url.is_some())
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(flush, ["Google Public DNS", "Cloudflare", "OpenDNS"]);
+    }
+
+    #[test]
+    fn nameserver_flags_replace_the_system_and_public_resolvers() {
+        let mine: SocketAddr = "127.0.0.1:5353".parse().unwrap();
+        let sys: SocketAddr = "10.0.0.1:53".parse().unwrap();
+        let specs = resolver_specs(&[mine], &[sys]);
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].kind, VantageKind::Custom);
+        let specs = resolver_specs(&[], &[sys]);
+        assert_eq!(specs.len(), 8);
+        assert_eq!(specs[0].kind, VantageKind::System);
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(rfc3339(1_795_347_453_250), "2026-11-22T11:37:33Z");
+    }
+}

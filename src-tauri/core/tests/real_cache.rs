@@ -1,0 +1,249 @@
+//! The propagation wait against a real cache: the DNS world's authoritative servers on
+//! 127.0.0.11/.12, Debian's Unbound in front of them on its own loopback address, and the
+//! user's edit saved in the middle of the wait. A probe asks Unbound every 50 ms to learn the
+//! moment it first serves the repaired records; the wait must report clear within a second or
+//! so of that moment, having asked few questions.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::diagnose::{diagnose, ProviderChoice};
+use mxdoctor_core::dns::{query, QueryMode, RType, Status};
+use mxdoctor_core::propagation::{
+    check_due, resolver_specs, run, Clock, Millis, NetLookup, Phase, SystemClock, VantageKind,
+    VantageState, Wait, WaitSettings,
+};
+use mxdoctor_core::providers;
+use mxdoctor_dnsworld::{load_dir, Lab, Name, RecordType, Unbound, Zone};
+
+/// Seed 000 with 5-second TTLs: the CDN alias at `@` beside the mailbox MX.
+const BROKEN: &str = "$ORIGIN wait.test.
+$TTL 5
+@ IN SOA ns1.wait.test. hostmaster.wait.test. 1 3600 600 86400 5
+@ IN NS ns1
+@ IN NS ns2
+ns1 IN A 127.0.0.11
+ns2 IN A 127.0.0.12
+@ IN CNAME site.cdn.test.
+@ IN MX 5 mx1.qiye.aliyun.com.
+@ IN MX 10 mx2.qiye.aliyun.com.
+@ IN MX 15 mx3.qiye.aliyun.com.
+";
+
+struct World {
+    lab: Lab,
+    unbound: Unbound,
+}
+
+async fn world(unbound_ip: [u8; 4]) -> World {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones");
+    let mut zones: Vec<Zone> = load_dir(&dir)
+        .unwrap()
+        .into_values()
+        .filter(|z| z.origin().to_ascii() == "cdn.test.")
+        .collect();
+    zones.push(Zone::parse(BROKEN, None).unwrap());
+    let lab = Lab::start(zones, Vec::new()).await.unwrap();
+    let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
+    let unbound = Unbound::start(
+        IpAddr::V4(Ipv4Addr::from(unbound_ip)),
+        &[("wait.test", auth.clone()), ("cdn.test", auth)],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    World { lab, unbound }
+}
+
+/// The user deletes the alias in their DNS console: every authoritative server serves the edit.
+fn save_the_edit(lab: &Lab) {
+    let name = Name::from_ascii("wait.test.").unwrap();
+    for server in &lab.auth {
+        server.edit_zones(|zones| {
+            let zone = zones
+                .iter_mut()
+                .find(|z| *z.origin() == name)
+                .expect("wait.test is served");
+            assert_eq!(zone.replace(&name, RecordType::CNAME, 5, Vec::new()), 1);
+        });
+    }
+}
+
+/// Checks the domain through Unbound (which fills its cache, as the user's own check would)
+/// and starts a wait watching the two authoritative servers and Unbound.
+async fn check_and_start(w: &World) -> Wait {
+    let domain = check::parse_domain("wait.test").unwrap();
+    let provider = providers::by_id("alibaba-standard").unwrap().clone();
+    let options = CheckOptions {
+        resolvers: vec![w.unbound.addr()],
+        auth_port: w.lab.auth_port,
+        timeout: Duration::from_secs(2),
+    };
+    let (report, snap) = check::check(
+        &domain,
+        ProviderChoice::Given(provider.clone()),
+        &options,
+        0,
+    )
+    .await
+    .unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.finding.code.as_str() == "CNAME_AT_MAIL_HOST"),
+        "the check sees seed 000's alias: {:?}",
+        report
+            .findings
+            .iter()
+            .map(|f| (f.finding.code.as_str(), f.title.clone()))
+            .collect::<Vec<_>>()
+    );
+    let diagnosis = diagnose(&snap, ProviderChoice::Given(provider));
+    let settings = WaitSettings {
+        poll_interval: 1_000,
+        max_wait: 60_000,
+        ..WaitSettings::default()
+    };
+    let wait = Wait::start(
+        &diagnosis,
+        &snap,
+        resolver_specs(&[w.unbound.addr()], &[]),
+        w.lab.auth_port,
+        settings,
+        SystemClock.now(),
+    )
+    .unwrap();
+    assert_eq!(wait.vantages.len(), 3, "ns1, ns2 and Unbound");
+    wait
+}
+
+/// Asks Unbound for the alias every 50 ms until it no longer has it; returns that moment.
+async fn first_new_answer(unbound: SocketAddr) -> Millis {
+    loop {
+        let o = query(
+            unbound,
+            "wait.test",
+            RType::Cname,
+            QueryMode::Recursive,
+            Duration::from_secs(1),
+        )
+        .await;
+        if o.status == Status::NoData {
+            return SystemClock.now();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wait_clears_within_a_second_of_the_real_caches_expiry() {
+    let w = world([127, 0, 0, 31]).await;
+    let mut wait = check_and_start(&w).await;
+    let lookup = NetLookup {
+        timeout: Duration::from_secs(2),
+    };
+    let rounds: Arc<Mutex<Vec<Wait>>> = Arc::default();
+    let probe = tokio::spawn(first_new_answer(w.unbound.addr()));
+    let lab = &w.lab;
+    let edit = async {
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        save_the_edit(lab);
+        SystemClock.now()
+    };
+    let watch = run(&mut wait, &SystemClock, &lookup, |w| {
+        rounds.lock().unwrap().push(w.clone())
+    });
+    let ((finish, saved_at), new_at) = (
+        tokio::join!(
+            async { tokio::time::timeout(Duration::from_secs(60), watch).await },
+            edit
+        ),
+        probe,
+    );
+    let finish = finish.expect("the wait ends within its 60 s");
+    let new_at = tokio::time::timeout(Duration::from_secs(10), new_at)
+        .await
+        .expect("Unbound serves the edit once its copy expires")
+        .unwrap();
+    let rounds = rounds.lock().unwrap();
+
+    // First round: the DNS host has not got the edit; Unbound holds the alias, TTL counting down.
+    let first = &rounds[0];
+    assert_eq!(first.phase(), Phase::NotSaved);
+    let cache = |w: &Wait| {
+        w.vantages
+            .iter()
+            .find(|v| v.kind == VantageKind::Custom)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cache(first).state, VantageState::Stale);
+    let left = cache(first).stale_ttl().unwrap();
+    assert!(
+        left <= 5,
+        "Unbound reports what remains of the 5 s TTL, not {left}"
+    );
+
+    // The edit is seen at the first poll after it was saved.
+    let seen = wait.saved_at.expect("the edit was seen at the DNS host");
+    assert!(
+        seen >= saved_at && seen - saved_at <= 1_500,
+        "seen {} ms after saving",
+        seen - saved_at
+    );
+
+    // Clear, and not before the real cache let go of the alias.
+    assert_eq!(finish.phase, Phase::Clear);
+    assert!(
+        finish.at + 100 >= new_at,
+        "clear {} ms before Unbound served the edit",
+        new_at - finish.at
+    );
+    let late = finish.at.saturating_sub(new_at);
+    assert!(
+        late <= 1_200,
+        "clear {late} ms after Unbound first served the edit"
+    );
+
+    // Few questions: 2 per visit; Unbound visited at the start, then around its expiry.
+    let unbound_queries = cache(&wait).queries;
+    assert!(
+        unbound_queries <= 8,
+        "asked Unbound {unbound_queries} questions"
+    );
+    assert!(wait.queries() <= 30, "{} questions in all", wait.queries());
+    eprintln!(
+        "clear {late} ms after the cache could serve the edit; {} questions ({} to Unbound)",
+        wait.queries(),
+        unbound_queries
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_wait_resumes_against_the_real_cache() {
+    let w = world([127, 0, 0, 32]).await;
+    let mut wait = check_and_start(&w).await;
+    let lookup = NetLookup {
+        timeout: Duration::from_secs(2),
+    };
+    check_due(&mut wait, &SystemClock, &lookup).await;
+    assert_eq!(wait.phase(), Phase::NotSaved);
+    let saved = wait.to_json();
+    drop(wait);
+
+    // The app is closed; meanwhile the user saves the edit and the cache lets go.
+    save_the_edit(&w.lab);
+    let new_at = first_new_answer(w.unbound.addr()).await;
+
+    let mut restored = Wait::from_json(&saved).unwrap();
+    let now = SystemClock.now();
+    restored.resume(now);
+    assert_eq!(restored.due(now).len(), 3, "every vantage is asked at once");
+    let mut rounds = 0;
+    let finish = run(&mut restored, &SystemClock, &lookup, |_| rounds += 1).await;
+    assert_eq!(finish.phase, Phase::Clear);
+    assert_eq!(rounds, 1, "one immediate round finds everything clear");
+    assert!(finish.at >= new_at);
+}
