@@ -399,6 +399,7 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
             ),
         };
         let next = match (v.state, v.next_check_in) {
+            (VantageState::Stale, None) => " · asked again once the change is saved".to_string(),
             (VantageState::Clear, _) | (_, None) => String::new(),
             (_, Some(0)) => " · asking now".to_string(),
             (_, Some(s)) => format!(" · next check in {}", seconds(s)),

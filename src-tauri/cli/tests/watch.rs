@@ -130,13 +130,19 @@ async fn watch_json_follows_the_edit_to_clear_and_exits_0() {
     let cache = &first["vantages"][2];
     let ttl = cache["stale_ttl"].as_u64().unwrap();
     assert!(ttl <= 4, "the cache's remaining TTL, not {ttl}");
-    assert!(cache["next_check"].is_string() && cache["next_check_in"].is_u64());
+    // Not asked again until the edit is saved.
+    assert!(cache["next_check"].is_null(), "{cache}");
+    assert!(first["vantages"][0]["next_check_in"].as_u64().unwrap() <= 1);
     assert_eq!(cache["gaps"][0]["kind"], "alias_present");
 
     let last = rounds.last().unwrap();
     assert_eq!(last["status"], "clear");
     assert!(last["cleared_at"].is_string());
     assert_eq!(state(last, "custom"), ["clear"]);
+    let before = &rounds[rounds.len() - 2];
+    assert_eq!(before["phase"], "propagating");
+    assert!(before["vantages"][2]["next_check"].is_string());
+    assert!(before["earliest"].is_string() && before["latest"].is_string());
     assert!(rounds[..rounds.len() - 1]
         .iter()
         .all(|r| r["status"] == "waiting"));

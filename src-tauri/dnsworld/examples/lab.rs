@@ -1,29 +1,97 @@
-//! Serves `tests/zones` on loopback until interrupted, for trying `mxdoctor` by hand:
+//! Serves zone files on loopback until interrupted, for trying `mxdoctor` by hand:
 //!
-//!     cargo run -p mxdoctor-dnsworld --example lab
+//!     cargo run -p mxdoctor-dnsworld --example lab -- [--zones DIR] [--unbound N] [--serve-both]
 //!
-//! It prints the `--nameserver` and `--auth-port` flags to pass.
+//! It prints the `--nameserver` and `--auth-port` flags to pass. `--zones` serves another
+//! folder of zone files (default `tests/zones`); edit a file there and send SIGHUP to this
+//! process (`kill -HUP PID`) to "save" the edit at the DNS host. `--unbound N` starts N real
+//! caching resolvers (Debian's Unbound) in front, on 127.0.0.31 and up, for `mxdoctor watch`.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use mxdoctor_dnsworld::{load_dir, CnamePolicy, Lab};
+use mxdoctor_dnsworld::{load_dir, CnamePolicy, Lab, Unbound, Zone};
+
+fn zones(dir: &std::path::Path) -> Result<(Vec<Zone>, Vec<Zone>), Box<dyn std::error::Error>> {
+    let all = load_dir(dir)?.into_values().collect();
+    let ns2_dir = dir.join("ns2");
+    let ns2 = if ns2_dir.is_dir() {
+        load_dir(&ns2_dir)?.into_values().collect()
+    } else {
+        Vec::new()
+    };
+    Ok((all, ns2))
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones");
-    let zones = load_dir(&dir)?.into_values().collect();
-    let ns2 = load_dir(&dir.join("ns2"))?.into_values().collect();
-    let lab = Lab::start(zones, ns2).await?;
-    if std::env::args().any(|a| a == "--serve-both") {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let dir = value("--zones")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones"));
+    let caches: u8 = value("--unbound")
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(0);
+    let (all, ns2) = zones(&dir)?;
+    let origins: Vec<String> = all
+        .iter()
+        .map(|z| z.origin().to_ascii().trim_end_matches('.').to_string())
+        .collect();
+    let lab = Lab::start(all, ns2).await?;
+    if args.iter().any(|a| a == "--serve-both") {
         for s in lab.auth.iter().chain([&lab.resolver]) {
             s.set_cname_policy(CnamePolicy::ServeBoth);
         }
     }
-    println!(
-        "--nameserver {} --auth-port {}",
-        lab.resolver.addr(),
-        lab.auth_port
+    let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
+    let stubs: Vec<(&str, Vec<SocketAddr>)> =
+        origins.iter().map(|o| (o.as_str(), auth.clone())).collect();
+    let mut unbound = Vec::new();
+    for i in 0..caches {
+        let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 31 + i));
+        unbound.push(Unbound::start(ip, &stubs)?);
+    }
+    let resolvers: Vec<String> = if unbound.is_empty() {
+        vec![lab.resolver.addr().to_string()]
+    } else {
+        unbound.iter().map(|u| u.addr().to_string()).collect()
+    };
+    let flags: Vec<String> = resolvers
+        .iter()
+        .map(|r| format!("--nameserver {r}"))
+        .collect();
+    println!("{} --auth-port {}", flags.join(" "), lab.auth_port);
+    eprintln!(
+        "Serving {} (pid {}; kill -HUP reloads the zone files).",
+        dir.display(),
+        std::process::id()
     );
-    tokio::signal::ctrl_c().await?;
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = hup.recv() => match zones(&dir) {
+                Ok((all, ns2)) => {
+                    lab.resolver.edit_zones(|z| *z = all.clone());
+                    lab.auth[0].edit_zones(|z| *z = all.clone());
+                    let mut second = all.clone();
+                    for z in ns2 {
+                        second.retain(|e| e.origin() != z.origin());
+                        second.push(z);
+                    }
+                    lab.auth[1].edit_zones(|z| *z = second);
+                    eprintln!("Reloaded the zone files.");
+                }
+                Err(e) => eprintln!("Not reloaded: {e}"),
+            },
+        }
+    }
+    drop(unbound);
     Ok(())
 }

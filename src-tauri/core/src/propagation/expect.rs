@@ -38,6 +38,15 @@ impl Condition {
         }
     }
 
+    /// The kind of gap this condition leaves when unmet.
+    pub fn gap_kind(&self) -> GapKind {
+        match self {
+            Condition::NoAlias { .. } => GapKind::AliasPresent,
+            Condition::MailServers { .. } => GapKind::MailServersDiffer,
+            Condition::SpfInclude { .. } => GapKind::SpfIncludeMissing,
+        }
+    }
+
     fn name(&self) -> &str {
         match self {
             Condition::NoAlias { name }

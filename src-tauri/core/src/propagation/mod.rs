@@ -57,7 +57,7 @@ impl Default for WaitSettings {
             poll_interval: 15_000,
             max_interval: 15 * 60_000,
             max_wait: 48 * 3_600_000,
-            margin: 300,
+            margin: 250,
         }
     }
 }
@@ -364,6 +364,29 @@ impl Wait {
         questions(&self.conditions)
     }
 
+    /// The questions to ask vantage `index` now. An authoritative server that still publishes
+    /// the old data is asked only what was still wrong there (one question instead of several
+    /// per poll, while the user is at their DNS console); once that looks right, everything
+    /// is asked again at once before it counts as saved.
+    pub fn questions_for(&self, index: usize) -> Vec<(String, RType)> {
+        let Some(v) = self.vantages.get(index) else {
+            return Vec::new();
+        };
+        if v.state != VantageState::NotSaved || v.gaps.is_empty() {
+            return self.questions();
+        }
+        // While the alias is there it hides everything else at the name: ask only for it.
+        let alias = v.gaps.iter().any(|g| g.kind == GapKind::AliasPresent);
+        let unmet: Vec<Condition> = self
+            .conditions
+            .iter()
+            .filter(|c| v.gaps.iter().any(|g| g.kind == c.gap_kind()))
+            .filter(|c| !alias || c.gap_kind() == GapKind::AliasPresent)
+            .cloned()
+            .collect();
+        questions(&unmet)
+    }
+
     fn auth(&self) -> impl Iterator<Item = &Vantage> {
         self.vantages.iter().filter(|v| !v.kind.is_cache())
     }
@@ -444,9 +467,15 @@ impl Wait {
         received: Millis,
     ) {
         let settings = self.settings.clone();
+        let asked = |c: &&Condition| {
+            let (n, t) = c.question();
+            answers.iter().any(|(an, at, _)| *an == n && *at == t)
+        };
+        let partial = !self.conditions.iter().all(|c| asked(&c));
         let verdicts: Vec<Verdict> = self
             .conditions
             .iter()
+            .filter(asked)
             .map(|c| {
                 evaluate(c, |n, t| {
                     answers
@@ -480,7 +509,7 @@ impl Wait {
                 let ttl = gaps.iter().filter_map(|g| g.ttl).max();
                 v.expiry = ttl.map(|secs| narrow(v.expiry, sent, received, secs));
                 v.next_check = Some(match v.expiry {
-                    Some(e) => next_for_expiry(e, ttl == Some(0), received, &settings),
+                    Some(e) => next_for_expiry(e, received, &settings),
                     None => received + settings.poll_interval,
                 });
             } else {
@@ -490,6 +519,10 @@ impl Wait {
                 v.next_check = Some(received + settings.poll_interval.max(settings.min_interval));
             }
             v.gaps = gaps;
+        } else if failure.is_none() && partial {
+            // What was wrong looks right: ask everything now before calling it saved.
+            v.gaps.clear();
+            v.next_check = Some(received);
         } else if let Some(why) = failure {
             v.state = VantageState::Failed;
             v.failure = Some(why);
@@ -608,14 +641,16 @@ fn narrow(previous: Option<Expiry>, sent: Millis, received: Millis, secs: u32) -
     }
 }
 
-/// When to ask a stale cache again: just after the earliest moment it may have forgotten the old
-/// data; when it was already in its last second (`last_second`: 0 s left), just after the latest.
-fn next_for_expiry(e: Expiry, last_second: bool, now: Millis, s: &WaitSettings) -> Millis {
-    let first = e.earliest + s.margin;
-    let at = if !last_second && now < first && first < e.latest {
-        first
+/// When to ask a stale cache again. Caches keep an absolute expiry in whole seconds of their
+/// clock (Unbound and BIND do), so the copy goes at a whole second: the first one inside the
+/// window, asked `margin` after (if its clock runs a little behind ours, it answers "0 s left"
+/// and the next whole second is tried). A window without a whole second: just after it.
+fn next_for_expiry(e: Expiry, now: Millis, s: &WaitSettings) -> Millis {
+    let whole = (e.earliest / 1000 + 1) * 1000;
+    let at = if whole <= e.latest {
+        whole + s.margin
     } else {
-        e.latest + s.margin.min(100)
+        e.latest + s.margin
     };
     at.max(now + s.min_interval).min(now + s.max_interval)
 }
@@ -656,25 +691,24 @@ mod tests {
             earliest: 31_000,
             latest: 32_010,
         };
-        assert_eq!(next_for_expiry(e, false, 1_010, &s), 31_300);
-        // Asked at 31.3 s, it had 0 s left: the copy goes at the end of that second.
-        let e = narrow(Some(e), 31_300, 31_305, 0);
-        assert_eq!(next_for_expiry(e, true, 31_305, &s), 32_110);
+        // The whole second inside (31 000, 32 010] is 32 000.
+        assert_eq!(next_for_expiry(e, 1_010, &s), 32_000 + s.margin);
+        // Asked then, it still had the copy (0 s left; its clock is behind ours): the next
+        // whole second.
+        let e = narrow(Some(e), 32_250, 32_255, 0);
+        assert_eq!(next_for_expiry(e, 32_255, &s), 33_000 + s.margin);
         // A day-long TTL is still looked at every max_interval.
         let far = Expiry {
             earliest: 86_400_000,
             latest: 86_401_000,
         };
-        assert_eq!(next_for_expiry(far, false, 0, &s), s.max_interval);
+        assert_eq!(next_for_expiry(far, 0, &s), s.max_interval);
         // Never sooner than min_interval after the last question.
         let past = Expiry {
             earliest: 0,
             latest: 10,
         };
-        assert_eq!(
-            next_for_expiry(past, false, 5_000, &s),
-            5_000 + s.min_interval
-        );
+        assert_eq!(next_for_expiry(past, 5_000, &s), 5_000 + s.min_interval);
     }
 
     #[test]

@@ -74,16 +74,15 @@ pub async fn check_due<C: Clock, L: Lookup>(wait: &mut Wait, clock: &C, lookup: 
         }
         return due;
     }
-    let questions = wait.questions();
     let asks = due.iter().map(|&i| {
         let v = &wait.vantages[i];
+        let questions = wait.questions_for(i);
         let mode = if v.kind.is_cache() {
             QueryMode::Recursive
         } else {
             QueryMode::Authoritative
         };
         let server = v.server;
-        let questions = questions.clone();
         async move {
             let sent = clock.now();
             let outcomes = join_all(

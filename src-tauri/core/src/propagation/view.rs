@@ -151,14 +151,22 @@ impl Wait {
                 .filter(|f| f.phase == Phase::Clear)
                 .map(|f| rfc3339(f.at)),
             deadline: rfc3339(self.deadline),
-            vantages: self.vantages.iter().map(|v| vantage_view(v, now)).collect(),
+            vantages: self
+                .vantages
+                .iter()
+                .map(|v| vantage_view(v, now, self.phase()))
+                .collect(),
             queries: self.queries(),
         }
     }
 }
 
-fn vantage_view(v: &Vantage, now: Millis) -> VantageView {
+fn vantage_view(v: &Vantage, now: Millis, phase: Phase) -> VantageView {
     let stale = v.state == VantageState::Stale;
+    // While the edit is not saved the caches are not asked: no next check to show.
+    let next_check = v.next_check.filter(|_| {
+        !(phase == Phase::NotSaved && v.kind.is_cache() && v.state != VantageState::Pending)
+    });
     VantageView {
         kind: v.kind,
         name: v.name.clone(),
@@ -169,8 +177,8 @@ fn vantage_view(v: &Vantage, now: Millis) -> VantageView {
             .expiry
             .filter(|_| stale)
             .map(|e| secs_until(e.latest, now)),
-        next_check: v.next_check.map(rfc3339),
-        next_check_in: v.next_check.map(|t| secs_until(t, now)),
+        next_check: next_check.map(rfc3339),
+        next_check_in: next_check.map(|t| secs_until(t, now)),
         checked_at: v.checked_at.map(rfc3339),
         gaps: v.gaps.clone(),
         failure: v.failure.clone(),
