@@ -34,12 +34,17 @@ struct World {
 
 async fn world(last_octet: u8) -> World {
     let mut zones: Vec<Zone> = load_dir(&zones_dir()).unwrap().into_values().collect();
+    zones.extend(load_dir(&zones_dir().join("parent")).unwrap().into_values());
     zones.push(Zone::parse(BROKEN, None).unwrap());
     let lab = Lab::start(zones, Vec::new()).await.unwrap();
     let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
     let unbound = Unbound::start(
         IpAddr::V4(Ipv4Addr::new(127, 0, 0, last_octet)),
-        &[("wait.test", auth.clone()), ("cdn.test", auth)],
+        &[
+            ("wait.test", auth.clone()),
+            ("cdn.test", auth.clone()),
+            ("test", auth),
+        ],
     )
     .unwrap_or_else(|e| panic!("{e}"));
     World { lab, unbound }

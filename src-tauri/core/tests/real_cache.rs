@@ -45,12 +45,19 @@ async fn world(unbound_ip: [u8; 4]) -> World {
         .into_values()
         .filter(|z| z.origin().to_ascii() == "cdn.test.")
         .collect();
+    zones.extend(load_dir(&dir.join("parent")).unwrap().into_values());
     zones.push(Zone::parse(BROKEN, None).unwrap());
     let lab = Lab::start(zones, Vec::new()).await.unwrap();
     let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
     let unbound = Unbound::start(
         IpAddr::V4(Ipv4Addr::from(unbound_ip)),
-        &[("wait.test", auth.clone()), ("cdn.test", auth)],
+        // One stub per zone, as its delegation would say (Unbound would otherwise ask the NS
+        // records' addresses on port 53), and the parent for the walk from the parent.
+        &[
+            ("wait.test", auth.clone()),
+            ("cdn.test", auth.clone()),
+            ("test", auth),
+        ],
     )
     .unwrap_or_else(|e| panic!("{e}"));
     World { lab, unbound }
@@ -115,7 +122,15 @@ async fn check_and_start(w: &World) -> Wait {
         SystemClock.now(),
     )
     .unwrap();
-    assert_eq!(wait.vantages.len(), 3, "ns1, ns2 and Unbound");
+    assert_eq!(
+        wait.vantages.len(),
+        3,
+        "ns1, ns2 and Unbound: {:?}",
+        snap.authoritative
+            .iter()
+            .map(|a| (&a.host, &a.address))
+            .collect::<Vec<_>>()
+    );
     wait
 }
 
@@ -219,6 +234,42 @@ async fn the_wait_clears_within_a_second_of_the_real_caches_expiry() {
         wait.queries(),
         unbound_queries
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn name_servers_hidden_by_a_cached_alias_are_found_through_the_parent() {
+    let w = world([127, 0, 0, 33]).await;
+    // Someone's earlier question left the alias in the cache: now Unbound answers every
+    // question at wait.test, NS included, with the alias.
+    let ns = query(
+        w.unbound.addr(),
+        "wait.test",
+        RType::Cname,
+        QueryMode::Recursive,
+        Duration::from_secs(2),
+    )
+    .await;
+    assert_eq!(ns.status, Status::Answer);
+    let hidden = query(
+        w.unbound.addr(),
+        "wait.test",
+        RType::NS,
+        QueryMode::Recursive,
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(
+        hidden.of("wait.test", RType::NS).next().is_none(),
+        "Unbound hides the NS records behind the cached alias: {hidden:?}"
+    );
+    let wait = check_and_start(&w).await;
+    let auth: Vec<&str> = wait
+        .vantages
+        .iter()
+        .filter(|v| v.kind == VantageKind::Authoritative)
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(auth, ["ns1.wait.test", "ns2.wait.test"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use mxdoctor_dnsworld::{load_dir, CnamePolicy, Lab, Unbound, Zone};
 
 fn zones(dir: &std::path::Path) -> Result<(Vec<Zone>, Vec<Zone>), Box<dyn std::error::Error>> {
-    let all = load_dir(dir)?.into_values().collect();
+    let mut all: Vec<Zone> = load_dir(dir)?.into_values().collect();
+    // The parent zone (test.), so caches and the walk from the parent find every zone.
+    if dir.join("parent").is_dir() {
+        all.extend(load_dir(&dir.join("parent"))?.into_values());
+    }
     let ns2_dir = dir.join("ns2");
     let ns2 = if ns2_dir.is_dir() {
         load_dir(&ns2_dir)?.into_values().collect()

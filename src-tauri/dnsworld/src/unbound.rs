@@ -33,7 +33,9 @@ pub struct Unbound {
 
 impl Unbound {
     /// Starts Unbound on `ip` (a loopback address) at a free port. `stubs` are the zones it
-    /// resolves, each with the authoritative servers to ask; it knows no others.
+    /// resolves, each with the authoritative servers to ask; it knows no others. Name every
+    /// zone: the DNS world's servers listen on a test port, and Unbound asks the servers a
+    /// delegation names on port 53.
     pub fn start(ip: IpAddr, stubs: &[(&str, Vec<SocketAddr>)]) -> std::io::Result<Self> {
         let binary = unbound_binary().ok_or_else(|| {
             std::io::Error::new(

@@ -65,6 +65,7 @@ pub fn answer(records: Vec<DnsRecord>) -> Outcome {
         zone: None,
         authoritative: true,
         detail: None,
+        delegation: Vec::new(),
     }
 }
 
@@ -76,6 +77,7 @@ pub fn nodata() -> Outcome {
         zone: Some(DOMAIN.into()),
         authoritative: true,
         detail: None,
+        delegation: Vec::new(),
     }
 }
 

@@ -199,6 +199,10 @@ pub struct Outcome {
     /// For failures: what went wrong, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// A referral from a parent zone's server: the NS records of the child zone, from the
+    /// authority section (RFC 1034 §4.3.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delegation: Vec<DnsRecord>,
 }
 
 impl Outcome {
@@ -210,6 +214,7 @@ impl Outcome {
             zone: None,
             authoritative: false,
             detail: Some(detail.into()),
+            delegation: Vec::new(),
         }
     }
 

@@ -213,7 +213,7 @@ async fn authoritative_servers(
     first: &[Observation],
 ) -> (Option<String>, Vec<AuthServer>, Vec<Observation>) {
     let mut lookups = Vec::new();
-    let zone = zone_apex(first, domain);
+    let mut zone = zone_apex(first, domain);
     let mut ns_outcome = find(first, domain, RType::NS).cloned();
     let zone_name = zone.clone().unwrap_or_else(|| domain.to_string());
     if zone_name != domain {
@@ -221,16 +221,23 @@ async fn authoritative_servers(
         ns_outcome = Some(obs.outcome.clone());
         lookups.push(obs);
     }
-    let hosts: Vec<String> = ns_outcome
+    let mut hosts: Vec<String> = ns_outcome
         .iter()
-        .flat_map(|o| o.of(&zone_name, RType::NS))
-        .filter_map(|r| match &r.data {
-            RecordData::NS { host } => Some(host.clone()),
-            _ => None,
-        })
+        .flat_map(|o| ns_hosts(o, &zone_name))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let hidden = ns_outcome
+        .as_ref()
+        .is_some_and(|o| !o.status.is_failure() && o.of(domain, RType::Cname).next().is_some());
+    if hosts.is_empty() && hidden {
+        let (delegated, walk) = delegated_servers(asker, domain).await;
+        lookups.extend(walk);
+        if !delegated.is_empty() {
+            zone = Some(domain.to_string());
+            hosts = delegated;
+        }
+    }
 
     let address_questions: Vec<(String, RType)> = hosts
         .iter()
@@ -269,6 +276,59 @@ async fn authoritative_servers(
         }
     });
     (zone, join_all(asked).await, lookups)
+}
+
+/// The NS host names owned by `owner` in an answer or a referral.
+fn ns_hosts(outcome: &Outcome, owner: &str) -> Vec<String> {
+    outcome
+        .of(owner, RType::NS)
+        .chain(outcome.delegation.iter().filter(|r| r.name == owner))
+        .filter_map(|r| match &r.data {
+            RecordData::NS { host } => Some(host.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mail host's name servers when a resolver hides them: one that has cached an alias
+/// (CNAME) at the name answers every question there with the alias, NS included. The parent
+/// zone's servers still know the delegation, so they are asked directly, as `dig +trace`
+/// does: the nearest ancestor that has name servers decides.
+async fn delegated_servers(asker: &Asker<'_>, domain: &str) -> (Vec<String>, Vec<Observation>) {
+    let mut lookups = Vec::new();
+    let labels: Vec<&str> = domain.split('.').collect();
+    for i in 1..labels.len() {
+        let parent = labels[i..].join(".");
+        let ns = asker.recursive(parent.clone(), RType::NS).await;
+        let parent_hosts = ns_hosts(&ns.outcome, &parent);
+        let failed = ns.outcome.status.is_failure();
+        lookups.push(ns);
+        if parent_hosts.is_empty() {
+            if failed {
+                break;
+            }
+            continue;
+        }
+        let addresses = asker
+            .all_recursive(parent_hosts.iter().map(|h| (h.clone(), RType::A)).collect())
+            .await;
+        let ips: Vec<IpAddr> = parent_hosts
+            .iter()
+            .flat_map(|h| server_addresses(&addresses, h))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        lookups.extend(addresses);
+        for ip in ips.into_iter().take(3) {
+            let referral = asker.authoritative(ip, domain, RType::NS).await;
+            let found: BTreeSet<String> = ns_hosts(&referral.outcome, domain).into_iter().collect();
+            if !found.is_empty() {
+                return (found.into_iter().collect(), lookups);
+            }
+        }
+        break;
+    }
+    (Vec::new(), lookups)
 }
 
 /// IPv4 addresses of a name server, or its IPv6 ones when it has no IPv4: many networks

@@ -137,6 +137,16 @@ fn from_response(response: &DnsResponse, rtype: RType) -> Outcome {
     let detail = status
         .is_failure()
         .then(|| format!("the server answered {}", response.metadata.response_code));
+    let delegation = if records.is_empty() && !response.metadata.authoritative {
+        response
+            .authorities
+            .iter()
+            .filter(|r| matches!(r.data, RData::NS(_)))
+            .map(convert)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Outcome {
         status,
         records,
@@ -144,6 +154,7 @@ fn from_response(response: &DnsResponse, rtype: RType) -> Outcome {
         zone,
         authoritative: response.metadata.authoritative,
         detail,
+        delegation,
     }
 }
 

@@ -276,6 +276,7 @@ mod tests {
             zone: None,
             authoritative: false,
             detail: None,
+            delegation: Vec::new(),
         }
     }
 

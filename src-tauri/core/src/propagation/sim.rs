@@ -95,6 +95,7 @@ impl Published {
             zone: Some(HOST.into()),
             authoritative: true,
             detail: None,
+            delegation: Vec::new(),
         }
     }
 }
