@@ -66,6 +66,8 @@ struct RunResult {
     naive_delay_ms: Vec<f64>,
     watch_queries: u64,
     naive_queries: u64,
+    /// Questions the watch sent to each vantage (authoritative servers first).
+    per_vantage: Vec<u64>,
 }
 
 async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
@@ -276,6 +278,7 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
         naive_delay_ms: delay(&naive_cleared),
         watch_queries: wait.queries(),
         naive_queries,
+        per_vantage: wait.vantages.iter().map(|v| v.queries).collect(),
     }
 }
 
@@ -291,13 +294,14 @@ async fn main() {
     for r in 0..runs {
         let res = one_run(ttl, 51 + (r as u8 % 4) * 4).await;
         println!(
-            "  run {}: watch delay {:?} ms, {} queries; naive delay {:?} ms, {} queries",
+            "  run {}: watch delay {:?} ms, {} queries {:?}; naive delay {:?} ms, {} queries",
             r + 1,
             res.watch_delay_ms
                 .iter()
                 .map(|d| d.round() as i64)
                 .collect::<Vec<_>>(),
             res.watch_queries,
+            res.per_vantage,
             res.naive_delay_ms
                 .iter()
                 .map(|d| d.round() as i64)
