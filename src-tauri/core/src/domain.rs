@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A host name ready to be looked up, and how it was derived from the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MailDomain {
     /// The A-label form that goes on the wire, lower case, no trailing dot: `xn--bcher-kva.de`.
     pub ascii: String,
@@ -21,6 +22,7 @@ pub struct MailDomain {
 
 /// A change made to the input, reported so the user knows what was actually checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Adjustment {
     /// `user@example.com`: the part before `@` was dropped.
@@ -38,6 +40,7 @@ pub enum Adjustment {
 
 /// Why the input cannot be checked. Each has a plain-language message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum InputError {
     #[error("Please type your domain name, for example example.com.")]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One MX record a provider asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MxEntry {
     pub priority: u16,
     pub host: String,
@@ -14,6 +15,7 @@ pub struct MxEntry {
 
 /// A mailbox service and the DNS records it needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Provider {
     /// Stable id, used by `--provider` and in JSON output; never renamed.
     pub id: String,
@@ -47,6 +49,7 @@ struct ProviderFile {
 
 /// A DNS hosting service and where its console keeps the records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DnsHost {
     pub id: String,
     pub name: String,
@@ -66,6 +69,7 @@ struct DnsHostFile {
 
 /// Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DnsHostGuide {
     /// `None` when the name servers match no known host: the steps are then generic.
     pub host: Option<DnsHost>,

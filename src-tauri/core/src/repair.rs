@@ -11,6 +11,7 @@ use crate::spf;
 
 /// One step of the plan, in the order the user should do them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PlanStep {
     /// Stable: `delete_stray_mx`, `delete_cname`, `mail_servers`, `spf`, `other`.
     pub id: String,
@@ -18,6 +19,7 @@ pub struct PlanStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RepairPlan {
     pub steps: Vec<PlanStep>,
     /// Seed 001 §2.3: how the mail host's MX and SPF rows look once everything is right.

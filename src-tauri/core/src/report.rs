@@ -16,6 +16,7 @@ use crate::snapshot::Snapshot;
 
 /// `ok`: no error or warning; `problems`: at least one; `error`: nothing could be judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     Ok,
@@ -36,6 +37,7 @@ impl CheckStatus {
 
 /// A finding with its words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ReportFinding {
     #[serde(flatten)]
     pub finding: Finding,
@@ -46,6 +48,7 @@ pub struct ReportFinding {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OptionText {
     pub id: String,
     pub title: String,
@@ -53,6 +56,7 @@ pub struct OptionText {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CheckReport {
     /// The host name checked, ASCII.
     pub domain: String,
@@ -69,6 +73,7 @@ pub struct CheckReport {
     pub dns_host: DnsHostGuide,
     pub resolvers: Vec<String>,
     pub authoritative_servers: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub taken_at: u64,
 }
 

@@ -9,11 +9,13 @@ use crate::dns::{find, DnsRecord, Observation, Outcome, RType, Status};
 pub const SNAPSHOT_FORMAT: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Snapshot {
     pub format: u32,
     /// The mail host that was checked, ASCII.
     pub domain: String,
     /// Unix seconds when the snapshot was taken.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub taken_at: u64,
     /// The recursive resolvers asked.
     pub resolvers: Vec<String>,
@@ -27,6 +29,7 @@ pub struct Snapshot {
 
 /// One authoritative server (one address of one NS name).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AuthServer {
     /// The NS host name.
     pub host: String,

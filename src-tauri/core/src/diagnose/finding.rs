@@ -8,6 +8,7 @@ use crate::dns::DnsRecord;
 
 /// A finding's code. Serialised as in DESIGN.md; never renamed, only added to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     CnameAtMailHost,
@@ -51,6 +52,7 @@ impl Code {
 
 /// `error` breaks delivery, `warning` risks it, `info` is worth knowing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -60,6 +62,7 @@ pub enum Severity {
 
 /// What to do with one row at the DNS console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Delete,
@@ -69,6 +72,7 @@ pub enum Action {
 
 /// One row of seed 001's table: Host record · Record type · Priority · Record value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FixRow {
     pub action: Action,
     /// As DNS consoles write it: `@` for the zone apex, else the label relative to the zone.
@@ -85,6 +89,7 @@ pub struct FixRow {
 
 /// One way to resolve a finding that has more than one (seed 000's three options).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RepairOption {
     /// Stable: `replace_with_a`, `move_cname`, `separate_subdomain`.
     pub id: String,
@@ -96,6 +101,7 @@ pub struct RepairOption {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,

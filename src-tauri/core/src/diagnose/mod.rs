@@ -21,6 +21,7 @@ use crate::snapshot::Snapshot;
 
 /// How the provider being checked against was chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderSource {
     /// The user said which service they bought.
@@ -33,6 +34,7 @@ pub enum ProviderSource {
 
 /// The result of diagnosing a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Diagnosis {
     pub provider: Option<Provider>,
     pub provider_source: ProviderSource,

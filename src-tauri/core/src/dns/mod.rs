@@ -13,6 +13,7 @@ pub use transport::{query, system_resolvers, QueryMode};
 
 /// The record types MX Doctor asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum RType {
     A,
@@ -48,6 +49,7 @@ impl std::fmt::Display for RType {
 
 /// One resource record. Names are lower-case ASCII without the final dot; the root is ".".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DnsRecord {
     pub name: String,
     pub ttl: u32,
@@ -56,6 +58,7 @@ pub struct DnsRecord {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type")]
 pub enum RecordData {
     A {
@@ -155,6 +158,7 @@ impl DnsRecord {
 
 /// How a question was answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Records of the asked type came back.
@@ -182,6 +186,7 @@ impl Status {
 
 /// What one server said to one question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Outcome {
     pub status: Status,
     /// The answer section: records of the asked type, and any CNAME chain before them.
@@ -259,6 +264,7 @@ impl Outcome {
 
 /// One question and its outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Observation {
     pub name: String,
     pub rtype: RType,

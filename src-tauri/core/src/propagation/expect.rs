@@ -13,6 +13,7 @@ use crate::spf;
 
 /// One thing that must be true at a vantage point before it counts as clear.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Condition {
     /// No alias (CNAME) at the mail host (seed 000): asked with a CNAME question, and seen in
@@ -58,6 +59,7 @@ impl Condition {
 
 /// What still differs at one vantage point, with the records it answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Gap {
     pub kind: GapKind,
     /// What the vantage answered (the old data, for a cache).
@@ -69,6 +71,7 @@ pub struct Gap {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum GapKind {
     /// The alias (CNAME) is still there.

@@ -36,17 +36,23 @@ pub const WAIT_FORMAT: u32 = 1;
 
 /// How often to ask. Every field is in milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct WaitSettings {
     /// Never ask one vantage again sooner than this.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub min_interval: Millis,
     /// How often the DNS host's servers are asked while the edit is not saved there yet, and
     /// the first retry after a failed lookup (`--interval`).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub poll_interval: Millis,
     /// The longest gap between two questions to one vantage, however long its TTL.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub max_interval: Millis,
     /// Give up after this long (`--max-wait`).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub max_wait: Millis,
     /// Asked this long after the earliest moment a cache may have forgotten the old data.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub margin: Millis,
 }
 
@@ -64,6 +70,7 @@ impl Default for WaitSettings {
 
 /// Where a vantage point sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum VantageKind {
     /// One of the domain's own name servers, asked directly: the truth.
@@ -84,6 +91,7 @@ impl VantageKind {
 
 /// What one vantage point shows now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum VantageState {
     /// Not asked yet.
@@ -103,13 +111,17 @@ pub enum VantageState {
 /// `latest` (a resolver reports whole seconds, so one answer pins expiry to a one-second
 /// window; a second answer narrows it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Expiry {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub earliest: Millis,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub latest: Millis,
 }
 
 /// A vantage point to watch, before it has been asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct VantageSpec {
     pub kind: VantageKind,
     pub name: String,
@@ -118,6 +130,7 @@ pub struct VantageSpec {
 
 /// One vantage point and what it showed last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Vantage {
     pub kind: VantageKind,
     /// `ns1.example.com`, `Google`, `This computer's resolver`, or the address.
@@ -134,16 +147,20 @@ pub struct Vantage {
     #[serde(default)]
     pub expiry: Option<Expiry>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub checked_at: Option<Millis>,
     /// `None` once clear: a clear vantage is not asked again.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub next_check: Option<Millis>,
     #[serde(default)]
     pub failures: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub cleared_at: Option<Millis>,
     /// Questions sent to this vantage during the wait.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
 }
 
@@ -173,6 +190,7 @@ impl Vantage {
 
 /// Where the wait stands as a whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Some vantage has not been asked yet.
@@ -189,8 +207,10 @@ pub enum Phase {
 
 /// How the wait ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Finish {
     pub phase: Phase,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub at: Millis,
 }
 
@@ -198,13 +218,17 @@ pub struct Finish {
 /// `latest`: the bound for every cache, including the ones behind an anycast address that this
 /// computer cannot see: the moment the edit was seen saved plus the old data's full TTL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Estimate {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub earliest: Millis,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub latest: Millis,
 }
 
 /// The whole state of one wait.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Wait {
     pub format: u32,
     /// The mail host, ASCII.
@@ -213,9 +237,12 @@ pub struct Wait {
     pub provider: Option<String>,
     pub conditions: Vec<Condition>,
     pub settings: WaitSettings,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub started_at: Millis,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub deadline: Millis,
     /// When every reachable authoritative server was first seen serving the new data.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub saved_at: Option<Millis>,
     /// The old data's full TTL at the DNS host, in seconds (for the latest expected time).
     pub old_ttl: Option<u32>,

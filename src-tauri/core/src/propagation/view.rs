@@ -11,6 +11,7 @@ use super::{Estimate, Gap, Millis, Phase, Vantage, VantageKind, VantageSpec, Van
 
 /// A public resolver from the catalog (`data/resolvers.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PublicResolver {
     pub name: String,
     pub address: std::net::IpAddr,
@@ -65,6 +66,7 @@ pub fn resolver_specs(custom: &[SocketAddr], system: &[SocketAddr]) -> Vec<Vanta
 
 /// The overall status of one round, as `watch --json` prints it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum WaitStatus {
     Waiting,
@@ -73,6 +75,7 @@ pub enum WaitStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct WaitView {
     pub domain: String,
     pub provider: Option<String>,
@@ -86,16 +89,20 @@ pub struct WaitView {
     pub earliest: Option<String>,
     /// …and the bound for every cache, seen or not.
     pub latest: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub earliest_in: Option<u64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub latest_in: Option<u64>,
     pub cleared_at: Option<String>,
     pub deadline: String,
     pub vantages: Vec<VantageView>,
     /// Questions sent so far.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct VantageView {
     pub kind: VantageKind,
     pub name: String,
@@ -104,14 +111,17 @@ pub struct VantageView {
     /// Seconds the stale data may still be served, as the vantage said at its last answer.
     pub stale_ttl: Option<u32>,
     /// Seconds from `at` until the stale data must be gone (the end of its window).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_in: Option<u64>,
     pub next_check: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub next_check_in: Option<u64>,
     pub checked_at: Option<String>,
     pub gaps: Vec<Gap>,
     pub failure: Option<String>,
     /// For a public resolver that offers one: a page to make it forget the name.
     pub flush_url: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
 }
 
