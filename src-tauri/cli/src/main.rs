@@ -169,6 +169,7 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
                     .collect::<Result<_, _>>()?,
                 auth_port: args.auth_port,
                 timeout: timeout(args.timeout)?,
+                progress: None,
             };
             let runtime =
                 tokio::runtime::Runtime::new().map_err(|e| fail("runtime", e.to_string()))?;

@@ -159,6 +159,7 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                     resolvers: custom.clone(),
                     auth_port: args.auth_port,
                     timeout: answer_timeout,
+                    progress: None,
                 };
                 let (report, snapshot) =
                     check::check(&domain, choice.clone(), &options, unix_now())

@@ -38,6 +38,7 @@ async fn main() {
         resolvers: vec![lab.resolver.addr()],
         auth_port: lab.auth_port,
         timeout: Duration::from_secs(2),
+        progress: None,
     };
     for domain in ["scope.test", "seed000.test"] {
         let parsed = parse_domain(domain).unwrap();

@@ -103,6 +103,7 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
         resolvers: vec![cache_addrs[0]],
         auth_port: lab.auth_port,
         timeout: Duration::from_secs(2),
+        progress: None,
     };
     let (_, snap) = check::check(
         &domain,

@@ -19,6 +19,8 @@ pub struct CheckOptions {
     /// The port authoritative servers listen on (53 on the internet).
     pub auth_port: u16,
     pub timeout: Duration,
+    /// Told about every question as it starts and ends.
+    pub progress: Option<dns::ProgressSink>,
 }
 
 impl Default for CheckOptions {
@@ -27,6 +29,7 @@ impl Default for CheckOptions {
             resolvers: Vec::new(),
             auth_port: 53,
             timeout: dns::DEFAULT_TIMEOUT,
+            progress: None,
         }
     }
 }
@@ -68,6 +71,7 @@ pub async fn check(
         auth_port: options.auth_port,
         timeout: options.timeout,
         dkim_selectors,
+        progress: options.progress.clone(),
     };
     let snapshot = dns::observe(&domain.ascii, &config, now).await;
     Ok((replay(domain, &snapshot, choice), snapshot))

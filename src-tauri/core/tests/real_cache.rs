@@ -86,6 +86,7 @@ async fn check_and_start(w: &World) -> Wait {
         resolvers: vec![w.unbound.addr()],
         auth_port: w.lab.auth_port,
         timeout: Duration::from_secs(2),
+        progress: None,
     };
     let (report, snap) = check::check(
         &domain,

@@ -37,6 +37,7 @@ fn options(lab: &Lab) -> CheckOptions {
         resolvers: vec![lab.resolver.addr()],
         auth_port: lab.auth_port,
         timeout: Duration::from_millis(700),
+        progress: None,
     }
 }
 
@@ -349,4 +350,45 @@ async fn a_snapshot_replays_to_the_same_report() {
         mxdoctor_core::check::replay(&parse_domain("seed000.test").unwrap(), &again, alibaba());
     assert_eq!(replayed, r);
     assert!(Snapshot::from_json("{\"not\": \"a snapshot\"}").is_err());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_reports_every_question_once_started_and_once_ended() {
+    use std::sync::{Arc, Mutex};
+
+    use mxdoctor_core::dns::{LookupEvent, ProgressSink};
+
+    let lab = lab().await;
+    lab.auth[1].set_behavior(Behavior::Timeout);
+    let events: Arc<Mutex<Vec<LookupEvent>>> = Arc::default();
+    let sink = events.clone();
+    let mut opts = options(&lab);
+    opts.progress = Some(ProgressSink(Arc::new(move |e| {
+        sink.lock().unwrap().push(e)
+    })));
+    let d = parse_domain("seed000.test").unwrap();
+    check(&d, ProviderChoice::Detect, &opts, 0).await.unwrap();
+    let events = events.lock().unwrap();
+    let started: Vec<u32> = events
+        .iter()
+        .filter(|e| e.status.is_none())
+        .map(|e| e.id)
+        .collect();
+    let ended: Vec<&LookupEvent> = events.iter().filter(|e| e.status.is_some()).collect();
+    assert!(started.len() > 10, "a check asks many questions");
+    assert_eq!(
+        started.len(),
+        ended.len(),
+        "every question that starts, ends"
+    );
+    for e in &ended {
+        assert!(started.contains(&e.id));
+    }
+    // The dead ns2 shows up as failed questions to the authoritative server, not as answers.
+    assert!(ended
+        .iter()
+        .any(|e| e.authoritative && e.status.is_some_and(|s| s.is_failure())));
+    assert!(ended
+        .iter()
+        .any(|e| e.authoritative && e.status.is_some_and(|s| !s.is_failure())));
 }

@@ -4,7 +4,11 @@
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 
 use futures::future::join_all;
 
@@ -30,10 +34,61 @@ pub struct ObserveConfig {
     pub timeout: Duration,
     /// DKIM selectors to look for (`SELECTOR._domainkey.DOMAIN`).
     pub dkim_selectors: Vec<String>,
+    /// Told when each question starts and ends, for a progress display.
+    pub progress: Option<ProgressSink>,
+}
+
+/// One question starting or ending, as a progress display shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct LookupEvent {
+    /// The same for the start and the end of one question.
+    pub id: u32,
+    pub name: String,
+    pub rtype: RType,
+    /// The server asked.
+    pub server: String,
+    /// True for one of the domain's own servers, asked directly.
+    pub authoritative: bool,
+    /// `None` while the question runs; how it ended after.
+    pub status: Option<Status>,
+}
+
+/// Where progress goes: any function of a [`LookupEvent`] (the app sends it to its window).
+#[derive(Clone)]
+pub struct ProgressSink(pub Arc<dyn Fn(LookupEvent) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
 }
 
 struct Asker<'a> {
     config: &'a ObserveConfig,
+    next_id: AtomicU32,
+}
+
+impl Asker<'_> {
+    /// Asks one server one question, telling the progress sink before and after.
+    async fn ask(&self, server: SocketAddr, name: &str, rtype: RType, mode: QueryMode) -> Outcome {
+        let Some(sink) = &self.config.progress else {
+            return query(server, name, rtype, mode, self.config.timeout).await;
+        };
+        let mut event = LookupEvent {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            name: name.to_string(),
+            rtype,
+            server: server.to_string(),
+            authoritative: mode == QueryMode::Authoritative,
+            status: None,
+        };
+        (sink.0)(event.clone());
+        let outcome = query(server, name, rtype, mode, self.config.timeout).await;
+        event.status = Some(outcome.status);
+        (sink.0)(event);
+        outcome
+    }
 }
 
 impl Asker<'_> {
@@ -41,14 +96,7 @@ impl Asker<'_> {
     async fn recursive(&self, name: String, rtype: RType) -> Observation {
         let mut outcome = Outcome::failed(Status::Error, "no DNS resolver is configured");
         for server in &self.config.resolvers {
-            outcome = query(
-                *server,
-                &name,
-                rtype,
-                QueryMode::Recursive,
-                self.config.timeout,
-            )
-            .await;
+            outcome = self.ask(*server, &name, rtype, QueryMode::Recursive).await;
             if !outcome.status.is_failure() {
                 break;
             }
@@ -66,14 +114,7 @@ impl Asker<'_> {
 
     async fn authoritative(&self, server: IpAddr, name: &str, rtype: RType) -> Observation {
         let addr = SocketAddr::new(server, self.config.auth_port);
-        let outcome = query(
-            addr,
-            name,
-            rtype,
-            QueryMode::Authoritative,
-            self.config.timeout,
-        )
-        .await;
+        let outcome = self.ask(addr, name, rtype, QueryMode::Authoritative).await;
         Observation {
             name: name.to_string(),
             rtype,
@@ -88,7 +129,10 @@ const HOST_TYPES: [RType; 5] = [RType::MX, RType::Cname, RType::A, RType::Aaaa, 
 
 /// Observes `domain` (ASCII, no final dot): the time of the snapshot is the caller's clock.
 pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Snapshot {
-    let asker = Asker { config };
+    let asker = Asker {
+        config,
+        next_id: AtomicU32::new(0),
+    };
     let mut first: Vec<(String, RType)> = HOST_TYPES
         .iter()
         .map(|t| (domain.to_string(), *t))
