@@ -1,0 +1,99 @@
+//! The check step: a live diagnosis with per-question progress over a channel, cancellable.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::diagnose::ProviderChoice;
+use mxdoctor_core::dns::{LookupEvent, ProgressSink};
+use mxdoctor_core::providers::{self, CUSTOM_ID};
+use mxdoctor_core::report::CheckReport;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::state::AppState;
+
+/// Which provider to check against: an id, `custom` with MX rows, or none (suggest one).
+pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice> {
+    let bad = |m: String| AppError::new(ErrorCode::BadSetting, m);
+    match id {
+        None | Some("") => Ok(ProviderChoice::Detect),
+        Some(CUSTOM_ID) => {
+            let rows = mx
+                .iter()
+                .map(|m| check::parse_mx(m).map_err(|e| bad(e.to_string())))
+                .collect::<Result<Vec<_>>>()?;
+            if rows.is_empty() {
+                return Err(bad(
+                    "Add at least one mail server row for your own servers.".into(),
+                ));
+            }
+            Ok(ProviderChoice::Given(providers::custom(rows)))
+        }
+        Some(id) => providers::by_id(id)
+            .map(|p| ProviderChoice::Given(p.clone()))
+            .ok_or_else(|| bad(format!("Unknown mailbox service \"{id}\"."))),
+    }
+}
+
+/// Checks `input` through `resolvers` (the system's when empty), telling `on_lookup` about
+/// every question; a second call cancels nothing, `cancel_check` does.
+#[tauri::command]
+pub async fn run_check(
+    state: State<'_, AppState>,
+    input: String,
+    provider: Option<String>,
+    mx: Vec<String>,
+    resolvers: Vec<String>,
+    on_lookup: Channel<LookupEvent>,
+) -> Result<CheckReport> {
+    let domain = check::parse_domain(&input)
+        .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
+    let choice = provider_choice(provider.as_deref(), &mx)?;
+    let mut resolvers = resolvers
+        .iter()
+        .map(|r| {
+            check::parse_server(r).map_err(|e| AppError::new(ErrorCode::BadSetting, e.to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if resolvers.is_empty() {
+        resolvers = state.lab.resolvers.clone();
+    }
+    let options = CheckOptions {
+        resolvers,
+        auth_port: state.lab.auth_port.unwrap_or(53),
+        progress: Some(ProgressSink(Arc::new(move |e| {
+            // The window may have gone; the check goes on regardless.
+            let _ = on_lookup.send(e);
+        }))),
+        ..CheckOptions::default()
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let task = tokio::spawn(async move { check::check(&domain, choice, &options, now).await });
+    if let Ok(mut slot) = state.check.lock() {
+        if let Some(previous) = slot.replace(task.abort_handle()) {
+            previous.abort();
+        }
+    }
+    match task.await {
+        Ok(Ok((report, _snapshot))) => Ok(report),
+        Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),
+        Err(e) if e.is_cancelled() => Err(AppError::new(
+            ErrorCode::Cancelled,
+            "The check was cancelled.",
+        )),
+        Err(e) => Err(AppError::new(ErrorCode::Internal, e.to_string())),
+    }
+}
+
+/// Stops the check in progress, if any.
+#[tauri::command]
+pub fn cancel_check(state: State<'_, AppState>) {
+    if let Some(handle) = state.check.lock().ok().and_then(|mut s| s.take()) {
+        handle.abort();
+    }
+}

@@ -1,0 +1,5 @@
+//! The window's commands: each one is short (arguments → core → error mapped), the logic stays
+//! in mxdoctor-core (STYLE.md convention 6).
+
+pub mod catalog;
+pub mod check;

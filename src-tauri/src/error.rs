@@ -1,0 +1,40 @@
+//! The one error contract across IPC (STYLE.md convention 5): `{code, message}`. A code exists
+//! only where the window branches on it; the message is plain words for the user.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[ts(export)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The domain field: shown inline under it.
+    BadDomain,
+    /// A setting (provider, MX row, resolver address): shown beside it.
+    BadSetting,
+    /// No DNS server to ask: the window offers practice mode.
+    NoResolver,
+    /// The user pressed Cancel.
+    Cancelled,
+    /// Anything else.
+    Internal,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;

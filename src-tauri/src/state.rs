@@ -1,0 +1,66 @@
+//! What the app keeps between commands: where to ask, and the running check (to cancel it).
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use tokio::task::AbortHandle;
+
+#[derive(Default)]
+pub struct AppState {
+    pub lab: LabSettings,
+    /// The check in progress, if any.
+    pub check: Mutex<Option<AbortHandle>>,
+}
+
+/// Servers to use instead of the internet's, for loopback labs (and the practice world):
+/// `MXDOCTOR_NAMESERVER=127.0.0.1:5300[,…]` and `MXDOCTOR_AUTH_PORT=5301`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabSettings {
+    pub resolvers: Vec<SocketAddr>,
+    pub auth_port: Option<u16>,
+}
+
+impl LabSettings {
+    pub fn from_env() -> Self {
+        Self::parse(
+            std::env::var("MXDOCTOR_NAMESERVER").ok().as_deref(),
+            std::env::var("MXDOCTOR_AUTH_PORT").ok().as_deref(),
+        )
+    }
+
+    /// Unusable values are ignored with a log line: the app still starts, on the internet.
+    pub fn parse(nameservers: Option<&str>, auth_port: Option<&str>) -> Self {
+        let resolvers = nameservers
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .filter_map(|s| match mxdoctor_core::check::parse_server(s) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    tracing::warn!("MXDOCTOR_NAMESERVER: {e}");
+                    None
+                }
+            })
+            .collect();
+        let auth_port = auth_port.and_then(|p| p.trim().parse().ok());
+        Self {
+            resolvers,
+            auth_port,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_settings_from_the_environment() {
+        let s = LabSettings::parse(Some("127.0.0.1:5300, 127.0.0.2"), Some("5301"));
+        assert_eq!(s.resolvers.len(), 2);
+        assert_eq!(s.resolvers[1].port(), 53);
+        assert_eq!(s.auth_port, Some(5301));
+        let bad = LabSettings::parse(Some("dns.google"), Some("port"));
+        assert_eq!(bad, LabSettings::default());
+    }
+}

@@ -1,0 +1,70 @@
+/**
+ * The only module that talks to Rust (STYLE.md: one folder imports @tauri-apps/*). Every
+ * payload type is generated from the Rust types into ./bindings by ts-rs.
+ */
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { AppError } from './bindings/AppError';
+import type { CheckReport } from './bindings/CheckReport';
+import type { LookupEvent } from './bindings/LookupEvent';
+import type { MailDomain } from './bindings/MailDomain';
+import type { Provider } from './bindings/Provider';
+
+export type { AppError, CheckReport, LookupEvent, MailDomain, Provider };
+export type { ReportFinding } from './bindings/ReportFinding';
+export type { FixRow } from './bindings/FixRow';
+export type { DnsRecord } from './bindings/DnsRecord';
+export type { PlanStep } from './bindings/PlanStep';
+export type { Severity } from './bindings/Severity';
+
+/** True for the `{code, message}` errors the commands reject with. */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+/** Any rejection as an AppError, so the window never shows "[object Object]". */
+export function asAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The domain as it will be checked, or a `bad_domain` error saying why not. */
+export function normaliseDomain(input: string): Promise<MailDomain> {
+  return invoke<MailDomain>('normalise_domain', { input });
+}
+
+/** The mailbox services MX Doctor knows. */
+export function listProviders(): Promise<Provider[]> {
+  return invoke<Provider[]>('list_providers');
+}
+
+export interface CheckRequest {
+  input: string;
+  /** A provider id, `custom`, or null to suggest one from the current MX records. */
+  provider: string | null;
+  /** With `custom`: "PRIORITY HOST" rows. */
+  mx: string[];
+  /** Resolvers to ask ("IP" or "IP:PORT"); empty for this computer's. */
+  resolvers: string[];
+}
+
+/** Runs a check; `onLookup` hears every question start and end. */
+export function runCheck(req: CheckRequest, onLookup: (e: LookupEvent) => void): Promise<CheckReport> {
+  const channel = new Channel<LookupEvent>();
+  channel.onmessage = onLookup;
+  return invoke<CheckReport>('run_check', { ...req, onLookup: channel });
+}
+
+/** Stops the check in progress; its `runCheck` rejects with `cancelled`. */
+export function cancelCheck(): Promise<void> {
+  return invoke<void>('cancel_check');
+}
+
+/** Puts text on the clipboard (the webview's own API: no extra permission needed). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
