@@ -7,10 +7,10 @@ pub mod commands;
 pub mod error;
 pub mod state;
 
-/// The builder with every plugin, the state and the commands: `run` starts it, tests build it
-/// on a mock runtime.
-pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
+/// Adds every plugin, the state and the commands to `builder`: `run` starts the real one, tests
+/// build `tauri::test::mock_builder()` on the mock runtime.
+pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state::AppState {
             lab: state::LabSettings::from_env(),
@@ -25,7 +25,7 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
 }
 
 pub fn run() {
-    if let Err(e) = builder::<tauri::Wry>().run(tauri::generate_context!()) {
+    if let Err(e) = setup(tauri::Builder::default()).run(tauri::generate_context!()) {
         eprintln!("MX Doctor could not start: {e}");
         std::process::exit(1);
     }

@@ -1,0 +1,98 @@
+//! The command layer on Tauri's mock runtime: what the window receives for good and bad input,
+//! and a real check through the loopback DNS world.
+
+use std::path::PathBuf;
+
+use mxdoctor_dnsworld::{load_dir, Lab};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+    let app = mxdoctor_app::setup(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("the app builds on the mock runtime");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("a window");
+    (app, window)
+}
+
+fn invoke(window: &tauri::WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
+    let (_app, window) = app();
+    let ok = invoke(&window, "normalise_domain", json!({"input": "Someone@BÜCHER.de"})).unwrap();
+    assert_eq!(ok["ascii"], "xn--bcher-kva.de");
+    assert_eq!(ok["unicode"], "bücher.de");
+    for bad in ["", "my domain.com", "🙂.🙂", &"a".repeat(300)] {
+        let err = invoke(&window, "normalise_domain", json!({ "input": bad })).unwrap_err();
+        assert_eq!(err["code"], "bad_domain", "{bad:?}: {err}");
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+}
+
+#[test]
+fn the_provider_list_is_the_catalog() {
+    let (_app, window) = app();
+    let list = invoke(&window, "list_providers", json!({})).unwrap();
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"alibaba-standard") && ids.contains(&"google-workspace"), "{ids:?}");
+}
+
+#[test]
+fn a_check_with_an_unknown_provider_is_a_setting_error() {
+    let (_app, window) = app();
+    let err = invoke(
+        &window,
+        "run_check",
+        json!({"input": "example.com", "provider": "nope", "mx": [], "resolvers": [], "onLookup": "__CHANNEL__:1"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_setting");
+}
+
+#[test]
+fn a_check_runs_through_the_loopback_world() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/zones");
+    let lab = runtime
+        .block_on(Lab::start(load_dir(&dir).unwrap().into_values().collect(), Vec::new()))
+        .unwrap();
+    std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
+    let (_app, window) = app();
+    let report = invoke(
+        &window,
+        "run_check",
+        json!({
+            "input": "seed000.test",
+            "provider": "alibaba-standard",
+            "mx": [],
+            "resolvers": [lab.resolver.addr().to_string()],
+            "onLookup": "__CHANNEL__:1"
+        }),
+    )
+    .unwrap();
+    assert_eq!(report["status"], "problems");
+    assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
+    assert!(report["authoritative_servers"].as_array().unwrap().len() == 2, "{}", report["authoritative_servers"]);
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en';
+import { zhCN } from './zh-CN';
+import { i18n, osLocale, t } from './index.svelte';
+
+describe('i18n', () => {
+  it('has every English key in Simplified Chinese, none empty', () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toBe('');
+  });
+
+  it('keeps the same placeholders in both languages', () => {
+    const names = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) expect(names(zhCN[key]), key).toBe(names(en[key]));
+  });
+
+  it('follows the OS locale and switches', () => {
+    expect(osLocale(['zh-CN', 'en'])).toBe('zh-CN');
+    expect(osLocale(['zh-Hans-CN'])).toBe('zh-CN');
+    expect(osLocale(['de-DE', 'en-US'])).toBe('en');
+    i18n.locale = 'zh-CN';
+    expect(t('check.progress', { done: 3, total: 9 })).toBe('已完成 3 / 9 次查询');
+    i18n.locale = 'en';
+    expect(t('check.progress', { done: 3, total: 9 })).toBe('3 of 9 questions answered');
+  });
+
+  it('fills placeholders with plain text', () => {
+    expect(t('prepare.will_check', { domain: '<b>x</b>' })).toBe('MX Doctor will check <b>x</b>.');
+  });
+});

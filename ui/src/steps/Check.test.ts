@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import Check from './Check.svelte';
+import { report } from '../test-support';
+import type { ReportFinding } from '../ipc';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const request = { input: 'example.com', provider: null, mx: [], resolvers: [] };
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+const spfFinding: ReportFinding = {
+  code: 'SPF_PROVIDER_MISSING',
+  severity: 'warning',
+  host: 'example.com',
+  records: [{ name: 'example.com', ttl: 600, type: 'TXT', text: HOSTILE }],
+  fix: [],
+  reference: 'RFC 7208',
+  params: {},
+  options: [],
+  title: 'Your SPF record does not name Alibaba Mail',
+  message: `The record says ${HOSTILE}.`,
+};
+
+const failedLookup: ReportFinding = {
+  code: 'LOOKUP_FAILED',
+  severity: 'warning',
+  host: 'example.com',
+  records: [],
+  fix: [],
+  reference: 'RFC 2308 §7',
+  params: {},
+  options: [],
+  title: 'Could not check your mail server records (MX)',
+  message: 'The DNS server did not answer in time. This is not the same as the records missing: check again.',
+};
+
+describe('Check', () => {
+  it('shows DNS text as literal text, never as HTML', async () => {
+    mockIPC((cmd) => (cmd === 'run_check' ? report({ findings: [spfFinding] }) : null));
+    const { container } = render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByText('Your SPF record does not name Alibaba Mail')).toBeTruthy());
+    await fireEvent.click(screen.getByText('What MX Doctor saw'));
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.textContent).toContain(HOSTILE);
+    expect(container.textContent).toContain(`The record says ${HOSTILE}.`);
+  });
+
+  it('says a failed lookup could not be checked, and checks again on request', async () => {
+    let calls = 0;
+    mockIPC((cmd) => {
+      if (cmd !== 'run_check') return null;
+      calls += 1;
+      return report({ findings: [failedLookup] });
+    });
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByText('Could not check your mail server records (MX)')).toBeTruthy());
+    expect(screen.queryByText(/missing/i)?.textContent ?? '').not.toMatch(/^MX records are missing/);
+    await fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    await waitFor(() => expect(calls).toBe(2));
+  });
+
+  it('shows a cancelled check as cancelled, with a retry', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'run_check') throw { code: 'cancelled', message: 'The check was cancelled.' };
+      return null;
+    });
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The check was cancelled.'));
+    expect(screen.getByRole('button', { name: 'Check again' })).toBeTruthy();
+  });
+
+  it('offers the repair only when there is something to change', async () => {
+    mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'ok' }) : null));
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Nothing needs changing'));
+    expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+  });
+});

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import Preparation from './Preparation.svelte';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const initial = { input: '', provider: null, mx: [], resolvers: [] };
+
+function mockCore() {
+  mockIPC((cmd, args) => {
+    if (cmd === 'list_providers') return [{ id: 'alibaba-standard', name: 'Alibaba Mail', mx_sets: [] }];
+    if (cmd === 'normalise_domain') {
+      const input = String((args as { input: string }).input);
+      if (input.includes('@')) return { ascii: input.split('@')[1]!.toLowerCase(), unicode: input.split('@')[1]!.toLowerCase(), input, adjustments: ['took_part_after_at'] };
+      if (input.includes(' ') || input.startsWith('http')) {
+        throw { code: 'bad_domain', message: `"${input}" is not a domain name: it contains a space` };
+      }
+      return { ascii: input, unicode: input, input, adjustments: [] };
+    }
+    return null;
+  });
+}
+
+describe('Preparation', () => {
+  it('shows what will be checked when an address is typed', async () => {
+    mockCore();
+    render(Preparation, { initial, onstart: vi.fn() });
+    await fireEvent.input(screen.getByLabelText('Your domain or an email address at it'), { target: { value: 'Someone@Example.COM' } });
+    await waitFor(() => expect(screen.getByText('MX Doctor will check example.com.')).toBeTruthy());
+  });
+
+  it('puts the core’s reason for bad input inline and does not start', async () => {
+    mockCore();
+    const onstart = vi.fn();
+    render(Preparation, { initial, onstart });
+    const field = screen.getByLabelText('Your domain or an email address at it');
+    await fireEvent.input(field, { target: { value: 'my domain.com' } });
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('contains a space'));
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    expect(onstart).not.toHaveBeenCalled();
+  });
+
+  it('asks for a domain when the field is empty', async () => {
+    mockCore();
+    const onstart = vi.fn();
+    render(Preparation, { initial, onstart });
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Type your domain first.'));
+    expect(onstart).not.toHaveBeenCalled();
+  });
+
+  it('starts with the chosen provider and the custom rows', async () => {
+    mockCore();
+    const onstart = vi.fn();
+    render(Preparation, { initial, onstart });
+    await fireEvent.input(screen.getByLabelText('Your domain or an email address at it'), { target: { value: 'example.com' } });
+    await screen.findByRole('option', { name: 'Alibaba Mail' });
+    const select = screen.getByLabelText('Which mailbox service did you buy?') as HTMLSelectElement;
+    select.value = 'custom';
+    await fireEvent.change(select);
+    await fireEvent.input(await screen.findByLabelText(/Your mail server rows/), { target: { value: '10 mx.example.com\n\n20 mx2.example.com' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    await waitFor(() => expect(onstart).toHaveBeenCalled());
+    expect(onstart.mock.calls[0]![0]).toEqual({ input: 'example.com', provider: 'custom', mx: ['10 mx.example.com', '20 mx2.example.com'], resolvers: [] });
+  });
+});
