@@ -22,7 +22,11 @@ fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
     (app, window)
 }
 
-fn invoke(window: &tauri::WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+fn invoke(
+    window: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -41,7 +45,12 @@ fn invoke(window: &tauri::WebviewWindow<MockRuntime>, cmd: &str, body: Value) ->
 #[test]
 fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
     let (_app, window) = app();
-    let ok = invoke(&window, "normalise_domain", json!({"input": "Someone@BÜCHER.de"})).unwrap();
+    let ok = invoke(
+        &window,
+        "normalise_domain",
+        json!({"input": "Someone@BÜCHER.de"}),
+    )
+    .unwrap();
     assert_eq!(ok["ascii"], "xn--bcher-kva.de");
     assert_eq!(ok["unicode"], "bücher.de");
     for bad in ["", "my domain.com", "🙂.🙂", &"a".repeat(300)] {
@@ -55,8 +64,16 @@ fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
 fn the_provider_list_is_the_catalog() {
     let (_app, window) = app();
     let list = invoke(&window, "list_providers", json!({})).unwrap();
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"alibaba-standard") && ids.contains(&"google-workspace"), "{ids:?}");
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"alibaba-standard") && ids.contains(&"google-workspace"),
+        "{ids:?}"
+    );
 }
 
 #[test]
@@ -76,7 +93,10 @@ fn a_check_runs_through_the_loopback_world() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/zones");
     let lab = runtime
-        .block_on(Lab::start(load_dir(&dir).unwrap().into_values().collect(), Vec::new()))
+        .block_on(Lab::start(
+            load_dir(&dir).unwrap().into_values().collect(),
+            Vec::new(),
+        ))
         .unwrap();
     std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
     let (_app, window) = app();
@@ -94,5 +114,9 @@ fn a_check_runs_through_the_loopback_world() {
     .unwrap();
     assert_eq!(report["status"], "problems");
     assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
-    assert!(report["authoritative_servers"].as_array().unwrap().len() == 2, "{}", report["authoritative_servers"]);
+    assert!(
+        report["authoritative_servers"].as_array().unwrap().len() == 2,
+        "{}",
+        report["authoritative_servers"]
+    );
 }
