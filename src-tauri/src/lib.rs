@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod persist;
 pub mod state;
 
 /// Adds every plugin, the state and the commands to `builder`: `run` starts the real one, tests
@@ -12,15 +13,16 @@ pub mod state;
 pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
-        .manage(state::AppState {
-            lab: state::LabSettings::from_env(),
-            ..state::AppState::default()
-        })
+        .manage(state::AppState::new(state::LabSettings::from_env()))
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,
             commands::catalog::list_providers,
             commands::check::run_check,
             commands::check::cancel_check,
+            commands::catalog::startup_notice,
+            commands::wait::start_wait,
+            commands::wait::resume_wait,
+            commands::wait::stop_wait,
         ])
 }
 

@@ -2,14 +2,43 @@
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
+use std::time::Duration;
 
+use mxdoctor_core::diagnose::ProviderChoice;
+use mxdoctor_core::Snapshot;
 use tokio::task::AbortHandle;
 
-#[derive(Default)]
 pub struct AppState {
     pub lab: LabSettings,
+    /// How long to wait for one DNS answer.
+    pub timeout: Duration,
     /// The check in progress, if any.
     pub check: Mutex<Option<AbortHandle>>,
+    /// What the last check saw, for the wait that follows the repair.
+    pub last_check: Mutex<Option<LastCheck>>,
+    /// The wait being followed, if any.
+    pub wait: Mutex<Option<AbortHandle>>,
+}
+
+impl AppState {
+    pub fn new(lab: LabSettings) -> Self {
+        Self {
+            lab,
+            timeout: mxdoctor_core::dns::DEFAULT_TIMEOUT,
+            check: Mutex::default(),
+            last_check: Mutex::default(),
+            wait: Mutex::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LastCheck {
+    pub snapshot: Snapshot,
+    pub choice: ProviderChoice,
+    /// The resolvers asked (empty: the system's).
+    pub resolvers: Vec<SocketAddr>,
+    pub auth_port: u16,
 }
 
 /// Servers to use instead of the internet's, for loopback labs (and the practice world):

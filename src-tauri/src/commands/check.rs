@@ -12,7 +12,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::state::AppState;
+use crate::state::{AppState, LastCheck};
 
 /// Which provider to check against: an id, `custom` with MX rows, or none (suggest one).
 pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice> {
@@ -60,9 +60,13 @@ pub async fn run_check(
     if resolvers.is_empty() {
         resolvers = state.lab.resolvers.clone();
     }
+    let auth_port = state.lab.auth_port.unwrap_or(53);
+    let asked = resolvers.clone();
+    let kept_choice = choice.clone();
     let options = CheckOptions {
         resolvers,
-        auth_port: state.lab.auth_port.unwrap_or(53),
+        auth_port,
+        timeout: state.timeout,
         progress: Some(ProgressSink(Arc::new(move |e| {
             // The window may have gone; the check goes on regardless.
             let _ = on_lookup.send(e);
@@ -80,7 +84,17 @@ pub async fn run_check(
         }
     }
     match task.await {
-        Ok(Ok((report, _snapshot))) => Ok(report),
+        Ok(Ok((report, snapshot))) => {
+            if let Ok(mut last) = state.last_check.lock() {
+                *last = Some(LastCheck {
+                    snapshot,
+                    choice: kept_choice,
+                    resolvers: asked,
+                    auth_port,
+                });
+            }
+            Ok(report)
+        }
         Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),
         Err(e) if e.is_cancelled() => Err(AppError::new(
             ErrorCode::Cancelled,

@@ -3,3 +3,4 @@
 
 pub mod catalog;
 pub mod check;
+pub mod wait;

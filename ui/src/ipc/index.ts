@@ -8,8 +8,10 @@ import type { CheckReport } from './bindings/CheckReport';
 import type { LookupEvent } from './bindings/LookupEvent';
 import type { MailDomain } from './bindings/MailDomain';
 import type { Provider } from './bindings/Provider';
+import type { WaitView } from './bindings/WaitView';
 
-export type { AppError, CheckReport, LookupEvent, MailDomain, Provider };
+export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
+export type { VantageView } from './bindings/VantageView';
 export type { ReportFinding } from './bindings/ReportFinding';
 export type { FixRow } from './bindings/FixRow';
 export type { DnsRecord } from './bindings/DnsRecord';
@@ -67,4 +69,28 @@ export async function copyText(text: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Starts the wait for the repair of what the last check found; `onRound` hears every round. */
+export function startWait(onRound: (v: WaitView) => void): Promise<WaitView> {
+  const channel = new Channel<WaitView>();
+  channel.onmessage = onRound;
+  return invoke<WaitView>('start_wait', { onRound: channel });
+}
+
+/** Resumes the wait saved before the app was closed, if there is one. */
+export function resumeWait(onRound: (v: WaitView) => void): Promise<WaitView | null> {
+  const channel = new Channel<WaitView>();
+  channel.onmessage = onRound;
+  return invoke<WaitView | null>('resume_wait', { onRound: channel });
+}
+
+/** Forgets the wait. */
+export function stopWait(): Promise<void> {
+  return invoke<void>('stop_wait');
+}
+
+/** A message for the user at start (e.g. unreadable saved settings were moved aside), if any. */
+export function startupNotice(): Promise<string | null> {
+  return invoke<string | null>('startup_notice');
 }

@@ -1,0 +1,102 @@
+//! The wait step: start the propagation wait for the last check, follow it round by round over
+//! a channel, resume it after a restart.
+
+use mxdoctor_core::diagnose::diagnose;
+use mxdoctor_core::dns;
+use mxdoctor_core::propagation::{
+    resolver_specs, run, Clock, NetLookup, SystemClock, Wait, WaitSettings, WaitView,
+};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::persist;
+use crate::state::AppState;
+
+/// Starts waiting for the repair of what the last check found; `on_round` hears every round.
+#[tauri::command]
+pub async fn start_wait<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    on_round: Channel<WaitView>,
+) -> Result<WaitView> {
+    let last = state
+        .last_check
+        .lock()
+        .ok()
+        .and_then(|l| l.clone())
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Check the domain first."))?;
+    let system = if last.resolvers.is_empty() {
+        dns::system_resolvers().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let diagnosis = diagnose(&last.snapshot, last.choice.clone());
+    let wait = Wait::start(
+        &diagnosis,
+        &last.snapshot,
+        resolver_specs(&last.resolvers, &system),
+        last.auth_port,
+        WaitSettings::default(),
+        SystemClock.now(),
+    )
+    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(follow(app, &state, wait, on_round))
+}
+
+/// Resumes the saved wait, if any, asking every vantage that was not clear at once.
+#[tauri::command]
+pub async fn resume_wait<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    on_round: Channel<WaitView>,
+) -> Result<Option<WaitView>> {
+    let (store, _) = persist::open(&app);
+    let Some(mut wait) = store.as_deref().and_then(persist::load_wait) else {
+        return Ok(None);
+    };
+    if wait.finished.is_some() {
+        return Ok(Some(wait.view(SystemClock.now())));
+    }
+    wait.resume(SystemClock.now());
+    Ok(Some(follow(app, &state, wait, on_round)))
+}
+
+/// Forgets the wait (the user starts over).
+#[tauri::command]
+pub fn stop_wait<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    if let Some(h) = state.wait.lock().ok().and_then(|mut w| w.take()) {
+        h.abort();
+    }
+    if let (Some(store), _) = persist::open(&app) {
+        persist::clear_wait(&store);
+    }
+}
+
+/// Runs `wait` in the background, saving and sending it after every round.
+fn follow<R: Runtime>(
+    app: AppHandle<R>,
+    state: &AppState,
+    mut wait: Wait,
+    on_round: Channel<WaitView>,
+) -> WaitView {
+    let first = wait.view(SystemClock.now());
+    let timeout = state.timeout;
+    let task = tokio::spawn(async move {
+        let (store, _) = persist::open(&app);
+        let lookup = NetLookup { timeout };
+        run(&mut wait, &SystemClock, &lookup, |w| {
+            if let Some(s) = &store {
+                persist::save_wait(s, w);
+            }
+            let _ = on_round.send(w.view(SystemClock.now()));
+        })
+        .await;
+    });
+    if let Ok(mut slot) = state.wait.lock() {
+        if let Some(previous) = slot.replace(task.abort_handle()) {
+            previous.abort();
+        }
+    }
+    first
+}

@@ -1,0 +1,71 @@
+//! What the app remembers, through tauri-plugin-store: the wait in progress (so closing and
+//! reopening the app resumes it). A store file that cannot be read is moved aside, never lost,
+//! and the app starts fresh with a message.
+
+use std::sync::Arc;
+
+use mxdoctor_core::propagation::Wait;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_store::{Store, StoreExt};
+
+pub const STORE_FILE: &str = "mxdoctor.json";
+const WAIT_KEY: &str = "wait";
+
+/// The store, or a fresh one when the file was unreadable; the second value says what was
+/// moved aside, for the window to tell the user.
+pub fn open<R: Runtime>(app: &AppHandle<R>) -> (Option<Arc<Store<R>>>, Option<String>) {
+    match app.store(STORE_FILE) {
+        Ok(store) => (Some(store), None),
+        Err(e) => {
+            let Ok(dir) = app.path().app_data_dir() else {
+                return (None, Some(format!("The saved settings could not be read ({e}).")));
+            };
+            let path = dir.join(STORE_FILE);
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let aside = dir.join(format!("{STORE_FILE}.set-aside-{stamp}"));
+            let moved = std::fs::rename(&path, &aside).is_ok();
+            let note = if moved {
+                format!(
+                    "The saved settings could not be read ({e}). They were moved to {} and MX Doctor started fresh.",
+                    aside.display()
+                )
+            } else {
+                format!("The saved settings could not be read ({e}).")
+            };
+            (app.store(STORE_FILE).ok(), Some(note))
+        }
+    }
+}
+
+pub fn save_wait<R: Runtime>(store: &Store<R>, wait: &Wait) {
+    match serde_json::to_value(wait) {
+        Ok(v) => {
+            store.set(WAIT_KEY, v);
+            if let Err(e) = store.save() {
+                tracing::warn!("could not save the wait: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("could not serialise the wait: {e}"),
+    }
+}
+
+/// The saved wait, if there is one that can still be used (a damaged entry is dropped).
+pub fn load_wait<R: Runtime>(store: &Store<R>) -> Option<Wait> {
+    let value = store.get(WAIT_KEY)?;
+    match Wait::from_json(&value.to_string()) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!("saved wait unusable, dropped: {e}");
+            store.delete(WAIT_KEY);
+            None
+        }
+    }
+}
+
+pub fn clear_wait<R: Runtime>(store: &Store<R>) {
+    store.delete(WAIT_KEY);
+    let _ = store.save();
+}
