@@ -5,11 +5,13 @@
 use std::sync::Arc;
 
 use mxdoctor_core::propagation::Wait;
+use mxdoctor_core::report::CheckReport;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::{Store, StoreExt};
 
 pub const STORE_FILE: &str = "mxdoctor.json";
 const WAIT_KEY: &str = "wait";
+const REPORT_KEY: &str = "report";
 
 /// The store, or a fresh one when the file was unreadable; the second value says what was
 /// moved aside, for the window to tell the user.
@@ -18,7 +20,10 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) -> (Option<Arc<Store<R>>>, Option<St
         Ok(store) => (Some(store), None),
         Err(e) => {
             let Ok(dir) = app.path().app_data_dir() else {
-                return (None, Some(format!("The saved settings could not be read ({e}).")));
+                return (
+                    None,
+                    Some(format!("The saved settings could not be read ({e}).")),
+                );
             };
             let path = dir.join(STORE_FILE);
             let stamp = std::time::SystemTime::now()
@@ -65,7 +70,19 @@ pub fn load_wait<R: Runtime>(store: &Store<R>) -> Option<Wait> {
     }
 }
 
+/// The check the wait follows, for the summary after a restart.
+pub fn save_report<R: Runtime>(store: &Store<R>, report: &CheckReport) {
+    if let Ok(v) = serde_json::to_value(report) {
+        store.set(REPORT_KEY, v);
+    }
+}
+
+pub fn load_report<R: Runtime>(store: &Store<R>) -> Option<CheckReport> {
+    serde_json::from_value(store.get(REPORT_KEY)?).ok()
+}
+
 pub fn clear_wait<R: Runtime>(store: &Store<R>) {
     store.delete(WAIT_KEY);
+    store.delete(REPORT_KEY);
     let _ = store.save();
 }

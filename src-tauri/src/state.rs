@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mxdoctor_core::diagnose::ProviderChoice;
+use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::Snapshot;
 use tokio::task::AbortHandle;
 
@@ -34,6 +35,7 @@ impl AppState {
 
 #[derive(Clone, Debug)]
 pub struct LastCheck {
+    pub report: CheckReport,
     pub snapshot: Snapshot,
     pub choice: ProviderChoice,
     /// The resolvers asked (empty: the system's).

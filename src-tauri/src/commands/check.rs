@@ -87,6 +87,7 @@ pub async fn run_check(
         Ok(Ok((report, snapshot))) => {
             if let Ok(mut last) = state.last_check.lock() {
                 *last = Some(LastCheck {
+                    report: report.clone(),
                     snapshot,
                     choice: kept_choice,
                     resolvers: asked,

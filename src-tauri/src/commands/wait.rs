@@ -6,8 +6,11 @@ use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
     resolver_specs, run, Clock, NetLookup, SystemClock, Wait, WaitSettings, WaitView,
 };
+use mxdoctor_core::report::CheckReport;
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
 use crate::persist;
@@ -41,7 +44,18 @@ pub async fn start_wait<R: Runtime>(
         SystemClock.now(),
     )
     .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    if let (Some(store), _) = persist::open(&app) {
+        persist::save_report(&store, &last.report);
+    }
     Ok(follow(app, &state, wait, on_round))
+}
+
+/// A wait restored after a restart, with the check it follows.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ResumedWait {
+    pub view: WaitView,
+    pub report: Option<CheckReport>,
 }
 
 /// Resumes the saved wait, if any, asking every vantage that was not clear at once.
@@ -50,16 +64,22 @@ pub async fn resume_wait<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     on_round: Channel<WaitView>,
-) -> Result<Option<WaitView>> {
+) -> Result<Option<ResumedWait>> {
     let (store, _) = persist::open(&app);
-    let Some(mut wait) = store.as_deref().and_then(persist::load_wait) else {
+    let Some(store) = store else {
         return Ok(None);
     };
+    let Some(mut wait) = persist::load_wait(&store) else {
+        return Ok(None);
+    };
+    let report = persist::load_report(&store);
     if wait.finished.is_some() {
-        return Ok(Some(wait.view(SystemClock.now())));
+        let view = wait.view(SystemClock.now());
+        return Ok(Some(ResumedWait { view, report }));
     }
     wait.resume(SystemClock.now());
-    Ok(Some(follow(app, &state, wait, on_round)))
+    let view = follow(app, &state, wait, on_round);
+    Ok(Some(ResumedWait { view, report }))
 }
 
 /// Forgets the wait (the user starts over).

@@ -9,6 +9,7 @@ import type { LookupEvent } from './bindings/LookupEvent';
 import type { MailDomain } from './bindings/MailDomain';
 import type { Provider } from './bindings/Provider';
 import type { WaitView } from './bindings/WaitView';
+import type { ResumedWait } from './bindings/ResumedWait';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
@@ -78,11 +79,11 @@ export function startWait(onRound: (v: WaitView) => void): Promise<WaitView> {
   return invoke<WaitView>('start_wait', { onRound: channel });
 }
 
-/** Resumes the wait saved before the app was closed, if there is one. */
-export function resumeWait(onRound: (v: WaitView) => void): Promise<WaitView | null> {
+/** Resumes the wait saved before the app was closed, if there is one, with its check. */
+export function resumeWait(onRound: (v: WaitView) => void): Promise<ResumedWait | null> {
   const channel = new Channel<WaitView>();
   channel.onmessage = onRound;
-  return invoke<WaitView | null>('resume_wait', { onRound: channel });
+  return invoke<ResumedWait | null>('resume_wait', { onRound: channel });
 }
 
 /** Forgets the wait. */
