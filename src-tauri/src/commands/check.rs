@@ -71,7 +71,6 @@ pub async fn run_check(
             // The window may have gone; the check goes on regardless.
             let _ = on_lookup.send(e);
         }))),
-        ..CheckOptions::default()
     };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
