@@ -19,6 +19,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::catalog::list_providers,
             commands::check::run_check,
             commands::check::cancel_check,
+            commands::check::reword_report,
             commands::catalog::startup_notice,
             commands::wait::start_wait,
             commands::wait::resume_wait,

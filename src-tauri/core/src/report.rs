@@ -107,7 +107,11 @@ pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> Chec
         provider_name: diagnosis.provider.as_ref().map(|p| p.name.clone()),
         provider_source: diagnosis.provider_source,
         status,
-        findings: diagnosis.findings.into_iter().map(words).collect(),
+        findings: diagnosis
+            .findings
+            .into_iter()
+            .map(|f| words(f, Locale::En))
+            .collect(),
         plan,
         dns_host: providers::dns_host_for(&ns),
         resolvers: snap.resolvers.clone(),
@@ -156,17 +160,46 @@ struct OptionCatalog {
     consequence: String,
 }
 
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        serde_json::from_str(include_str!("../data/messages.en.json"))
-            .expect("data/messages.en.json is valid (checked by a test)")
-    })
+/// The languages of the wording catalogs (`data/messages.LOCALE.json`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+fn catalog(locale: Locale) -> &'static Catalog {
+    static EN: OnceLock<Catalog> = OnceLock::new();
+    static ZH_CN: OnceLock<Catalog> = OnceLock::new();
+    match locale {
+        Locale::En => EN.get_or_init(|| {
+            serde_json::from_str(include_str!("../data/messages.en.json"))
+                .expect("data/messages.en.json is valid (checked by a test)")
+        }),
+        Locale::ZhCn => ZH_CN.get_or_init(|| {
+            serde_json::from_str(include_str!("../data/messages.zh-CN.json"))
+                .expect("data/messages.zh-CN.json is valid (checked by a test)")
+        }),
+    }
+}
+
+/// The report's words in another language: the findings' codes and values stay, their titles,
+/// messages and option texts are written again from `locale`'s catalog.
+pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
+    report.findings = report
+        .findings
+        .into_iter()
+        .map(|f| words(f.finding, locale))
+        .collect();
+    report
 }
 
 /// The title of a plan step.
 pub fn step_title(id: &str) -> String {
-    catalog()
+    catalog(Locale::En)
         .steps
         .get(id)
         .cloned()
@@ -193,8 +226,8 @@ fn fill(template: &str, f: &Finding, extra: &BTreeMap<String, String>) -> String
     out.trim().to_string()
 }
 
-fn words(finding: Finding) -> ReportFinding {
-    let cat = catalog();
+fn words(finding: Finding, locale: Locale) -> ReportFinding {
+    let cat = catalog(locale);
     let code = finding.code.as_str();
     let key = match variant(&finding) {
         Some(v) => format!("{code}.{v}"),
@@ -297,7 +330,7 @@ mod tests {
             "LOOKUP_FAILED",
             "RESOLVER_STALE",
         ];
-        let have: Vec<String> = catalog().codes.keys().cloned().collect();
+        let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {
             assert!(have.contains(&code.to_string()), "{code} has no wording");
             let parsed: Code = serde_json::from_value(serde_json::Value::String(code.into()))
@@ -313,7 +346,7 @@ mod tests {
             .param("owner", "google-workspace")
             .param("owner_name", "Google Workspace")
             .param("provider", "Alibaba Mail");
-        let r = words(f);
+        let r = words(f, Locale::En);
         assert_eq!(
             r.title,
             "2 mail server record(s) belong to Google Workspace"
@@ -328,12 +361,79 @@ mod tests {
             .param("status", "timeout")
             .param("detail", "192.0.2.1:53 did not answer within 3.0 s")
             .param("purpose", "mx");
-        let r = words(f);
+        let r = words(f, Locale::En);
         assert_eq!(r.title, "Could not check your mail server records (MX)");
         assert!(
             r.message.contains("did not answer in time"),
             "{}",
             r.message
         );
+    }
+
+    /// `{name}` placeholders of a template, sorted.
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut out: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn simplified_chinese_has_every_text_with_the_same_placeholders() {
+        let (en, zh) = (catalog(Locale::En), catalog(Locale::ZhCn));
+        let keys = |m: &BTreeMap<String, Text>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&zh.codes), keys(&en.codes));
+        for (key, e) in &en.codes {
+            let z = &zh.codes[key];
+            assert_eq!(
+                placeholders(&z.title),
+                placeholders(&e.title),
+                "{key} title"
+            );
+            assert_eq!(
+                placeholders(&z.explain),
+                placeholders(&e.explain),
+                "{key} explain"
+            );
+            assert!(!z.title.is_empty() && !z.explain.is_empty(), "{key}");
+        }
+        for (key, e) in &en.options {
+            let z = &zh.options[key];
+            assert_eq!(placeholders(&z.title), placeholders(&e.title), "{key}");
+            assert_eq!(
+                placeholders(&z.consequence),
+                placeholders(&e.consequence),
+                "{key}"
+            );
+        }
+        for (section_en, section_zh) in [
+            (&en.status, &zh.status),
+            (&en.steps, &zh.steps),
+            (&en.purposes, &zh.purposes),
+        ] {
+            assert_eq!(
+                section_en.keys().collect::<Vec<_>>(),
+                section_zh.keys().collect::<Vec<_>>()
+            );
+            for (key, e) in section_en {
+                assert_eq!(placeholders(&section_zh[key]), placeholders(e), "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_is_reworded_in_chinese_with_its_values() {
+        let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com", "x")
+            .param("question", "example.com MX")
+            .param("status", "timeout")
+            .param("detail", "no answer")
+            .param("purpose", "mx");
+        let r = words(f, Locale::ZhCn);
+        assert_eq!(r.title, "无法检测您的邮件服务器记录（MX）");
+        assert!(r.message.contains("没有及时应答"), "{}", r.message);
+        assert!(!r.message.contains('{'), "{}", r.message);
     }
 }

@@ -7,7 +7,7 @@ use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::providers::{self, CUSTOM_ID};
-use mxdoctor_core::report::CheckReport;
+use mxdoctor_core::report::{self, CheckReport, Locale};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -46,6 +46,7 @@ pub async fn run_check(
     provider: Option<String>,
     mx: Vec<String>,
     resolvers: Vec<String>,
+    locale: Option<Locale>,
     on_lookup: Channel<LookupEvent>,
 ) -> Result<CheckReport> {
     let domain = check::parse_domain(&input)
@@ -93,7 +94,7 @@ pub async fn run_check(
                     auth_port,
                 });
             }
-            Ok(report)
+            Ok(report::reword(report, locale.unwrap_or_default()))
         }
         Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),
         Err(e) if e.is_cancelled() => Err(AppError::new(
@@ -102,6 +103,12 @@ pub async fn run_check(
         )),
         Err(e) => Err(AppError::new(ErrorCode::Internal, e.to_string())),
     }
+}
+
+/// The same report in another language (the user switched while looking at it).
+#[tauri::command]
+pub fn reword_report(report: CheckReport, locale: Locale) -> CheckReport {
+    report::reword(report, locale)
 }
 
 /// Stops the check in progress, if any.

@@ -10,6 +10,7 @@ import type { MailDomain } from './bindings/MailDomain';
 import type { Provider } from './bindings/Provider';
 import type { WaitView } from './bindings/WaitView';
 import type { ResumedWait } from './bindings/ResumedWait';
+import type { Locale } from './bindings/Locale';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
@@ -40,6 +41,11 @@ export function listProviders(): Promise<Provider[]> {
   return invoke<Provider[]>('list_providers');
 }
 
+/** The same report with its findings' words in `locale`. */
+export function rewordReport(report: CheckReport, locale: Locale): Promise<CheckReport> {
+  return invoke<CheckReport>('reword_report', { report, locale });
+}
+
 export interface CheckRequest {
   input: string;
   /** A provider id, `custom`, or null to suggest one from the current MX records. */
@@ -50,11 +56,11 @@ export interface CheckRequest {
   resolvers: string[];
 }
 
-/** Runs a check; `onLookup` hears every question start and end. */
-export function runCheck(req: CheckRequest, onLookup: (e: LookupEvent) => void): Promise<CheckReport> {
+/** Runs a check, worded in `locale`; `onLookup` hears every question start and end. */
+export function runCheck(req: CheckRequest, locale: Locale, onLookup: (e: LookupEvent) => void): Promise<CheckReport> {
   const channel = new Channel<LookupEvent>();
   channel.onmessage = onLookup;
-  return invoke<CheckReport>('run_check', { ...req, onLookup: channel });
+  return invoke<CheckReport>('run_check', { ...req, locale, onLookup: channel });
 }
 
 /** Stops the check in progress; its `runCheck` rejects with `cancelled`. */

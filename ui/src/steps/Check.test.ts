@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Check from './Check.svelte';
 import { report } from '../test-support';
+import { i18n } from '../i18n/index.svelte';
 import type { ReportFinding } from '../ipc';
 
 afterEach(() => {
@@ -79,5 +80,24 @@ describe('Check', () => {
     render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Nothing needs changing'));
     expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+  });
+
+  it('rewords the findings when the language is switched', async () => {
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'run_check') return report({ findings: [failedLookup] });
+      if (cmd === 'reword_report') {
+        asked.push(String((args as { locale: string }).locale));
+        return report({ findings: [{ ...failedLookup, title: '无法检测您的邮件服务器记录（MX）' }] });
+      }
+      return null;
+    });
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByText('Could not check your mail server records (MX)')).toBeTruthy());
+    i18n.locale = 'zh-CN';
+    await waitFor(() => expect(screen.getByText('无法检测您的邮件服务器记录（MX）')).toBeTruthy());
+    expect(screen.getByRole('button', { name: '重新检测' })).toBeTruthy();
+    expect(asked).toEqual(['zh-CN']);
+    i18n.locale = 'en';
   });
 });
