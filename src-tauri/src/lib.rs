@@ -20,6 +20,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::check::run_check,
             commands::check::cancel_check,
             commands::check::reword_report,
+            commands::check::report_document,
             commands::catalog::startup_notice,
             commands::wait::start_wait,
             commands::wait::resume_wait,

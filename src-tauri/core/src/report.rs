@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{Code, Diagnosis, Finding, ProviderSource, Severity};
+use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, Severity};
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
 use crate::providers::{self, DnsHostGuide};
@@ -146,6 +146,8 @@ struct Catalog {
     steps: BTreeMap<String, String>,
     /// What a failed lookup was for, in words: `LOOKUP_FAILED`'s `purpose` param.
     purposes: BTreeMap<String, String>,
+    /// The words of the exported report ([`document`]).
+    document: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +197,99 @@ pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
         .map(|f| words(f.finding, locale))
         .collect();
     report
+}
+
+/// The report as a Markdown document that also reads as plain text: for a helpdesk ticket, or
+/// to send to the DNS provider when the user cannot make the changes themselves (seed 001
+/// §1.2): it opens with the request, then the rows to change in order, then the end state.
+pub fn document(report: &CheckReport, locale: Locale) -> String {
+    let report = &reword(report.clone(), locale);
+    let cat = catalog(locale);
+    let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
+    let domain = &report.domain_unicode;
+    let mut out = format!("# {}\n\n", w("title").replace("{domain}", domain));
+    let request = match &report.provider_name {
+        Some(p) => w("request").replace("{provider}", p),
+        None => w("request_no_provider"),
+    };
+    if !report.plan.steps.is_empty() {
+        out += &format!("{}\n\n", request.replace("{domain}", domain));
+    }
+    let time = humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(report.taken_at),
+    )
+    .to_string()
+    .replace('T', " ")
+    .trim_end_matches('Z')
+    .to_string();
+    out += &format!(
+        "{}\n\n",
+        w("checked")
+            .replace("{time}", &time)
+            .replace("{resolvers}", &report.resolvers.join(", "))
+    );
+    let shown: Vec<&ReportFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity != Severity::Info)
+        .collect();
+    out += &format!("## {}\n\n", w("found"));
+    if shown.is_empty() {
+        out += &format!("{}\n\n", w("ok"));
+    }
+    for f in shown {
+        let severity = match f.finding.severity {
+            Severity::Error => w("severity_error"),
+            Severity::Warning => w("severity_warning"),
+            Severity::Info => w("severity_info"),
+        };
+        out += &format!("- **{severity}**: {}\n  {}\n", f.title, f.message);
+    }
+    if !report.plan.steps.is_empty() {
+        out += &format!("\n## {}\n", w("change"));
+        for (i, step) in report.plan.steps.iter().enumerate() {
+            let title = cat.steps.get(&step.id).cloned().unwrap_or(step.id.clone());
+            out += &format!("\n### {}. {title}\n\n", i + 1);
+            out += &table(&step.rows, &w, true);
+        }
+    }
+    if !report.plan.target.is_empty() && report.status != CheckStatus::Ok {
+        out += &format!("\n## {}\n\n", w("target"));
+        out += &table(&report.plan.target, &w, false);
+    }
+    out
+}
+
+/// Seed 001's table in Markdown; `|` inside DNS text is escaped so a TXT value cannot break it.
+fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> String {
+    let columns = w("columns");
+    let columns: Vec<&str> = columns.split(" | ").collect();
+    let shown: &[&str] = if with_action { &columns } else { &columns[1..] };
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        shown.join(" | "),
+        "---|".repeat(shown.len())
+    );
+    for r in rows {
+        let action = match r.action {
+            Action::Delete => w("delete"),
+            Action::Add => w("add"),
+            Action::Change => w("change_row"),
+        };
+        let value = r.new_value.as_ref().unwrap_or(&r.value);
+        let cells = [
+            action,
+            format!("`{}`", r.host),
+            r.rtype.clone(),
+            r.priority
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "—".into()),
+            format!("`{}`", value.replace('|', "\\|").replace('`', "'")),
+        ];
+        let cells = if with_action { &cells[..] } else { &cells[1..] };
+        out += &format!("| {} |\n", cells.join(" | "));
+    }
+    out
 }
 
 /// The title of a plan step.

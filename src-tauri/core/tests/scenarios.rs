@@ -392,3 +392,41 @@ async fn progress_reports_every_question_once_started_and_once_ended() {
         .iter()
         .any(|e| e.authoritative && e.status.is_some_and(|s| !s.is_failure())));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exported_report_asks_for_the_rows_in_order_in_both_languages() {
+    use mxdoctor_core::report::{document, Locale};
+
+    let lab = lab().await;
+    let (report, _) = run(&lab, "seed000.test", alibaba()).await;
+    let en = document(&report, Locale::En);
+    assert!(
+        en.starts_with("# MX Doctor: mail settings of seed000.test\n\nPlease make the following changes to the DNS records of seed000.test, in this order, so that its mail reaches"),
+        "{en}"
+    );
+    assert!(en.contains("| Action | Host record | Record type | Priority | Record value |"));
+    assert!(
+        en.contains("| Delete | `@` | CNAME | — | `site.cdn.test` |"),
+        "{en}"
+    );
+    let delete = en.find("| Delete | `@` | CNAME").unwrap();
+    let end_state = en.find("## When you are done").unwrap();
+    assert!(delete < end_state, "the changes come before the end state");
+    let zh = document(&report, Locale::ZhCn);
+    assert!(
+        zh.contains("请按顺序对 seed000.test 的 DNS 解析记录做以下修改"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("| 删除 | `@` | CNAME | — | `site.cdn.test` |"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("seed000.test 上的别名（CNAME）记录挡住了您的邮件设置"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains('{') && !en.contains('{'),
+        "no placeholder left"
+    );
+}

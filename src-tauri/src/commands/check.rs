@@ -111,6 +111,13 @@ pub fn reword_report(report: CheckReport, locale: Locale) -> CheckReport {
     report::reword(report, locale)
 }
 
+/// The report as Markdown (also plain text), for the clipboard or a helpdesk ticket, or to send
+/// to the DNS provider.
+#[tauri::command]
+pub fn report_document(report: CheckReport, locale: Locale) -> String {
+    report::document(&report, locale)
+}
+
 /// Stops the check in progress, if any.
 #[tauri::command]
 pub fn cancel_check(state: State<'_, AppState>) {

@@ -96,6 +96,10 @@ export const en = {
   'done.questions': 'MX Doctor asked {n} DNS questions while waiting.',
   'done.again': 'Check another domain',
   'notice.dismiss': 'Dismiss',
+  'export.copy_report': 'Copy the report',
+  'export.copy_request': 'Copy a message for your DNS provider',
+  'export.copied': 'Copied to the clipboard',
+  'export.failed': 'Could not copy',
   'repair.back': 'Back to the findings',
 } as const;
 

@@ -98,5 +98,9 @@ export const zhCN: Record<MessageKey, string> = {
   'done.questions': '等待期间 MX Doctor 共发出 {n} 次 DNS 查询。',
   'done.again': '检测其他域名',
   'notice.dismiss': '关闭',
+  'export.copy_report': '复制检测报告',
+  'export.copy_request': '复制发给域名解析服务商的说明',
+  'export.copied': '已复制到剪贴板',
+  'export.failed': '复制失败',
   'repair.back': '返回检测结果',
 };

@@ -46,6 +46,11 @@ export function rewordReport(report: CheckReport, locale: Locale): Promise<Check
   return invoke<CheckReport>('reword_report', { report, locale });
 }
 
+/** The report as Markdown that also reads as plain text (for a ticket, or the DNS provider). */
+export function reportDocument(report: CheckReport, locale: Locale): Promise<string> {
+  return invoke<string>('report_document', { report, locale });
+}
+
 export interface CheckRequest {
   input: string;
   /** A provider id, `custom`, or null to suggest one from the current MX records. */

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Repair from './Repair.svelte';
 import { report } from '../test-support';
 import type { FixRow, ReportFinding } from '../ipc';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
 
 const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
 const a1: FixRow = { action: 'add', host: '@', type: 'A', priority: null, value: '203.0.113.7', new_value: null };
@@ -64,5 +68,21 @@ describe('Repair', () => {
     const onsaved = setup();
     await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
     expect(onsaved).toHaveBeenCalled();
+  });
+
+  it('copies a message for the DNS provider, in the current language', async () => {
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'report_document') {
+        asked.push(String((args as { locale: string }).locale));
+        return '# MX Doctor: mail settings of example.com\n\nPlease make the following changes…';
+      }
+      return null;
+    });
+    setup();
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy a message for your DNS provider' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Copied to the clipboard' })).toBeTruthy());
+    expect(asked).toEqual(['en']);
+    expect(await navigator.clipboard.readText()).toContain('Please make the following changes');
   });
 });
