@@ -13,6 +13,7 @@ pub mod state;
 pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::new(state::LabSettings::from_env()))
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mxdoctor_core::diagnose::ProviderChoice;
-use mxdoctor_core::report::CheckReport;
+use mxdoctor_core::report::{CheckReport, Locale};
 use mxdoctor_core::Snapshot;
 use tokio::task::AbortHandle;
 
@@ -19,6 +19,8 @@ pub struct AppState {
     pub last_check: Mutex<Option<LastCheck>>,
     /// The wait being followed, if any.
     pub wait: Mutex<Option<AbortHandle>>,
+    /// The window's language, for what the app says outside the window (notifications).
+    pub locale: Mutex<Locale>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             check: Mutex::default(),
             last_check: Mutex::default(),
             wait: Mutex::default(),
+            locale: Mutex::default(),
         }
     }
 }

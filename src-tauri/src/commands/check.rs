@@ -52,6 +52,9 @@ pub async fn run_check(
     let domain = check::parse_domain(&input)
         .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
     let choice = provider_choice(provider.as_deref(), &mx)?;
+    if let (Some(l), Ok(mut current)) = (locale, state.locale.lock()) {
+        *current = l;
+    }
     let mut resolvers = resolvers
         .iter()
         .map(|r| {
@@ -107,7 +110,14 @@ pub async fn run_check(
 
 /// The same report in another language (the user switched while looking at it).
 #[tauri::command]
-pub fn reword_report(report: CheckReport, locale: Locale) -> CheckReport {
+pub fn reword_report(
+    state: State<'_, AppState>,
+    report: CheckReport,
+    locale: Locale,
+) -> CheckReport {
+    if let Ok(mut current) = state.locale.lock() {
+        *current = locale;
+    }
     report::reword(report, locale)
 }
 

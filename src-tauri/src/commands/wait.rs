@@ -4,12 +4,14 @@
 use mxdoctor_core::diagnose::diagnose;
 use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
-    resolver_specs, run, Clock, NetLookup, SystemClock, Wait, WaitSettings, WaitView,
+    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitSettings, WaitView,
 };
 use mxdoctor_core::report::CheckReport;
+use mxdoctor_core::report::Locale;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_notification::NotificationExt;
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
@@ -93,6 +95,24 @@ pub fn stop_wait<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     }
 }
 
+/// A desktop notification: the user may have left the window long ago. Where the desktop has no
+/// notification service, the window's own "clear" state is all there is.
+fn notify_clear<R: Runtime>(app: &AppHandle<R>, domain: &str, locale: Locale) {
+    let (title, body) = match locale {
+        Locale::ZhCn => (
+            format!("{domain} 已恢复正常收信"),
+            "所有服务器都返回了修复后的记录。".to_string(),
+        ),
+        Locale::En => (
+            format!("Mail to {domain} works again"),
+            "Every server gives the repaired records.".to_string(),
+        ),
+    };
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::info!("no desktop notification: {e}");
+    }
+}
+
 /// Runs `wait` in the background, saving and sending it after every round.
 fn follow<R: Runtime>(
     app: AppHandle<R>,
@@ -102,16 +122,20 @@ fn follow<R: Runtime>(
 ) -> WaitView {
     let first = wait.view(SystemClock.now());
     let timeout = state.timeout;
+    let locale = state.locale.lock().map(|l| *l).unwrap_or_default();
     let task = tokio::spawn(async move {
         let (store, _) = persist::open(&app);
         let lookup = NetLookup { timeout };
-        run(&mut wait, &SystemClock, &lookup, |w| {
+        let finish = run(&mut wait, &SystemClock, &lookup, |w| {
             if let Some(s) = &store {
                 persist::save_wait(s, w);
             }
             let _ = on_round.send(w.view(SystemClock.now()));
         })
         .await;
+        if finish.phase == Phase::Clear {
+            notify_clear(&app, &wait.domain, locale);
+        }
     });
     if let Ok(mut slot) = state.wait.lock() {
         if let Some(previous) = slot.replace(task.abort_handle()) {

@@ -21,6 +21,8 @@ export const en = {
   'prepare.start': 'Check my domain',
   'prepare.empty': 'Type your domain first.',
   'check.heading': 'Checking {domain}',
+  'check.risks_only': 'Nothing stops your mail, but {warnings} thing(s) put it at risk.',
+  'check.result_heading': 'Results for {domain}',
   'check.progress': '{done} of {total} questions answered',
   'check.failed_count': '{count} could not be answered',
   'check.cancel': 'Cancel',

@@ -23,6 +23,8 @@ export const zhCN: Record<MessageKey, string> = {
   'prepare.start': '检测我的域名',
   'prepare.empty': '请先输入域名。',
   'check.heading': '正在检测 {domain}',
+  'check.risks_only': '没有导致收不到邮件的问题，但有 {warnings} 个风险。',
+  'check.result_heading': '{domain} 的检测结果',
   'check.progress': '已完成 {done} / {total} 次查询',
   'check.failed_count': '{count} 次查询无应答',
   'check.cancel': '取消',

@@ -75,6 +75,13 @@ describe('Check', () => {
     expect(screen.getByRole('button', { name: 'Check again' })).toBeTruthy();
   });
 
+  it('says when nothing stops the mail but something puts it at risk', async () => {
+    mockIPC((cmd) => (cmd === 'run_check' ? report({ findings: [spfFinding] }) : null));
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    await waitFor(() => expect(screen.getByRole('status').textContent?.trim()).toBe('Nothing stops your mail, but 1 thing(s) put it at risk.'));
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Results for example.com');
+  });
+
   it('offers the repair only when there is something to change', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'ok' }) : null));
     render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
