@@ -4,14 +4,80 @@
 
 use std::sync::Arc;
 
+use mxdoctor_core::diagnose::Severity;
 use mxdoctor_core::propagation::Wait;
-use mxdoctor_core::report::CheckReport;
+use mxdoctor_core::report::{CheckReport, CheckStatus};
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::{Store, StoreExt};
+use ts_rs::TS;
 
 pub const STORE_FILE: &str = "mxdoctor.json";
 const WAIT_KEY: &str = "wait";
 const REPORT_KEY: &str = "report";
+const RECENT_KEY: &str = "recent";
+/// How many recent checks are remembered.
+pub const RECENT_MAX: usize = 10;
+
+/// One line of the history of checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecentCheck {
+    /// What the user typed, so "check again" repeats it exactly.
+    pub input: String,
+    pub domain: String,
+    pub provider: Option<String>,
+    /// With the `custom` provider: the MX rows given.
+    pub mx: Vec<String>,
+    pub status: CheckStatus,
+    pub problems: u32,
+    pub risks: u32,
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub taken_at: u64,
+}
+
+impl RecentCheck {
+    pub fn of(report: &CheckReport, provider: Option<String>, mx: Vec<String>) -> Self {
+        let count = |s: Severity| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.finding.severity == s)
+                .count() as u32
+        };
+        Self {
+            input: report.input.clone(),
+            domain: report.domain_unicode.clone(),
+            provider,
+            mx,
+            status: report.status,
+            problems: count(Severity::Error),
+            risks: count(Severity::Warning),
+            taken_at: report.taken_at,
+        }
+    }
+}
+
+/// The recent checks, newest first; an unreadable entry reads as none.
+pub fn recent<R: Runtime>(store: &Store<R>) -> Vec<RecentCheck> {
+    store
+        .get(RECENT_KEY)
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// Puts `check` first, dropping an older line for the same domain, keeping [`RECENT_MAX`].
+pub fn remember<R: Runtime>(store: &Store<R>, check: RecentCheck) {
+    let mut list = recent(store);
+    list.retain(|c| c.domain != check.domain);
+    list.insert(0, check);
+    list.truncate(RECENT_MAX);
+    if let Ok(v) = serde_json::to_value(&list) {
+        store.set(RECENT_KEY, v);
+        let _ = store.save();
+    }
+}
 
 /// The store, or a fresh one when the file was unreadable; the second value says what was
 /// moved aside, for the window to tell the user.

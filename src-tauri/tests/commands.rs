@@ -13,6 +13,9 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
 fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+    // The store goes to a folder of the test's own, not the user's data.
+    let data = std::env::temp_dir().join(format!("mxdoctor-app-test-{}", std::process::id()));
+    std::env::set_var("XDG_DATA_HOME", &data);
     let app = mxdoctor_app::setup(mock_builder())
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
@@ -114,6 +117,13 @@ fn a_check_runs_through_the_loopback_world() {
     .unwrap();
     assert_eq!(report["status"], "problems");
     assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
+    // Remembered for the first screen's history, with what was typed and chosen.
+    let recent = invoke(&window, "recent_checks", json!({})).unwrap();
+    let first = &recent[0];
+    assert_eq!(first["domain"], "seed000.test");
+    assert_eq!(first["input"], "seed000.test");
+    assert_eq!(first["provider"], "alibaba-standard");
+    assert_eq!(first["problems"], 1);
     assert!(
         report["authoritative_servers"].as_array().unwrap().len() == 2,
         "{}",

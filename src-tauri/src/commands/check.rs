@@ -9,9 +9,10 @@ use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::persist::{self, RecentCheck};
 use crate::state::{AppState, LastCheck};
 
 /// Which provider to check against: an id, `custom` with MX rows, or none (suggest one).
@@ -40,7 +41,8 @@ pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice
 /// Checks `input` through `resolvers` (the system's when empty), telling `on_lookup` about
 /// every question; a second call cancels nothing, `cancel_check` does.
 #[tauri::command]
-pub async fn run_check(
+pub async fn run_check<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     input: String,
     provider: Option<String>,
@@ -97,6 +99,9 @@ pub async fn run_check(
                     auth_port,
                 });
             }
+            if let (Some(store), _) = persist::open(&app) {
+                persist::remember(&store, RecentCheck::of(&report, provider, mx));
+            }
             Ok(report::reword(report, locale.unwrap_or_default()))
         }
         Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),
@@ -126,6 +131,15 @@ pub fn reword_report(
 #[tauri::command]
 pub fn report_document(report: CheckReport, locale: Locale) -> String {
     report::document(&report, locale)
+}
+
+/// The recent checks, newest first, for the first screen.
+#[tauri::command]
+pub fn recent_checks<R: Runtime>(app: AppHandle<R>) -> Vec<RecentCheck> {
+    persist::open(&app)
+        .0
+        .map(|s| persist::recent(&s))
+        .unwrap_or_default()
 }
 
 /// Stops the check in progress, if any.

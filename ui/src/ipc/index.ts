@@ -11,9 +11,11 @@ import type { Provider } from './bindings/Provider';
 import type { WaitView } from './bindings/WaitView';
 import type { ResumedWait } from './bindings/ResumedWait';
 import type { Locale } from './bindings/Locale';
+import type { RecentCheck } from './bindings/RecentCheck';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
+export type { RecentCheck };
 export type { ReportFinding } from './bindings/ReportFinding';
 export type { FixRow } from './bindings/FixRow';
 export type { DnsRecord } from './bindings/DnsRecord';
@@ -66,6 +68,11 @@ export function runCheck(req: CheckRequest, locale: Locale, onLookup: (e: Lookup
   const channel = new Channel<LookupEvent>();
   channel.onmessage = onLookup;
   return invoke<CheckReport>('run_check', { ...req, locale, onLookup: channel });
+}
+
+/** The recent checks, newest first. */
+export function recentChecks(): Promise<RecentCheck[]> {
+  return invoke<RecentCheck[]>('recent_checks');
 }
 
 /** Stops the check in progress; its `runCheck` rejects with `cancelled`. */

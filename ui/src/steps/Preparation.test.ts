@@ -54,6 +54,22 @@ describe('Preparation', () => {
     expect(onstart).not.toHaveBeenCalled();
   });
 
+  it('lists recent checks and checks one again with what was typed and chosen', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'recent_checks') {
+        return [{ input: 'Boss@Example.com', domain: 'example.com', provider: 'custom', mx: ['10 mx.example.com'], status: 'problems', problems: 1, risks: 2, taken_at: 1795347453 }];
+      }
+      if (cmd === 'list_providers') return [];
+      return null;
+    });
+    const onstart = vi.fn();
+    render(Preparation, { initial, onstart });
+    const again = await screen.findByRole('button', { name: 'Check example.com again' });
+    expect(again.closest('li')!.textContent).toContain('1 problem(s), 2 risk(s)');
+    await fireEvent.click(again);
+    expect(onstart).toHaveBeenCalledWith({ input: 'Boss@Example.com', provider: 'custom', mx: ['10 mx.example.com'], resolvers: [] });
+  });
+
   it('starts with the chosen provider and the custom rows', async () => {
     mockCore();
     const onstart = vi.fn();
