@@ -85,7 +85,7 @@ fn a_check_with_an_unknown_provider_is_a_setting_error() {
     let err = invoke(
         &window,
         "run_check",
-        json!({"input": "example.com", "provider": "nope", "mx": [], "resolvers": [], "onLookup": "__CHANNEL__:1"}),
+        json!({"request": {"input": "example.com", "provider": "nope", "mx": [], "resolvers": []}, "onLookup": "__CHANNEL__:1"}),
     )
     .unwrap_err();
     assert_eq!(err["code"], "bad_setting");
@@ -107,10 +107,12 @@ fn a_check_runs_through_the_loopback_world() {
         &window,
         "run_check",
         json!({
-            "input": "seed000.test",
-            "provider": "alibaba-standard",
-            "mx": [],
-            "resolvers": [lab.resolver.addr().to_string()],
+            "request": {
+                "input": "seed000.test",
+                "provider": "alibaba-standard",
+                "mx": [],
+                "resolvers": [lab.resolver.addr().to_string()]
+            },
             "onLookup": "__CHANNEL__:1"
         }),
     )

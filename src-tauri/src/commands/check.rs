@@ -8,8 +8,10 @@ use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
+use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
 use crate::persist::{self, RecentCheck};
@@ -38,19 +40,36 @@ pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice
     }
 }
 
-/// Checks `input` through `resolvers` (the system's when empty), telling `on_lookup` about
-/// every question; a second call cancels nothing, `cancel_check` does.
+/// What the preparation step asks to check.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckRequest {
+    /// The domain, or an address or web address at it.
+    pub input: String,
+    /// A provider id, `custom`, or none to suggest one from the current MX records.
+    pub provider: Option<String>,
+    /// With `custom`: "PRIORITY HOST" rows.
+    pub mx: Vec<String>,
+    /// Resolvers to ask ("IP" or "IP:PORT"); empty for this computer's.
+    pub resolvers: Vec<String>,
+}
+
+/// Checks the request's domain, worded in `locale`, telling `on_lookup` about every
+/// question; `cancel_check` stops it.
 #[tauri::command]
 pub async fn run_check<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    input: String,
-    provider: Option<String>,
-    mx: Vec<String>,
-    resolvers: Vec<String>,
+    request: CheckRequest,
     locale: Option<Locale>,
     on_lookup: Channel<LookupEvent>,
 ) -> Result<CheckReport> {
+    let CheckRequest {
+        input,
+        provider,
+        mx,
+        resolvers,
+    } = request;
     let domain = check::parse_domain(&input)
         .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
     let choice = provider_choice(provider.as_deref(), &mx)?;

@@ -12,10 +12,11 @@ import type { WaitView } from './bindings/WaitView';
 import type { ResumedWait } from './bindings/ResumedWait';
 import type { Locale } from './bindings/Locale';
 import type { RecentCheck } from './bindings/RecentCheck';
+import type { CheckRequest } from './bindings/CheckRequest';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
-export type { RecentCheck };
+export type { RecentCheck, CheckRequest };
 export type { ReportFinding } from './bindings/ReportFinding';
 export type { FixRow } from './bindings/FixRow';
 export type { DnsRecord } from './bindings/DnsRecord';
@@ -53,21 +54,12 @@ export function reportDocument(report: CheckReport, locale: Locale): Promise<str
   return invoke<string>('report_document', { report, locale });
 }
 
-export interface CheckRequest {
-  input: string;
-  /** A provider id, `custom`, or null to suggest one from the current MX records. */
-  provider: string | null;
-  /** With `custom`: "PRIORITY HOST" rows. */
-  mx: string[];
-  /** Resolvers to ask ("IP" or "IP:PORT"); empty for this computer's. */
-  resolvers: string[];
-}
 
 /** Runs a check, worded in `locale`; `onLookup` hears every question start and end. */
 export function runCheck(req: CheckRequest, locale: Locale, onLookup: (e: LookupEvent) => void): Promise<CheckReport> {
   const channel = new Channel<LookupEvent>();
   channel.onmessage = onLookup;
-  return invoke<CheckReport>('run_check', { ...req, locale, onLookup: channel });
+  return invoke<CheckReport>('run_check', { request: req, locale, onLookup: channel });
 }
 
 /** The recent checks, newest first. */
