@@ -79,36 +79,40 @@ pub fn remember<R: Runtime>(store: &Store<R>, check: RecentCheck) {
     }
 }
 
-/// The store, or a fresh one when the file was unreadable; the second value says what was
-/// moved aside, for the window to tell the user.
+/// The store, and a message for the user when its file could not be read. tauri-plugin-store
+/// ignores a file it cannot parse and would overwrite it on the next save, so the file is
+/// checked first: an unreadable one is moved aside (`mxdoctor.json.set-aside-TIME`), never
+/// lost, and the app starts fresh.
 pub fn open<R: Runtime>(app: &AppHandle<R>) -> (Option<Arc<Store<R>>>, Option<String>) {
-    match app.store(STORE_FILE) {
-        Ok(store) => (Some(store), None),
-        Err(e) => {
-            let Ok(dir) = app.path().app_data_dir() else {
-                return (
-                    None,
-                    Some(format!("The saved settings could not be read ({e}).")),
-                );
-            };
-            let path = dir.join(STORE_FILE);
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let aside = dir.join(format!("{STORE_FILE}.set-aside-{stamp}"));
-            let moved = std::fs::rename(&path, &aside).is_ok();
-            let note = if moved {
-                format!(
-                    "The saved settings could not be read ({e}). They were moved to {} and MX Doctor started fresh.",
-                    aside.display()
-                )
-            } else {
-                format!("The saved settings could not be read ({e}).")
-            };
-            (app.store(STORE_FILE).ok(), Some(note))
-        }
-    }
+    let note = app
+        .path()
+        .app_data_dir()
+        .ok()
+        .and_then(|dir| set_aside_if_unreadable(&dir.join(STORE_FILE)));
+    (app.store(STORE_FILE).ok(), note)
+}
+
+fn set_aside_if_unreadable(path: &std::path::Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let problem = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(v) if v.is_object() => return None,
+        Ok(_) => "it does not hold settings".to_string(),
+        Err(e) => e.to_string(),
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".set-aside-{stamp}"));
+    let aside = std::path::PathBuf::from(aside);
+    Some(match std::fs::rename(path, &aside) {
+        Ok(()) => format!(
+            "The saved settings could not be read ({problem}). They were moved to {} and MX Doctor started fresh.",
+            aside.display()
+        ),
+        Err(e) => format!("The saved settings could not be read ({problem}) nor moved aside ({e})."),
+    })
 }
 
 pub fn save_wait<R: Runtime>(store: &Store<R>, wait: &Wait) {
