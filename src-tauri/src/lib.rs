@@ -23,6 +23,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::check::reword_report,
             commands::check::report_document,
             commands::check::recent_checks,
+            commands::check::last_snapshot,
             commands::catalog::startup_notice,
             commands::wait::start_wait,
             commands::wait::resume_wait,

@@ -8,6 +8,7 @@ use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
+use mxdoctor_core::Snapshot;
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -159,6 +160,17 @@ pub fn recent_checks<R: Runtime>(app: AppHandle<R>) -> Vec<RecentCheck> {
         .0
         .map(|s| persist::recent(&s))
         .unwrap_or_default()
+}
+
+/// Everything the last check saw (for the helpdesk view: raw answers, TTLs, `dig` commands,
+/// and the snapshot to send to a helpdesk).
+#[tauri::command]
+pub fn last_snapshot(state: State<'_, AppState>) -> Option<Snapshot> {
+    state
+        .last_check
+        .lock()
+        .ok()
+        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()))
 }
 
 /// Stops the check in progress, if any.

@@ -106,6 +106,13 @@ export const en = {
   'export.copy_request': 'Copy a message for your DNS provider',
   'export.copied': 'Copied to the clipboard',
   'export.failed': 'Could not copy',
+  'tech.heading': 'Raw answers (for the helpdesk)',
+  'tech.resolver': 'Resolver {server}',
+  'tech.auth': 'Your DNS host: {host} ({address})',
+  'tech.no_address': 'Your DNS host: {host} (no address found)',
+  'tech.copy_snapshot': 'Copy everything MX Doctor saw (JSON)',
+  'tech.copy_dig': 'Copy the dig command',
+  'tech.empty': 'no records',
   'repair.back': 'Back to the findings',
 } as const;
 

@@ -108,5 +108,12 @@ export const zhCN: Record<MessageKey, string> = {
   'export.copy_request': '复制发给域名解析服务商的说明',
   'export.copied': '已复制到剪贴板',
   'export.failed': '复制失败',
+  'tech.heading': '原始应答（供技术支持查看）',
+  'tech.resolver': '递归 DNS {server}',
+  'tech.auth': '您的解析服务商：{host}（{address}）',
+  'tech.no_address': '您的解析服务商：{host}（未找到地址）',
+  'tech.copy_snapshot': '复制 MX Doctor 查到的全部数据（JSON）',
+  'tech.copy_dig': '复制 dig 命令',
+  'tech.empty': '没有记录',
   'repair.back': '返回检测结果',
 };

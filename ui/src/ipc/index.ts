@@ -13,10 +13,12 @@ import type { ResumedWait } from './bindings/ResumedWait';
 import type { Locale } from './bindings/Locale';
 import type { RecentCheck } from './bindings/RecentCheck';
 import type { CheckRequest } from './bindings/CheckRequest';
+import type { Snapshot } from './bindings/Snapshot';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
-export type { RecentCheck, CheckRequest };
+export type { RecentCheck, CheckRequest, Snapshot };
+export type { Observation } from './bindings/Observation';
 export type { ReportFinding } from './bindings/ReportFinding';
 export type { FixRow } from './bindings/FixRow';
 export type { DnsRecord } from './bindings/DnsRecord';
@@ -60,6 +62,11 @@ export function runCheck(req: CheckRequest, locale: Locale, onLookup: (e: Lookup
   const channel = new Channel<LookupEvent>();
   channel.onmessage = onLookup;
   return invoke<CheckReport>('run_check', { request: req, locale, onLookup: channel });
+}
+
+/** Everything the last check saw, or null before any check. */
+export function lastSnapshot(): Promise<Snapshot | null> {
+  return invoke<Snapshot | null>('last_snapshot');
 }
 
 /** The recent checks, newest first. */
