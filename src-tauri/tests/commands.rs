@@ -4,50 +4,14 @@
 use std::path::PathBuf;
 
 use mxdoctor_dnsworld::{load_dir, Lab};
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use serde_json::json;
 
-fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
-    // The store goes to a folder of the test's own, not the user's data.
-    let data = std::env::temp_dir().join(format!("mxdoctor-app-test-{}", std::process::id()));
-    std::env::set_var("XDG_DATA_HOME", &data);
-    let app = mxdoctor_app::setup(mock_builder())
-        .build(mock_context(noop_assets()))
-        .expect("the app builds on the mock runtime");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("a window");
-    (app, window)
-}
-
-fn invoke(
-    window: &tauri::WebviewWindow<MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
+mod common;
+use common::{app, invoke};
 
 #[test]
 fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
-    let (_app, window) = app();
+    let (_app, window) = app("commands");
     let ok = invoke(
         &window,
         "normalise_domain",
@@ -65,7 +29,7 @@ fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
 
 #[test]
 fn the_provider_list_is_the_catalog() {
-    let (_app, window) = app();
+    let (_app, window) = app("commands");
     let list = invoke(&window, "list_providers", json!({})).unwrap();
     let ids: Vec<&str> = list
         .as_array()
@@ -81,7 +45,7 @@ fn the_provider_list_is_the_catalog() {
 
 #[test]
 fn a_check_with_an_unknown_provider_is_a_setting_error() {
-    let (_app, window) = app();
+    let (_app, window) = app("commands");
     let err = invoke(
         &window,
         "run_check",
@@ -102,7 +66,7 @@ fn a_check_runs_through_the_loopback_world() {
         ))
         .unwrap();
     std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
-    let (_app, window) = app();
+    let (_app, window) = app("commands");
     let report = invoke(
         &window,
         "run_check",

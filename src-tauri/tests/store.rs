@@ -1,52 +1,16 @@
 //! The store file on its own (its own process, so no other test writes the same file): an
 //! unreadable one is moved aside with a message, never overwritten.
 
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use serde_json::json;
 
-fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
-    let data = std::env::temp_dir().join(format!("mxdoctor-store-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::env::set_var("XDG_DATA_HOME", &data);
-    let app = mxdoctor_app::setup(mock_builder())
-        .build(mock_context(noop_assets()))
-        .expect("the app builds on the mock runtime");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("a window");
-    (app, window)
-}
-
-fn invoke(
-    window: &tauri::WebviewWindow<MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
+mod common;
+use common::{app, invoke};
 
 #[test]
 fn an_unreadable_store_is_moved_aside_with_a_message_and_the_app_starts_fresh() {
     use tauri::Manager;
 
-    let (app, window) = app();
+    let (app, window) = app("store");
     let dir = app.path().app_data_dir().unwrap();
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(mxdoctor_app::persist::STORE_FILE);

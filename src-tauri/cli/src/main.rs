@@ -42,19 +42,33 @@ enum Command {
     },
 }
 
+/// What to check and through which servers: the same for `check` and `watch`.
 #[derive(Args)]
-struct CheckArgs {
+pub(crate) struct Target {
     /// The domain, or an email address or web address at it (user@example.com works).
-    domain: String,
+    pub(crate) domain: String,
     /// The mailbox service bought (see `mxdoctor providers`); suggested from the MX if omitted.
     #[arg(long, value_name = "ID")]
-    provider: Option<String>,
+    pub(crate) provider: Option<String>,
     /// With --provider custom: one of your MX records, as "PRIORITY HOST" (repeatable).
     #[arg(long, value_name = "PRIORITY HOST")]
-    mx: Vec<String>,
-    /// Ask this resolver instead of the system's (repeatable; port defaults to 53).
+    pub(crate) mx: Vec<String>,
+    /// Ask this resolver instead of this computer's (repeatable; port defaults to 53); `watch`
+    /// then watches these instead of this computer's and the public resolvers.
     #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Vec<String>,
+    pub(crate) nameserver: Vec<String>,
+    /// Seconds to wait for each DNS answer.
+    #[arg(long, value_name = "S", default_value_t = 3.0)]
+    pub(crate) timeout: f64,
+    /// The port authoritative servers are asked on (for loopback labs; 53 on the internet).
+    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
+    pub(crate) auth_port: u16,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    target: Target,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -64,12 +78,6 @@ struct CheckArgs {
     /// Judge a saved snapshot instead of looking anything up.
     #[arg(long, value_name = "FILE", conflicts_with = "nameserver")]
     from_snapshot: Option<PathBuf>,
-    /// Seconds to wait for each DNS answer.
-    #[arg(long, value_name = "S", default_value_t = 3.0)]
-    timeout: f64,
-    /// The port authoritative servers are asked on (for loopback labs; 53 on the internet).
-    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
-    auth_port: u16,
 }
 
 /// An error before any check could run: bad input, unusable flags, unreadable files.
@@ -93,7 +101,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Watch(args) => {
-            let (json, input) = (args.json, args.domain.clone());
+            let (json, input) = (args.json, args.target.domain.clone());
             let code = match watch::run(args) {
                 Ok(watch::Ended::Clear) => 0,
                 Ok(watch::Ended::TimedOut) => 1,
@@ -108,7 +116,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => {
             let json = args.json;
-            let input = args.domain.clone();
+            let input = args.target.domain.clone();
             let code = match run_check(args) {
                 Ok(status) => status.exit_code(),
                 Err(f) => {
@@ -133,8 +141,8 @@ fn report_failure(json: bool, input: Option<&str>, f: &Failure) {
 
 fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
     let domain =
-        check::parse_domain(&args.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
-    let choice = provider_choice(args.provider.as_deref(), &args.mx)?;
+        check::parse_domain(&args.target.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
+    let choice = provider_choice(args.target.provider.as_deref(), &args.target.mx)?;
     let (report, snapshot) = match &args.from_snapshot {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -161,14 +169,15 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
         None => {
             let options = CheckOptions {
                 resolvers: args
+                    .target
                     .nameserver
                     .iter()
                     .map(|s| {
                         check::parse_server(s).map_err(|e| fail("bad_nameserver", e.to_string()))
                     })
                     .collect::<Result<_, _>>()?,
-                auth_port: args.auth_port,
-                timeout: timeout(args.timeout)?,
+                auth_port: args.target.auth_port,
+                timeout: timeout(args.target.timeout)?,
                 progress: None,
             };
             let runtime =

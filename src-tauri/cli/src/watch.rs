@@ -16,21 +16,12 @@ use mxdoctor_core::propagation::{
 };
 use mxdoctor_core::report::CheckStatus;
 
-use crate::{fail, human, provider_choice, timeout, unix_now, Failure};
+use crate::{fail, human, provider_choice, timeout, unix_now, Failure, Target};
 
 #[derive(Args)]
 pub struct WatchArgs {
-    /// The domain, or an email address or web address at it.
-    pub(crate) domain: String,
-    /// The mailbox service bought (see `mxdoctor providers`); suggested from the MX if omitted.
-    #[arg(long, value_name = "ID")]
-    provider: Option<String>,
-    /// With --provider custom: one of your MX records, as "PRIORITY HOST" (repeatable).
-    #[arg(long, value_name = "PRIORITY HOST")]
-    mx: Vec<String>,
-    /// Watch this resolver instead of this computer's and the public ones (repeatable).
-    #[arg(long, value_name = "IP[:PORT]")]
-    nameserver: Vec<String>,
+    #[command(flatten)]
+    pub(crate) target: Target,
     /// How often your DNS host's servers are asked until your change is saved there, and the
     /// first retry of a server that did not answer, in seconds (or 30s, 2m) [default: 15].
     /// Caches are asked when their copy of the old records runs out, not on this timer.
@@ -46,12 +37,6 @@ pub struct WatchArgs {
     /// this domain (after a restart, say).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
-    /// Seconds to wait for each DNS answer.
-    #[arg(long, value_name = "S", default_value_t = 3.0)]
-    timeout: f64,
-    /// The port authoritative servers are asked on (for loopback labs; 53 on the internet).
-    #[arg(long, value_name = "PORT", default_value_t = 53, hide = true)]
-    auth_port: u16,
 }
 
 /// What ended the watch.
@@ -94,14 +79,15 @@ fn millis(d: Duration) -> u64 {
 
 pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
     let domain =
-        check::parse_domain(&args.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
-    let choice = provider_choice(args.provider.as_deref(), &args.mx)?;
+        check::parse_domain(&args.target.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
+    let choice = provider_choice(args.target.provider.as_deref(), &args.target.mx)?;
     let custom: Vec<SocketAddr> = args
+        .target
         .nameserver
         .iter()
         .map(|s| check::parse_server(s).map_err(|e| fail("bad_nameserver", e.to_string())))
         .collect::<Result<_, _>>()?;
-    let answer_timeout = timeout(args.timeout)?;
+    let answer_timeout = timeout(args.target.timeout)?;
     let interval = args
         .interval
         .as_deref()
@@ -157,7 +143,7 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
             None => {
                 let options = CheckOptions {
                     resolvers: custom.clone(),
-                    auth_port: args.auth_port,
+                    auth_port: args.target.auth_port,
                     timeout: answer_timeout,
                     progress: None,
                 };
@@ -186,7 +172,7 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                     &diagnosis,
                     &snapshot,
                     resolver_specs(&custom, &system),
-                    args.auth_port,
+                    args.target.auth_port,
                     settings,
                     clock.now(),
                 )

@@ -107,12 +107,15 @@ pub enum VantageState {
     Failed,
 }
 
-/// When a cache must have forgotten what it holds: not before `earliest`, at the latest by
-/// `latest` (a resolver reports whole seconds, so one answer pins expiry to a one-second
-/// window; a second answer narrows it).
+/// A span of time: for a cache, when it must have forgotten what it holds (not before
+/// `earliest`, at the latest by `latest`: a resolver reports whole seconds, so one answer pins
+/// expiry to a one-second window, and a second answer narrows it); for the whole wait
+/// ([`Wait::estimate`]), when every cache seen will have let go (`earliest`) and the bound for
+/// every cache, including those behind an anycast address that this computer cannot see: the
+/// moment the edit was seen saved plus the old data's full TTL (`latest`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct Expiry {
+pub struct TimeRange {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub earliest: Millis,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -145,7 +148,7 @@ pub struct Vantage {
     pub failure: Option<String>,
     /// For a stale cache: when the old data must expire.
     #[serde(default)]
-    pub expiry: Option<Expiry>,
+    pub expiry: Option<TimeRange>,
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub checked_at: Option<Millis>,
@@ -212,18 +215,6 @@ pub struct Finish {
     pub phase: Phase,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub at: Millis,
-}
-
-/// The expected end of the wait. `earliest`: when the caches seen so far forget the old data.
-/// `latest`: the bound for every cache, including the ones behind an anycast address that this
-/// computer cannot see: the moment the edit was seen saved plus the old data's full TTL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct Estimate {
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub earliest: Millis,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub latest: Millis,
 }
 
 /// The whole state of one wait.
@@ -609,9 +600,9 @@ impl Wait {
     }
 
     /// The expected end, once the edit is saved; `None` before that (it has not started).
-    pub fn estimate(&self, now: Millis) -> Option<Estimate> {
+    pub fn estimate(&self, now: Millis) -> Option<TimeRange> {
         if let Some(f) = self.finished {
-            return (f.phase == Phase::Clear).then_some(Estimate {
+            return (f.phase == Phase::Clear).then_some(TimeRange {
                 earliest: f.at,
                 latest: f.at,
             });
@@ -619,7 +610,7 @@ impl Wait {
         if self.phase() != Phase::Propagating {
             return None;
         }
-        let stale: Vec<Expiry> = self
+        let stale: Vec<TimeRange> = self
             .caches()
             .filter(|v| v.state == VantageState::Stale)
             .filter_map(|v| v.expiry)
@@ -635,7 +626,7 @@ impl Wait {
             .old_ttl
             .map(|ttl| self.saved_at.unwrap_or(self.started_at) + u64::from(ttl) * 1000 + 1000);
         let latest = seen_latest.max(full.unwrap_or(0)).max(earliest);
-        Some(Estimate { earliest, latest })
+        Some(TimeRange { earliest, latest })
     }
 
     /// Questions sent so far, to every vantage.
@@ -648,9 +639,9 @@ impl Wait {
 /// `received`: it was answering from a copy that expires after `sent + secs` and, since TTLs
 /// are rounded down to whole seconds, no later than `received + secs + 1 s`. When the previous
 /// window overlaps (the same copy), the two are intersected.
-fn narrow(previous: Option<Expiry>, sent: Millis, received: Millis, secs: u32) -> Expiry {
+fn narrow(previous: Option<TimeRange>, sent: Millis, received: Millis, secs: u32) -> TimeRange {
     let ttl = u64::from(secs) * 1000;
-    let new = Expiry {
+    let new = TimeRange {
         earliest: sent + ttl,
         latest: received + ttl + 1000,
     };
@@ -659,7 +650,7 @@ fn narrow(previous: Option<Expiry>, sent: Millis, received: Millis, secs: u32) -
             let earliest = p.earliest.max(new.earliest);
             let latest = p.latest.min(new.latest);
             if earliest <= latest {
-                Expiry { earliest, latest }
+                TimeRange { earliest, latest }
             } else {
                 new
             }
@@ -672,7 +663,7 @@ fn narrow(previous: Option<Expiry>, sent: Millis, received: Millis, secs: u32) -
 /// clock (Unbound and BIND do), so the copy goes at a whole second: the first one inside the
 /// window, asked `margin` after (if its clock runs a little behind ours, it answers "0 s left"
 /// and the next whole second is tried). A window without a whole second: just after it.
-fn next_for_expiry(e: Expiry, now: Millis, s: &WaitSettings) -> Millis {
+fn next_for_expiry(e: TimeRange, now: Millis, s: &WaitSettings) -> Millis {
     let whole = (e.earliest / 1000 + 1) * 1000;
     let at = if whole <= e.latest {
         whole + s.margin
@@ -692,7 +683,7 @@ mod tests {
         let e = narrow(None, 1_000, 1_010, 30);
         assert_eq!(
             e,
-            Expiry {
+            TimeRange {
                 earliest: 31_000,
                 latest: 32_010
             }
@@ -701,7 +692,7 @@ mod tests {
         let e2 = narrow(Some(e), 31_300, 31_305, 0);
         assert_eq!(
             e2,
-            Expiry {
+            TimeRange {
                 earliest: 31_300,
                 latest: 32_010
             }
@@ -714,7 +705,7 @@ mod tests {
     #[test]
     fn the_next_question_follows_the_window_within_the_bounds() {
         let s = WaitSettings::default();
-        let e = Expiry {
+        let e = TimeRange {
             earliest: 31_000,
             latest: 32_010,
         };
@@ -725,13 +716,13 @@ mod tests {
         let e = narrow(Some(e), 32_250, 32_255, 0);
         assert_eq!(next_for_expiry(e, 32_255, &s), 33_000 + s.margin);
         // A day-long TTL is still looked at every max_interval.
-        let far = Expiry {
+        let far = TimeRange {
             earliest: 86_400_000,
             latest: 86_401_000,
         };
         assert_eq!(next_for_expiry(far, 0, &s), s.max_interval);
         // Never sooner than min_interval after the last question.
-        let past = Expiry {
+        let past = TimeRange {
             earliest: 0,
             latest: 10,
         };

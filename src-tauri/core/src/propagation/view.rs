@@ -7,7 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Estimate, Gap, Millis, Phase, Vantage, VantageKind, VantageSpec, VantageState, Wait};
+use super::{Gap, Millis, Phase, TimeRange, Vantage, VantageKind, VantageSpec, VantageState, Wait};
 
 /// A public resolver from the catalog (`data/resolvers.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +137,7 @@ fn secs_until(at: Millis, now: Millis) -> u64 {
 impl Wait {
     /// The wait as shown at `now`.
     pub fn view(&self, now: Millis) -> WaitView {
-        let estimate: Option<Estimate> = self.estimate(now);
+        let estimate: Option<TimeRange> = self.estimate(now);
         let status = match self.finished.map(|f| f.phase) {
             Some(Phase::Clear) => WaitStatus::Clear,
             Some(_) => WaitStatus::Timeout,
