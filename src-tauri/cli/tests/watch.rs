@@ -2,7 +2,7 @@
 //! the cache, the edit saved mid-wait. DESIGN.md's contract: one JSON object per round, a final
 //! `"status": "clear"` or `"timeout"`, exit 0 / 1 / 2.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -37,27 +37,17 @@ async fn world(last_octet: u8) -> World {
     zones.extend(load_dir(&zones_dir().join("parent")).unwrap().into_values());
     zones.push(Zone::parse(BROKEN, None).unwrap());
     let lab = Lab::start(zones, Vec::new()).await.unwrap();
-    let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
-    let unbound = Unbound::start(
-        IpAddr::V4(Ipv4Addr::new(127, 0, 0, last_octet)),
-        &[
-            ("wait.test", auth.clone()),
-            ("cdn.test", auth.clone()),
-            ("test", auth),
-        ],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let unbound = Unbound::in_front_of(&lab, IpAddr::V4(Ipv4Addr::new(127, 0, 0, last_octet)))
+        .unwrap_or_else(|e| panic!("{e}"));
     World { lab, unbound }
 }
 
 fn save_the_edit(lab: &Lab) {
     let name = Name::from_ascii("wait.test.").unwrap();
-    for server in &lab.auth {
-        server.edit_zones(|zones| {
-            let zone = zones.iter_mut().find(|z| *z.origin() == name).unwrap();
-            zone.replace(&name, RecordType::CNAME, 4, Vec::new());
-        });
-    }
+    let removed = lab.edit_zone("wait.test", |z| {
+        z.replace(&name, RecordType::CNAME, 4, Vec::new())
+    });
+    assert_eq!(removed, [1, 1], "the alias is deleted on ns1 and ns2");
 }
 
 /// `mxdoctor watch wait.test` through the loopback world, polling the DNS host every second.

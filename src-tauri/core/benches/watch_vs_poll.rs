@@ -80,18 +80,10 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
     zones.extend(load_dir(&dir.join("parent")).unwrap().into_values());
     zones.push(zone(ttl));
     let lab = Lab::start(zones, Vec::new()).await.unwrap();
-    let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
     let caches: Vec<Unbound> = (0..CACHES)
         .map(|i| {
-            Unbound::start(
-                IpAddr::V4(Ipv4Addr::new(127, 0, 0, octet_base + i)),
-                &[
-                    ("bench.test", auth.clone()),
-                    ("cdn.test", auth.clone()),
-                    ("test", auth.clone()),
-                ],
-            )
-            .unwrap_or_else(|e| panic!("{e}"))
+            Unbound::in_front_of(&lab, IpAddr::V4(Ipv4Addr::new(127, 0, 0, octet_base + i)))
+                .unwrap_or_else(|e| panic!("{e}"))
         })
         .collect();
     let cache_addrs: Vec<SocketAddr> = caches.iter().map(|c| c.addr()).collect();
@@ -164,12 +156,9 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
     let save = async {
         tokio::time::sleep(SAVE_AFTER).await;
         let name = Name::from_ascii("bench.test.").unwrap();
-        for s in &lab.auth {
-            s.edit_zones(|zones| {
-                let z = zones.iter_mut().find(|z| *z.origin() == name).unwrap();
-                z.replace(&name, RecordType::CNAME, ttl as u32, Vec::new());
-            });
-        }
+        lab.edit_zone("bench.test", |z| {
+            z.replace(&name, RecordType::CNAME, ttl as u32, Vec::new())
+        });
     };
 
     // Ground truth: the first moment each cache serves the repaired records.

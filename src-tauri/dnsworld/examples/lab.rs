@@ -7,7 +7,7 @@
 //! process (`kill -HUP PID`) to "save" the edit at the DNS host. `--unbound N` starts N real
 //! caching resolvers (Debian's Unbound) in front, on 127.0.0.31 and up, for `mxdoctor watch`.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 use mxdoctor_dnsworld::{load_dir, CnamePolicy, Lab, Unbound, Zone};
@@ -43,23 +43,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(0);
     let (all, ns2) = zones(&dir)?;
-    let origins: Vec<String> = all
-        .iter()
-        .map(|z| z.origin().to_ascii().trim_end_matches('.').to_string())
-        .collect();
     let lab = Lab::start(all, ns2).await?;
     if args.iter().any(|a| a == "--serve-both") {
         for s in lab.auth.iter().chain([&lab.resolver]) {
             s.set_cname_policy(CnamePolicy::ServeBoth);
         }
     }
-    let auth: Vec<SocketAddr> = lab.auth.iter().map(|s| s.addr()).collect();
-    let stubs: Vec<(&str, Vec<SocketAddr>)> =
-        origins.iter().map(|o| (o.as_str(), auth.clone())).collect();
     let mut unbound = Vec::new();
     for i in 0..caches {
         let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 31 + i));
-        unbound.push(Unbound::start(ip, &stubs)?);
+        unbound.push(Unbound::in_front_of(&lab, ip)?);
     }
     let resolvers: Vec<String> = if unbound.is_empty() {
         vec![lab.resolver.addr().to_string()]

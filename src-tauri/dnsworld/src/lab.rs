@@ -2,7 +2,9 @@
 //! every zone, following CNAMEs across them), and two authoritative servers, `ns1` on
 //! 127.0.0.11 and `ns2` on 127.0.0.12, sharing one port, as the zone files' NS glue says.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use hickory_proto::rr::Name;
 
 use crate::server::DnsServer;
 use crate::zone::Zone;
@@ -45,5 +47,34 @@ impl Lab {
             }
         }
         Err(last_err.unwrap_or_else(|| std::io::Error::other("no common port for ns1 and ns2")))
+    }
+
+    /// The authoritative servers' addresses (`ns1`, `ns2`).
+    pub fn auth_addrs(&self) -> Vec<SocketAddr> {
+        self.auth.iter().map(|s| s.addr()).collect()
+    }
+
+    /// The origins of the zones `ns1` serves, without the final dot.
+    pub fn origins(&self) -> Vec<String> {
+        self.auth[0].edit_zones(|zones| {
+            zones
+                .iter()
+                .map(|z| z.origin().to_ascii().trim_end_matches('.').to_string())
+                .collect()
+        })
+    }
+
+    /// Edits zone `origin` on every authoritative server, as a save in a DNS console does.
+    /// Returns what `edit` returned on each server; empty when no server has that zone.
+    pub fn edit_zone<R>(&self, origin: &str, edit: impl Fn(&mut Zone) -> R) -> Vec<R> {
+        let Ok(name) = Name::from_ascii(format!("{}.", origin.trim_end_matches('.'))) else {
+            return Vec::new();
+        };
+        self.auth
+            .iter()
+            .filter_map(|s| {
+                s.edit_zones(|zones| zones.iter_mut().find(|z| *z.origin() == name).map(&edit))
+            })
+            .collect()
     }
 }

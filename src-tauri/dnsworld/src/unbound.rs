@@ -54,6 +54,16 @@ impl Unbound {
         Err(last.unwrap_or_else(|| std::io::Error::other("Unbound did not start")))
     }
 
+    /// Starts Unbound on `ip` in front of `lab`: one stub zone per zone the lab serves, each
+    /// pointing at its authoritative servers.
+    pub fn in_front_of(lab: &crate::Lab, ip: IpAddr) -> std::io::Result<Self> {
+        let auth = lab.auth_addrs();
+        let origins = lab.origins();
+        let stubs: Vec<(&str, Vec<SocketAddr>)> =
+            origins.iter().map(|o| (o.as_str(), auth.clone())).collect();
+        Self::start(ip, &stubs)
+    }
+
     fn spawn(
         binary: &Path,
         addr: SocketAddr,

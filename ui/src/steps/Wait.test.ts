@@ -65,8 +65,23 @@ describe('Wait', () => {
     const quad9 = screen.getByText('Quad9').closest('tr')!;
     expect(quad9.textContent).toContain('No answer');
     expect(quad9.textContent).toContain('did not answer within 3.0 s');
-    expect(screen.getByText(/One question sees one cache/)).toBeTruthy();
+    expect(screen.getByText(/MX Doctor sees one of them/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'See the summary' })).toBeNull();
+  });
+
+  it('counts down between rounds', async () => {
+    vi.useFakeTimers();
+    try {
+      const v = view({ vantages: [vantage({ kind: 'public', name: 'Google Public DNS', state: 'stale', expires_in: 41, next_check_in: 41 })] });
+      render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+      const row = () => screen.getByText('Google Public DNS').closest('tr')!.textContent ?? '';
+      expect(row()).toContain('next check in 41 s');
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(row()).toContain('next check in 36 s');
+      expect(row()).toContain('old records for up to 36 s more');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says the change is not saved, and that caches wait for it', () => {

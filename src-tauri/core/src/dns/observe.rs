@@ -52,6 +52,8 @@ pub struct LookupEvent {
     pub authoritative: bool,
     /// `None` while the question runs; how it ended after.
     pub status: Option<Status>,
+    /// It ended without a usable answer (timeout, SERVFAIL, …: [`Status::is_failure`]).
+    pub failed: bool,
 }
 
 /// Where progress goes: any function of a [`LookupEvent`] (the app sends it to its window).
@@ -82,10 +84,12 @@ impl Asker<'_> {
             server: server.to_string(),
             authoritative: mode == QueryMode::Authoritative,
             status: None,
+            failed: false,
         };
         (sink.0)(event.clone());
         let outcome = query(server, name, rtype, mode, self.config.timeout).await;
         event.status = Some(outcome.status);
+        event.failed = outcome.status.is_failure();
         (sink.0)(event);
         outcome
     }

@@ -21,4 +21,8 @@ authoritative: boolean,
 /**
  * `None` while the question runs; how it ended after.
  */
-status: Status | null, };
+status: Status | null, 
+/**
+ * It ended without a usable answer (timeout, SERVFAIL, …: [`Status::is_failure`]).
+ */
+failed: boolean, };
