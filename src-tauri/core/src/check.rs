@@ -8,7 +8,8 @@ use crate::diagnose::{diagnose, ProviderChoice};
 use crate::dns::{self, ObserveConfig};
 use crate::domain::{self, InputError, MailDomain};
 use crate::providers;
-use crate::report::{self, CheckReport};
+use crate::providers::DnsHostGuide;
+use crate::report::{self, CheckReport, Locale};
 use crate::snapshot::Snapshot;
 
 /// Where and how to look.
@@ -75,6 +76,29 @@ pub async fn check(
     };
     let snapshot = dns::observe(&domain.ascii, &config, now).await;
     Ok((replay(domain, &snapshot, choice), snapshot))
+}
+
+/// Who hosts `domain`'s DNS and how to reach its records, in `locale`: a few questions, asked
+/// while the user is still filling in the first step.
+pub async fn dns_host(
+    domain: &MailDomain,
+    options: &CheckOptions,
+    locale: Locale,
+) -> Result<DnsHostGuide, CheckError> {
+    let resolvers = if options.resolvers.is_empty() {
+        dns::system_resolvers().map_err(CheckError::NoResolver)?
+    } else {
+        options.resolvers.clone()
+    };
+    let config = ObserveConfig {
+        resolvers,
+        auth_port: options.auth_port,
+        timeout: options.timeout,
+        dkim_selectors: Vec::new(),
+        progress: None,
+    };
+    let ns = dns::name_servers(&domain.ascii, &config).await;
+    Ok(report::dns_host_guide(&ns, locale))
 }
 
 /// Judges a snapshot taken earlier, perhaps on another machine.

@@ -15,6 +15,7 @@ pub mod propagation;
 pub mod providers;
 pub mod repair;
 pub mod report;
+pub mod saved;
 pub mod snapshot;
 pub mod spf;
 

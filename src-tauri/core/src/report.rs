@@ -148,6 +148,10 @@ struct Catalog {
     purposes: BTreeMap<String, String>,
     /// The words of the exported report ([`document`]).
     document: BTreeMap<String, String>,
+    /// Where to find the records at each DNS host, by host id (`generic` for any other host).
+    /// English lives in `data/dns_hosts.json` itself.
+    #[serde(default)]
+    dns_hosts: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -196,7 +200,19 @@ pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
         .into_iter()
         .map(|f| words(f.finding, locale))
         .collect();
+    report.dns_host = dns_host_guide(&report.dns_host.name_servers, locale);
     report
+}
+
+/// Where the DNS of a domain served by `name_servers` is managed, with the steps to its records
+/// in `locale`.
+pub fn dns_host_guide(name_servers: &[String], locale: Locale) -> DnsHostGuide {
+    let mut guide = providers::dns_host_for(name_servers);
+    let id = guide.host.as_ref().map_or("generic", |h| h.id.as_str());
+    if let Some(steps) = catalog(locale).dns_hosts.get(id) {
+        guide.steps = steps.clone();
+    }
+    guide
 }
 
 /// The report as a Markdown document that also reads as plain text: for a helpdesk ticket, or
@@ -516,6 +532,41 @@ mod tests {
             for (key, e) in section_en {
                 assert_eq!(placeholders(&section_zh[key]), placeholders(e), "{key}");
             }
+        }
+    }
+
+    #[test]
+    fn every_dns_host_has_chinese_steps_and_switching_back_restores_english() {
+        let zh = catalog(Locale::ZhCn);
+        for ns in [
+            "dns1.hichina.com",
+            "f1g1ns1.dnspod.net",
+            "ada.ns.cloudflare.com",
+            "ns01.domaincontrol.com",
+            "ns-1.awsdns-01.org",
+            "ns-cloud-a1.googledomains.com",
+            "ns1-01.azure-dns.com",
+            "dns1.registrar-servers.com",
+            "ns1.huaweicloud-dns.com",
+            "ns-1-a.gandi.net",
+            "dns10.ovh.net",
+            "ns1045.ui-dns.com",
+            "ns1.unknown-host.example",
+        ] {
+            let en = providers::dns_host_for(&[ns.to_string()]);
+            let id = en.host.as_ref().map_or("generic", |h| h.id.as_str());
+            let steps = zh.dns_hosts.get(id);
+            assert!(
+                steps.is_some_and(|s| s.len() == en.steps.len()),
+                "{ns} ({id})"
+            );
+            let chinese = dns_host_guide(&[ns.to_string()], Locale::ZhCn);
+            assert_eq!(chinese.host, en.host);
+            assert_ne!(chinese.steps, en.steps, "{ns}");
+            assert_eq!(
+                dns_host_guide(&[ns.to_string()], Locale::En).steps,
+                en.steps
+            );
         }
     }
 

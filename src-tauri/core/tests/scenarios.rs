@@ -428,3 +428,61 @@ async fn the_exported_report_asks_for_the_rows_in_order_in_both_languages() {
         "no placeholder left"
     );
 }
+
+#[tokio::test]
+async fn saved_rows_are_judged_per_dns_host_server() {
+    use hickory_proto::rr::{Name, RecordType};
+    use mxdoctor_core::saved::{verify, RowState};
+    let lab = lab().await;
+    let (r, snap) = run(&lab, "seed000.test", alibaba()).await;
+    let rows: Vec<_> = r.plan.steps.iter().flat_map(|s| s.rows.clone()).collect();
+    let delete_cname = rows
+        .iter()
+        .position(|row| row.rtype == "CNAME")
+        .expect("a row deletes the alias");
+    let timeout = Duration::from_millis(700);
+
+    let before = verify(&snap, &rows, lab.auth_port, timeout).await;
+    assert_eq!(before[delete_cname].state, RowState::NotSaved);
+    assert_eq!(before[delete_cname].servers.len(), 2);
+
+    // The alias deleted on one of the two DNS host servers only: still not saved.
+    let apex = Name::from_ascii("seed000.test.").unwrap();
+    lab.auth[0].edit_zones(|zones| {
+        for z in zones.iter_mut().filter(|z| z.origin() == &apex) {
+            z.replace(&apex, RecordType::CNAME, 600, vec![]);
+        }
+    });
+    let half = verify(&snap, &rows, lab.auth_port, timeout).await;
+    assert_eq!(half[delete_cname].state, RowState::NotSaved);
+    let states: Vec<RowState> = half[delete_cname].servers.iter().map(|s| s.state).collect();
+    assert!(states.contains(&RowState::Saved) && states.contains(&RowState::NotSaved));
+
+    lab.edit_zone("seed000.test", |z| {
+        z.replace(&apex, RecordType::CNAME, 600, vec![])
+    });
+    let after = verify(&snap, &rows, lab.auth_port, timeout).await;
+    assert_eq!(after[delete_cname].state, RowState::Saved);
+    // The MX rows were there all along, hidden by the alias: saved too.
+    for (i, check) in after
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.row.rtype == "MX")
+    {
+        assert_eq!(check.state, RowState::Saved, "row {i}: {:?}", check.row);
+    }
+}
+
+#[tokio::test]
+async fn the_dns_host_is_found_before_the_check_even_behind_an_alias() {
+    use mxdoctor_core::check::dns_host;
+    use mxdoctor_core::report::Locale;
+    let lab = lab().await;
+    let domain = parse_domain("seed000.test").unwrap();
+    let guide = dns_host(&domain, &options(&lab), Locale::ZhCn)
+        .await
+        .unwrap();
+    assert_eq!(guide.name_servers, ["ns1.seed000.test", "ns2.seed000.test"]);
+    assert!(guide.host.is_none(), "a lab host is no catalogued DNS host");
+    assert!(guide.steps[0].contains("域名"), "{:?}", guide.steps);
+}

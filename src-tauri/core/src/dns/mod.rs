@@ -8,7 +8,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
-pub use observe::{observe, LookupEvent, ObserveConfig, ProgressSink, DEFAULT_TIMEOUT};
+pub use observe::{
+    name_servers, observe, LookupEvent, ObserveConfig, ProgressSink, DEFAULT_TIMEOUT,
+};
 pub use transport::{query, system_resolvers, QueryMode};
 
 /// The record types MX Doctor asks for.

@@ -255,11 +255,13 @@ fn spf_questions(observations: &[Observation], owner: &str) -> Vec<(String, RTyp
 
 /// Finds the zone's authoritative servers and asks each one directly about the mail host.
 /// Returns the zone apex, the servers with their answers, and the lookups made on the way.
-async fn authoritative_servers(
+/// The zone apex and the NS host names of the zone `domain` belongs to, from the first round's
+/// answers (SOA, NS); walks from the parent zone when an alias at `domain` hides them.
+async fn zone_servers(
     asker: &Asker<'_>,
     domain: &str,
     first: &[Observation],
-) -> (Option<String>, Vec<AuthServer>, Vec<Observation>) {
+) -> (Option<String>, Vec<String>, Vec<Observation>) {
     let mut lookups = Vec::new();
     let mut zone = zone_apex(first, domain);
     let mut ns_outcome = find(first, domain, RType::NS).cloned();
@@ -286,6 +288,31 @@ async fn authoritative_servers(
             hosts = delegated;
         }
     }
+    (zone, hosts, lookups)
+}
+
+/// The NS host names of the zone `domain` (ASCII) belongs to, as the recursive resolvers see
+/// them: enough to tell who hosts the DNS before a full check. Empty when nobody answered.
+pub async fn name_servers(domain: &str, config: &ObserveConfig) -> Vec<String> {
+    let asker = Asker {
+        config,
+        next_id: AtomicU32::new(0),
+    };
+    let first = asker
+        .all_recursive(vec![
+            (domain.to_string(), RType::NS),
+            (domain.to_string(), RType::SOA),
+        ])
+        .await;
+    zone_servers(&asker, domain, &first).await.1
+}
+
+async fn authoritative_servers(
+    asker: &Asker<'_>,
+    domain: &str,
+    first: &[Observation],
+) -> (Option<String>, Vec<AuthServer>, Vec<Observation>) {
+    let (zone, hosts, mut lookups) = zone_servers(asker, domain, first).await;
 
     let address_questions: Vec<(String, RType)> = hosts
         .iter()

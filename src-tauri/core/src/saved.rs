@@ -1,0 +1,347 @@
+//! "I've made the changes": before any waiting starts, the DNS host's own servers are asked at
+//! once whether each row of the repair is saved there. Caches play no part: a row that the DNS
+//! host does not publish yet will not appear anywhere, however long the user waits.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use futures::future::join_all;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnose::{Action, FixRow};
+use crate::dns::{self, canonical, DnsRecord, Outcome, QueryMode, RType};
+use crate::snapshot::Snapshot;
+
+/// Whether one row is saved at the DNS host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    /// Every DNS host server that answered publishes the row as asked.
+    Saved,
+    /// At least one DNS host server still publishes the old state.
+    NotSaved,
+    /// No DNS host server could be asked, or the row is not one MX Doctor can look up.
+    Unknown,
+}
+
+/// What one DNS host server said about one row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ServerVerdict {
+    /// The server, as "ns1.example.net (192.0.2.1)".
+    pub server: String,
+    pub state: RowState,
+}
+
+/// One row of the repair and whether the DNS host has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RowCheck {
+    pub row: FixRow,
+    pub state: RowState,
+    pub servers: Vec<ServerVerdict>,
+}
+
+/// The DNS name a console row is about: `@` is the zone apex, anything else is relative to it.
+pub fn row_name(row: &FixRow, zone: &str) -> String {
+    let host = row.host.trim().trim_end_matches('.');
+    if host.is_empty() || host == "@" {
+        canonical(zone)
+    } else if canonical(host).ends_with(&format!(".{}", canonical(zone))) {
+        canonical(host)
+    } else {
+        canonical(&format!("{host}.{zone}"))
+    }
+}
+
+fn row_type(row: &FixRow) -> Option<RType> {
+    Some(match row.rtype.to_ascii_uppercase().as_str() {
+        "A" => RType::A,
+        "AAAA" => RType::Aaaa,
+        "CNAME" => RType::Cname,
+        "MX" => RType::MX,
+        "TXT" => RType::TXT,
+        "NS" => RType::NS,
+        _ => return None,
+    })
+}
+
+/// Does `record` hold `value` (and `priority`, for MX)? Names compare without case or final
+/// dot, addresses as addresses, text exactly.
+fn holds(record: &DnsRecord, rtype: RType, priority: Option<u16>, value: &str) -> bool {
+    if record.rtype() != Some(rtype) {
+        return false;
+    }
+    if priority.is_some() && record.priority().is_some() && record.priority() != priority {
+        return false;
+    }
+    match rtype {
+        RType::A | RType::Aaaa => match (record.value().parse::<IpAddr>(), value.parse::<IpAddr>())
+        {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        },
+        RType::TXT => record.value() == value,
+        _ => canonical(&record.value()) == canonical(value),
+    }
+}
+
+/// Judges one row from one server's answer to the row's question. Pure: the unit tests feed it
+/// answers directly.
+pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
+    let Some(rtype) = row_type(row) else {
+        return RowState::Unknown;
+    };
+    if outcome.status.is_failure() {
+        return RowState::Unknown;
+    }
+    let records: Vec<&DnsRecord> = outcome.of(name, rtype).collect();
+    let has = |priority: Option<u16>, value: &str| {
+        records.iter().any(|r| holds(r, rtype, priority, value))
+    };
+    let done = match row.action {
+        Action::Delete => !has(row.priority, &row.value),
+        Action::Add => has(row.priority, &row.value),
+        Action::Change => match row.new_value.as_deref() {
+            // An MX row whose priority changes: "priority 10".
+            Some(new) if new.starts_with("priority ") => new["priority ".len()..]
+                .trim()
+                .parse::<u16>()
+                .is_ok_and(|p| has(Some(p), &row.value)),
+            Some(new) => has(None, new) && (new == row.value || !has(row.priority, &row.value)),
+            None => false,
+        },
+    };
+    if done {
+        RowState::Saved
+    } else {
+        RowState::NotSaved
+    }
+}
+
+/// The verdict over all servers: not saved if any says so, saved if at least one answered and
+/// all that answered agree, unknown when none could be asked.
+pub fn overall(verdicts: &[ServerVerdict]) -> RowState {
+    if verdicts.iter().any(|v| v.state == RowState::NotSaved) {
+        RowState::NotSaved
+    } else if verdicts.iter().any(|v| v.state == RowState::Saved) {
+        RowState::Saved
+    } else {
+        RowState::Unknown
+    }
+}
+
+/// Asks every DNS host server found by the check `snapshot` (on `auth_port`) about each row.
+pub async fn verify(
+    snapshot: &Snapshot,
+    rows: &[FixRow],
+    auth_port: u16,
+    timeout: Duration,
+) -> Vec<RowCheck> {
+    let zone = snapshot
+        .zone
+        .clone()
+        .unwrap_or_else(|| snapshot.domain.clone());
+    let servers: Vec<(String, SocketAddr)> = snapshot
+        .authoritative
+        .iter()
+        .filter_map(|s| {
+            let ip = s.address.as_deref()?.parse::<IpAddr>().ok()?;
+            Some((s.label(), SocketAddr::new(ip, auth_port)))
+        })
+        .collect();
+    // One question per name and type, to every server at once.
+    let mut questions: Vec<(String, RType)> = rows
+        .iter()
+        .filter_map(|r| Some((row_name(r, &zone), row_type(r)?)))
+        .collect();
+    questions.sort();
+    questions.dedup();
+    let asks = servers.iter().flat_map(|(label, addr)| {
+        questions.iter().map(move |(name, rtype)| async move {
+            let outcome = dns::query(*addr, name, *rtype, QueryMode::Authoritative, timeout).await;
+            (label.clone(), name.clone(), *rtype, outcome)
+        })
+    });
+    let answers = join_all(asks).await;
+    rows.iter()
+        .map(|row| {
+            let name = row_name(row, &zone);
+            let verdicts: Vec<ServerVerdict> = servers
+                .iter()
+                .map(|(label, _)| {
+                    let state = answers
+                        .iter()
+                        .find(|(l, n, t, _)| l == label && *n == name && Some(*t) == row_type(row))
+                        .map(|(_, _, _, o)| judge(row, &name, o))
+                        .unwrap_or(RowState::Unknown);
+                    ServerVerdict {
+                        server: label.clone(),
+                        state,
+                    }
+                })
+                .collect();
+            RowCheck {
+                row: row.clone(),
+                state: overall(&verdicts),
+                servers: verdicts,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{RecordData, Status};
+
+    fn row(action: Action, rtype: &str, priority: Option<u16>, value: &str) -> FixRow {
+        FixRow {
+            action,
+            host: "@".into(),
+            rtype: rtype.into(),
+            priority,
+            value: value.into(),
+            new_value: None,
+        }
+    }
+
+    fn answer(records: Vec<RecordData>) -> Outcome {
+        Outcome {
+            status: if records.is_empty() {
+                Status::NoData
+            } else {
+                Status::Answer
+            },
+            records: records
+                .into_iter()
+                .map(|data| DnsRecord {
+                    name: "example.com".into(),
+                    ttl: 600,
+                    data,
+                })
+                .collect(),
+            negative_ttl: None,
+            zone: None,
+            authoritative: true,
+            detail: None,
+            delegation: Vec::new(),
+        }
+    }
+
+    fn mx(p: u16, host: &str) -> RecordData {
+        RecordData::MX {
+            preference: p,
+            exchange: host.into(),
+        }
+    }
+
+    #[test]
+    fn row_names_follow_console_notation() {
+        let r = |host: &str| FixRow {
+            host: host.into(),
+            ..row(Action::Add, "A", None, "192.0.2.1")
+        };
+        assert_eq!(row_name(&r("@"), "example.com"), "example.com");
+        assert_eq!(row_name(&r("www"), "Example.com."), "www.example.com");
+        assert_eq!(
+            row_name(&r("mail.example.com."), "example.com"),
+            "mail.example.com"
+        );
+    }
+
+    #[test]
+    fn a_deleted_cname_is_saved_only_when_the_server_stops_publishing_it() {
+        let delete = row(Action::Delete, "CNAME", None, "cdn.example.net");
+        let still = answer(vec![RecordData::Cname {
+            target: "CDN.example.net".into(),
+        }]);
+        assert_eq!(judge(&delete, "example.com", &still), RowState::NotSaved);
+        assert_eq!(
+            judge(&delete, "example.com", &answer(vec![])),
+            RowState::Saved
+        );
+    }
+
+    #[test]
+    fn an_added_mx_needs_its_priority_too() {
+        let add = row(Action::Add, "MX", Some(10), "mx1.example.net");
+        assert_eq!(
+            judge(
+                &add,
+                "example.com",
+                &answer(vec![mx(10, "mx1.example.net.")])
+            ),
+            RowState::Saved
+        );
+        assert_eq!(
+            judge(
+                &add,
+                "example.com",
+                &answer(vec![mx(20, "mx1.example.net")])
+            ),
+            RowState::NotSaved
+        );
+        assert_eq!(
+            judge(&add, "example.com", &answer(vec![])),
+            RowState::NotSaved
+        );
+    }
+
+    #[test]
+    fn a_changed_spf_record_must_replace_the_old_one() {
+        let mut change = row(Action::Change, "TXT", None, "v=spf1 -all");
+        change.new_value = Some("v=spf1 include:spf.example.net -all".into());
+        let txt = |t: &str| RecordData::TXT { text: t.into() };
+        let both = answer(vec![
+            txt("v=spf1 -all"),
+            txt("v=spf1 include:spf.example.net -all"),
+        ]);
+        let only_new = answer(vec![txt("v=spf1 include:spf.example.net -all")]);
+        assert_eq!(judge(&change, "example.com", &both), RowState::NotSaved);
+        assert_eq!(judge(&change, "example.com", &only_new), RowState::Saved);
+    }
+
+    #[test]
+    fn a_priority_change_is_saved_when_the_priority_is_the_new_one() {
+        let mut change = row(Action::Change, "MX", Some(20), "mx1.example.net");
+        change.new_value = Some("priority 10".into());
+        assert_eq!(
+            judge(
+                &change,
+                "example.com",
+                &answer(vec![mx(20, "mx1.example.net")])
+            ),
+            RowState::NotSaved
+        );
+        assert_eq!(
+            judge(
+                &change,
+                "example.com",
+                &answer(vec![mx(10, "mx1.example.net")])
+            ),
+            RowState::Saved
+        );
+    }
+
+    #[test]
+    fn a_failed_question_is_never_saved_nor_not_saved() {
+        let add = row(Action::Add, "MX", Some(10), "mx1.example.net");
+        let timeout = Outcome::failed(Status::Timeout, "no answer");
+        assert_eq!(judge(&add, "example.com", &timeout), RowState::Unknown);
+        let verdict = |state| ServerVerdict {
+            server: "ns".into(),
+            state,
+        };
+        assert_eq!(overall(&[verdict(RowState::Unknown)]), RowState::Unknown);
+        assert_eq!(
+            overall(&[verdict(RowState::Unknown), verdict(RowState::Saved)]),
+            RowState::Saved
+        );
+        assert_eq!(
+            overall(&[verdict(RowState::NotSaved), verdict(RowState::Saved)]),
+            RowState::NotSaved
+        );
+    }
+}
