@@ -14,6 +14,8 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(state::LabSettings::from_env()))
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,
@@ -28,6 +30,17 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::wait::start_wait,
             commands::wait::resume_wait,
             commands::wait::stop_wait,
+            commands::catalog::detect_dns_host,
+            commands::repair::verify_rows,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::settings::save_session,
+            commands::settings::restore_session,
+            commands::settings::os_locale,
+            commands::files::export_snapshot,
+            commands::files::export_report,
+            commands::files::open_snapshot,
+            commands::files::open_link,
         ])
 }
 

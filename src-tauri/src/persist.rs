@@ -1,16 +1,21 @@
 //! What the app remembers, through tauri-plugin-store: the wait in progress (so closing and
-//! reopening the app resumes it). A store file that cannot be read is moved aside, never lost,
-//! and the app starts fresh with a message.
+//! reopening the app resumes it), the step the window showed, the settings and the recent
+//! checks. A store file that cannot be read is moved aside, never lost, and the app starts
+//! fresh with a message.
 
 use std::sync::Arc;
 
 use mxdoctor_core::diagnose::Severity;
-use mxdoctor_core::propagation::Wait;
-use mxdoctor_core::report::{CheckReport, CheckStatus};
+use mxdoctor_core::propagation::{Wait, WaitSettings};
+use mxdoctor_core::report::{CheckReport, CheckStatus, Locale};
+use mxdoctor_core::Snapshot;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::{Store, StoreExt};
 use ts_rs::TS;
+
+use crate::commands::check::{provider_choice, CheckRequest};
+use crate::state::{AppState, LastCheck};
 
 pub const STORE_FILE: &str = "mxdoctor.json";
 const WAIT_KEY: &str = "wait";
@@ -155,4 +160,167 @@ pub fn clear_wait<R: Runtime>(store: &Store<R>) {
     store.delete(WAIT_KEY);
     store.delete(REPORT_KEY);
     let _ = store.save();
+}
+
+const SETTINGS_KEY: &str = "settings";
+const SESSION_KEY: &str = "session";
+
+/// What the user set once and expects kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct Settings {
+    /// The window's language; `None` follows the operating system.
+    pub locale: Option<Locale>,
+    /// The helpdesk's technical details shown.
+    pub technical: bool,
+    /// DNS services to ask instead of this computer's ("IP" or "IP:PORT").
+    pub resolvers: Vec<String>,
+    /// While the DNS host has not saved the change yet: how often to ask it, in seconds.
+    pub check_every_secs: u32,
+    /// The longest pause between two checks of one DNS service, in seconds.
+    pub longest_gap_secs: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let wait = WaitSettings::default();
+        Self {
+            locale: None,
+            technical: false,
+            resolvers: Vec::new(),
+            check_every_secs: (wait.poll_interval / 1000) as u32,
+            longest_gap_secs: (wait.max_interval / 1000) as u32,
+        }
+    }
+}
+
+impl Settings {
+    pub const CHECK_EVERY: std::ops::RangeInclusive<u32> = 5..=600;
+    pub const LONGEST_GAP_MAX: u32 = 3600;
+
+    /// Why a setting cannot be used, in words; `Ok` when all can.
+    pub fn validate(&self) -> Result<(), String> {
+        for r in self.resolvers.iter().filter(|r| !r.trim().is_empty()) {
+            mxdoctor_core::check::parse_server(r).map_err(|e| e.to_string())?;
+        }
+        if !Self::CHECK_EVERY.contains(&self.check_every_secs) {
+            return Err(format!(
+                "Check the DNS host every {} to {} seconds.",
+                Self::CHECK_EVERY.start(),
+                Self::CHECK_EVERY.end()
+            ));
+        }
+        if self.longest_gap_secs < self.check_every_secs
+            || self.longest_gap_secs > Self::LONGEST_GAP_MAX
+        {
+            return Err(format!(
+                "The longest pause must be between {} and {} seconds.",
+                self.check_every_secs,
+                Self::LONGEST_GAP_MAX
+            ));
+        }
+        Ok(())
+    }
+
+    /// The wait's schedule with these bounds.
+    pub fn wait_settings(&self) -> WaitSettings {
+        let mut w = WaitSettings::default();
+        if self.validate().is_ok() {
+            w.poll_interval = u64::from(self.check_every_secs) * 1000;
+            w.max_interval = u64::from(self.longest_gap_secs) * 1000;
+        }
+        w
+    }
+}
+
+/// Saved settings; unusable ones read as the defaults.
+pub fn load_settings<R: Runtime>(store: &Store<R>) -> Settings {
+    store
+        .get(SETTINGS_KEY)
+        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
+        .filter(|s| s.validate().is_ok())
+        .unwrap_or_default()
+}
+
+pub fn save_settings<R: Runtime>(store: &Store<R>, settings: &Settings) {
+    if let Ok(v) = serde_json::to_value(settings) {
+        store.set(SETTINGS_KEY, v);
+        let _ = store.save();
+    }
+}
+
+/// The steps of the wizard that are kept when the window closes outside a wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Prepare,
+    Check,
+    Repair,
+}
+
+/// Where the window was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Session {
+    pub step: Step,
+    pub request: CheckRequest,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedSession {
+    session: Session,
+    snapshot: Option<Snapshot>,
+}
+
+/// A session brought back: the step, what was asked, and the check's report when there was one.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Restored {
+    pub session: Session,
+    pub report: Option<CheckReport>,
+}
+
+pub fn save_session<R: Runtime>(store: &Store<R>, session: &Session, snapshot: Option<&Snapshot>) {
+    let saved = SavedSession {
+        session: session.clone(),
+        snapshot: snapshot.filter(|_| session.step != Step::Prepare).cloned(),
+    };
+    if let Ok(v) = serde_json::to_value(&saved) {
+        store.set(SESSION_KEY, v);
+        let _ = store.save();
+    }
+}
+
+/// The saved session, its check replayed from the snapshot into `state` (so the repair step
+/// can verify rows and start the wait). A repair step without a usable check goes back to the
+/// check step, which checks again.
+pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option<Restored> {
+    let saved: SavedSession = serde_json::from_value(store.get(SESSION_KEY)?).ok()?;
+    let mut session = saved.session;
+    let request = &session.request;
+    let replayed = saved.snapshot.and_then(|snapshot| {
+        let domain = mxdoctor_core::check::parse_domain(&request.input).ok()?;
+        let choice = provider_choice(request.provider.as_deref(), &request.mx).ok()?;
+        let report = mxdoctor_core::check::replay(&domain, &snapshot, choice.clone());
+        let resolvers = state.resolvers(&request.resolvers).ok()?;
+        if let Ok(mut last) = state.last_check.lock() {
+            *last = Some(LastCheck {
+                report: report.clone(),
+                snapshot,
+                choice,
+                resolvers,
+                auth_port: state.lab.auth_port.unwrap_or(53),
+            });
+        }
+        Some(report)
+    });
+    if session.step == Step::Repair && replayed.is_none() {
+        session.step = Step::Check;
+    }
+    Some(Restored {
+        session,
+        report: replayed,
+    })
 }

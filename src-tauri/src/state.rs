@@ -36,6 +36,27 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The resolvers the user listed ("IP" or "IP:PORT"), else the lab's (practice world,
+    /// `MXDOCTOR_NAMESERVER`); empty means this computer's.
+    pub fn resolvers(&self, listed: &[String]) -> crate::error::Result<Vec<SocketAddr>> {
+        let listed = listed
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| {
+                mxdoctor_core::check::parse_server(r).map_err(|e| {
+                    crate::error::AppError::new(crate::error::ErrorCode::BadSetting, e.to_string())
+                })
+            })
+            .collect::<crate::error::Result<Vec<_>>>()?;
+        Ok(if listed.is_empty() {
+            self.lab.resolvers.clone()
+        } else {
+            listed
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct LastCheck {
     pub report: CheckReport,

@@ -211,6 +211,11 @@ impl Provider {
     }
 }
 
+/// Every DNS host's console link.
+pub fn dns_host_links() -> impl Iterator<Item = &'static str> {
+    dns_hosts().hosts.iter().map(|h| h.console_url.as_str())
+}
+
 /// Where the DNS of a domain served by `name_servers` is managed.
 pub fn dns_host_for(name_servers: &[String]) -> DnsHostGuide {
     let file = dns_hosts();

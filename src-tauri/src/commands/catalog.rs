@@ -4,10 +4,14 @@ use mxdoctor_core::check;
 use mxdoctor_core::domain::MailDomain;
 use mxdoctor_core::providers::{self, Provider};
 
-use tauri::{AppHandle, Runtime};
+use mxdoctor_core::check::CheckOptions;
+use mxdoctor_core::providers::DnsHostGuide;
+use mxdoctor_core::report::Locale;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{AppError, ErrorCode, Result};
 use crate::persist;
+use crate::state::AppState;
 
 /// The domain as it will be checked, or why it cannot be (shown inline as the user types).
 #[tauri::command]
@@ -26,4 +30,26 @@ pub fn startup_notice<R: Runtime>(app: AppHandle<R>) -> Option<String> {
 #[tauri::command]
 pub fn list_providers() -> Vec<Provider> {
     providers::all().to_vec()
+}
+
+/// Who hosts the DNS of the domain typed so far, with the way to its records in `locale`
+/// (asked while the user is still on the first step).
+#[tauri::command]
+pub async fn detect_dns_host(
+    state: State<'_, AppState>,
+    input: String,
+    resolvers: Vec<String>,
+    locale: Locale,
+) -> Result<DnsHostGuide> {
+    let domain = check::parse_domain(&input)
+        .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
+    let options = CheckOptions {
+        resolvers: state.resolvers(&resolvers)?,
+        auth_port: state.lab.auth_port.unwrap_or(53),
+        timeout: state.timeout,
+        progress: None,
+    };
+    check::dns_host(&domain, &options, locale)
+        .await
+        .map_err(|e| AppError::new(ErrorCode::NoResolver, e.to_string()))
 }

@@ -9,7 +9,7 @@ use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -42,7 +42,7 @@ pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice
 }
 
 /// What the preparation step asks to check.
-#[derive(Clone, Debug, Deserialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CheckRequest {
     /// The domain, or an address or web address at it.
@@ -77,15 +77,7 @@ pub async fn run_check<R: Runtime>(
     if let (Some(l), Ok(mut current)) = (locale, state.locale.lock()) {
         *current = l;
     }
-    let mut resolvers = resolvers
-        .iter()
-        .map(|r| {
-            check::parse_server(r).map_err(|e| AppError::new(ErrorCode::BadSetting, e.to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if resolvers.is_empty() {
-        resolvers = state.lab.resolvers.clone();
-    }
+    let resolvers = state.resolvers(&resolvers)?;
     let auth_port = state.lab.auth_port.unwrap_or(53);
     let asked = resolvers.clone();
     let kept_choice = choice.clone();

@@ -3,4 +3,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod files;
+pub mod repair;
+pub mod settings;
 pub mod wait;

@@ -4,7 +4,7 @@
 use mxdoctor_core::diagnose::diagnose;
 use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
-    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitSettings, WaitView,
+    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitView,
 };
 use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::report::Locale;
@@ -37,17 +37,22 @@ pub async fn start_wait<R: Runtime>(
         Vec::new()
     };
     let diagnosis = diagnose(&last.snapshot, last.choice.clone());
+    let (store, _) = persist::open(&app);
+    let settings = store
+        .as_ref()
+        .map(|s| persist::load_settings(s))
+        .unwrap_or_default();
     let wait = Wait::start(
         &diagnosis,
         &last.snapshot,
         resolver_specs(&last.resolvers, &system),
         last.auth_port,
-        WaitSettings::default(),
+        settings.wait_settings(),
         SystemClock.now(),
     )
     .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
-    if let (Some(store), _) = persist::open(&app) {
-        persist::save_report(&store, &last.report);
+    if let Some(store) = &store {
+        persist::save_report(store, &last.report);
     }
     Ok(follow(app, &state, wait, on_round))
 }

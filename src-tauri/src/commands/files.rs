@@ -1,0 +1,156 @@
+//! Files and links: a snapshot or report saved where the user chooses, a customer's snapshot
+//! opened, and catalog links opened in the browser.
+
+use std::path::PathBuf;
+
+use mxdoctor_core::check;
+use mxdoctor_core::propagation::public_resolvers;
+use mxdoctor_core::providers;
+use mxdoctor_core::report::{self, CheckReport, Locale};
+use mxdoctor_core::Snapshot;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::commands::check::provider_choice;
+use crate::error::{AppError, ErrorCode, Result};
+use crate::state::{AppState, LastCheck};
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::new(ErrorCode::Internal, e.to_string())
+}
+
+/// Asks where to save, with `name` proposed; `None` when the user cancelled.
+async fn ask_where<R: Runtime>(
+    app: &AppHandle<R>,
+    name: &str,
+    kind: &str,
+    ext: &str,
+) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter(kind, &[ext])
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+/// Writes `text` to `path` whole or not at all (a temporary file, then a rename).
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Saves the last check's snapshot to a file the user picks; returns where, or `None` if they
+/// cancelled.
+#[tauri::command]
+pub async fn export_snapshot<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>> {
+    let snapshot = state
+        .last_check
+        .lock()
+        .ok()
+        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()))
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Check the domain first."))?;
+    let name = format!("mxdoctor-{}.json", snapshot.domain);
+    let Some(path) = ask_where(&app, &name, "MX Doctor snapshot", "json").await else {
+        return Ok(None);
+    };
+    write_file(&path, &snapshot.to_json()).map_err(internal)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Saves the report as a Markdown file the user picks.
+#[tauri::command]
+pub async fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    report: CheckReport,
+    locale: Locale,
+) -> Result<Option<String>> {
+    let name = format!("mxdoctor-{}.md", report.domain);
+    let Some(path) = ask_where(&app, &name, "Markdown", "md").await else {
+        return Ok(None);
+    };
+    write_file(&path, &report::document(&report, locale)).map_err(internal)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// A snapshot opened in the window: the report it gives, and when it was taken.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct OpenedSnapshot {
+    pub report: CheckReport,
+}
+
+/// Judges a snapshot a customer sent (the text of the file), as if the check had just run here:
+/// the same screens follow. A file that is no snapshot is a `bad_setting` error in words.
+#[tauri::command]
+pub fn open_snapshot(
+    state: State<'_, AppState>,
+    text: String,
+    provider: Option<String>,
+    mx: Vec<String>,
+    locale: Locale,
+) -> Result<OpenedSnapshot> {
+    let snapshot = Snapshot::from_json(&text).map_err(|e| {
+        AppError::new(
+            ErrorCode::BadSetting,
+            format!("This file cannot be opened: {e}."),
+        )
+    })?;
+    let domain = check::parse_domain(&snapshot.domain).map_err(|e| {
+        AppError::new(
+            ErrorCode::BadSetting,
+            format!("This file cannot be opened: {e}."),
+        )
+    })?;
+    let choice = provider_choice(provider.as_deref(), &mx)?;
+    let report = check::replay(&domain, &snapshot, choice.clone());
+    if let Ok(mut last) = state.last_check.lock() {
+        *last = Some(LastCheck {
+            report: report.clone(),
+            snapshot,
+            choice,
+            resolvers: state.lab.resolvers.clone(),
+            auth_port: state.lab.auth_port.unwrap_or(53),
+        });
+    }
+    Ok(OpenedSnapshot {
+        report: report::reword(report, locale),
+    })
+}
+
+/// True for the links the catalogs hold (DNS hosts' consoles, resolvers' cache-flush pages):
+/// the window opens nothing else.
+pub fn is_catalog_link(url: &str) -> bool {
+    providers::dns_host_links().any(|l| l == url)
+        || public_resolvers()
+            .iter()
+            .any(|r| r.flush_url.as_deref() == Some(url))
+}
+
+/// Opens a catalog link in the user's browser.
+#[tauri::command]
+pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
+    if !is_catalog_link(&url) {
+        return Err(AppError::new(
+            ErrorCode::BadSetting,
+            "MX Doctor only opens the links it lists itself.",
+        ));
+    }
+    app.opener().open_url(url, None::<&str>).map_err(|e| {
+        internal(format!(
+            "The browser could not be opened ({e}). Copy the link instead."
+        ))
+    })
+}

@@ -1,0 +1,59 @@
+//! What the user chose and where they were: settings and the current step, kept in the store.
+
+use tauri::{AppHandle, Runtime, State};
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::persist::{self, Restored, Session, Settings};
+use crate::state::AppState;
+
+/// The saved settings (defaults when none were saved or they could not be read).
+#[tauri::command]
+pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
+    persist::open(&app)
+        .0
+        .map(|s| persist::load_settings(&s))
+        .unwrap_or_default()
+}
+
+/// Saves `settings`, or says in words which one cannot be used (nothing is saved then).
+#[tauri::command]
+pub fn save_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> Result<Settings> {
+    settings
+        .validate()
+        .map_err(|m| AppError::new(ErrorCode::BadSetting, m))?;
+    let store = persist::open(&app).0.ok_or_else(|| {
+        AppError::new(ErrorCode::Internal, "The settings file cannot be written.")
+    })?;
+    persist::save_settings(&store, &settings);
+    Ok(settings)
+}
+
+/// Remembers the step the window shows (with the last check, for the repair step).
+#[tauri::command]
+pub fn save_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, session: Session) {
+    let snapshot = state
+        .last_check
+        .lock()
+        .ok()
+        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()));
+    if let (Some(store), _) = persist::open(&app) {
+        persist::save_session(&store, &session, snapshot.as_ref());
+    }
+}
+
+/// The step the window showed when it was closed, with its check replayed from the saved
+/// snapshot (so "I've made the changes" and the wait work again at once).
+#[tauri::command]
+pub fn restore_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Option<Restored> {
+    let store = persist::open(&app).0?;
+    persist::restore_session(&store, &state)
+}
+
+/// The operating system's language, as a BCP 47 tag ("zh-CN", "en-GB"), if it says.
+#[tauri::command]
+pub fn os_locale() -> Option<String> {
+    sys_locale::get_locale()
+}
