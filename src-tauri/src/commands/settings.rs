@@ -1,5 +1,6 @@
 //! What the user chose and where they were: settings and the current step, kept in the store.
 
+use mxdoctor_core::report::{self, Locale};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{AppError, ErrorCode, Result};

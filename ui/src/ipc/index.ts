@@ -14,14 +14,23 @@ import type { Locale } from './bindings/Locale';
 import type { RecentCheck } from './bindings/RecentCheck';
 import type { CheckRequest } from './bindings/CheckRequest';
 import type { Snapshot } from './bindings/Snapshot';
+import type { DnsHostGuide } from './bindings/DnsHostGuide';
+import type { FixRow } from './bindings/FixRow';
+import type { RowCheck } from './bindings/RowCheck';
+import type { Settings } from './bindings/Settings';
+import type { Session } from './bindings/Session';
+import type { Restored } from './bindings/Restored';
+import type { OpenedSnapshot } from './bindings/OpenedSnapshot';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
-export type { RecentCheck, CheckRequest, Snapshot };
+export type { RecentCheck, CheckRequest, Snapshot, DnsHostGuide, RowCheck, Settings, Session, Restored };
+export type { RowState } from './bindings/RowState';
+export type { Step as SavedStep } from './bindings/Step';
 export type { Observation } from './bindings/Observation';
 export type { ReportFinding } from './bindings/ReportFinding';
-export type { FixRow } from './bindings/FixRow';
 export type { DnsRecord } from './bindings/DnsRecord';
+export type { FixRow };
 export type { PlanStep } from './bindings/PlanStep';
 export type { Severity } from './bindings/Severity';
 
@@ -111,4 +120,60 @@ export function stopWait(): Promise<void> {
 /** A message for the user at start (e.g. unreadable saved settings were moved aside), if any. */
 export function startupNotice(): Promise<string | null> {
   return invoke<string | null>('startup_notice');
+}
+
+/** Who hosts the domain's DNS, with the way to its records in `locale`. */
+export function detectDnsHost(input: string, resolvers: string[], locale: Locale): Promise<DnsHostGuide> {
+  return invoke<DnsHostGuide>('detect_dns_host', { input, resolvers, locale });
+}
+
+/** Asks the DNS host's own servers whether each row is saved there. */
+export function verifyRows(rows: FixRow[]): Promise<RowCheck[]> {
+  return invoke<RowCheck[]>('verify_rows', { rows });
+}
+
+/** The saved settings. */
+export function getSettings(): Promise<Settings> {
+  return invoke<Settings>('get_settings');
+}
+
+/** Saves the settings, or rejects with `bad_setting` saying which one cannot be used. */
+export function saveSettings(settings: Settings): Promise<Settings> {
+  return invoke<Settings>('save_settings', { settings });
+}
+
+/** Remembers the step the window shows. */
+export function saveSession(session: Session): Promise<void> {
+  return invoke<void>('save_session', { session });
+}
+
+/** The step the window showed when it was closed, with its check, if any. */
+export function restoreSession(locale: Locale): Promise<Restored | null> {
+  return invoke<Restored | null>('restore_session', { locale });
+}
+
+/** The operating system's language tag, if it says. */
+export function systemLocale(): Promise<string | null> {
+  return invoke<string | null>('os_locale');
+}
+
+/** Saves the last check's snapshot where the user picks; the path, or null if cancelled. */
+export function exportSnapshot(): Promise<string | null> {
+  return invoke<string | null>('export_snapshot');
+}
+
+/** Saves the report as Markdown where the user picks; the path, or null if cancelled. */
+export function exportReport(report: CheckReport, locale: Locale): Promise<string | null> {
+  return invoke<string | null>('export_report', { report, locale });
+}
+
+/** Opens a snapshot a customer sent (the file's text) as if the check had just run here. */
+export async function openSnapshot(text: string, provider: string | null, mx: string[], locale: Locale): Promise<CheckReport> {
+  const opened = await invoke<OpenedSnapshot>('open_snapshot', { text, provider, mx, locale });
+  return opened.report;
+}
+
+/** Opens a link from MX Doctor's catalogs (a DNS host's console, a cache-flush page) in the browser. */
+export function openLink(url: string): Promise<void> {
+  return invoke<void>('open_link', { url });
 }

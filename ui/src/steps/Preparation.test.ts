@@ -85,3 +85,65 @@ describe('Preparation', () => {
     expect(onstart.mock.calls[0]![0]).toEqual({ input: 'example.com', provider: 'custom', mx: ['10 mx.example.com', '20 mx2.example.com'], resolvers: [] });
   });
 });
+
+describe('Preparation: where the DNS is managed, and a customer’s snapshot', () => {
+  it('names the DNS host from its name servers and opens its console in the browser', async () => {
+    const opened: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_providers') return [];
+      if (cmd === 'normalise_domain') return { ascii: 'example.com', unicode: 'example.com', input: 'example.com', adjustments: [] };
+      if (cmd === 'detect_dns_host')
+        return {
+          host: { id: 'alibaba-cloud-dns', name: 'Alibaba Cloud DNS (HiChina)', ns_suffixes: [], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [] },
+          name_servers: ['dns1.hichina.com'],
+          steps: ['Log on to Alibaba Cloud DNS.', 'Click DNS Settings.'],
+        };
+      if (cmd === 'open_link') opened.push((args as { url: string }).url);
+      return null;
+    });
+    render(Preparation, { initial, onstart: vi.fn() });
+    await fireEvent.input(screen.getByLabelText('Your domain or an email address at it'), { target: { value: 'example.com' } });
+    await screen.findByText('Your DNS is managed at Alibaba Cloud DNS (HiChina). That is where you will make the changes.', {}, { timeout: 3000 });
+    expect(screen.getByText('Click DNS Settings.')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Open Alibaba Cloud DNS (HiChina) in your browser' }));
+    expect(opened).toEqual(['https://dns.console.aliyun.com/']);
+  });
+
+  it('gives generic steps and the provider-message hint for an unknown DNS host', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'list_providers') return [];
+      if (cmd === 'normalise_domain') return { ascii: 'example.com', unicode: 'example.com', input: 'example.com', adjustments: [] };
+      if (cmd === 'detect_dns_host') return { host: null, name_servers: ['ns1.example.net'], steps: ['Log in where you bought your domain.'] };
+      return null;
+    });
+    render(Preparation, { initial, onstart: vi.fn() });
+    await fireEvent.input(screen.getByLabelText('Your domain or an email address at it'), { target: { value: 'example.com' } });
+    await screen.findByText(/does not recognise \(ns1.example.net\)/, {}, { timeout: 3000 });
+    expect(screen.getByText(/writes a message you can send to your DNS provider/)).toBeTruthy();
+  });
+
+  it('opens a customer’s snapshot file, and says why when the file is not one', async () => {
+    const onsnapshot = vi.fn();
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_providers') return [];
+      if (cmd === 'open_snapshot') {
+        const text = (args as { text: string }).text;
+        if (!text.startsWith('{"format"')) throw { code: 'bad_setting', message: 'This file cannot be opened: this is not an MX Doctor snapshot file.' };
+        return { report: { domain: 'example.com', domain_unicode: 'example.com' } };
+      }
+      return null;
+    });
+    render(Preparation, { initial, onstart: vi.fn(), onsnapshot });
+    const picker = screen.getByLabelText('Open a snapshot file a customer sent') as HTMLInputElement;
+    const pick = async (text: string) => {
+      Object.defineProperty(picker, 'files', { configurable: true, value: [new File([text], 'snap.json')] });
+      await fireEvent.change(picker);
+    };
+    await pick('<img src=x onerror=alert(1)>');
+    await screen.findByText('This file cannot be opened: this is not an MX Doctor snapshot file.');
+    expect(onsnapshot).not.toHaveBeenCalled();
+    await pick('{"format":1}');
+    await waitFor(() => expect(onsnapshot).toHaveBeenCalled());
+    expect(onsnapshot.mock.calls[0]![0].input).toBe('example.com');
+  });
+});

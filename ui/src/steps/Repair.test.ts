@@ -64,10 +64,45 @@ describe('Repair', () => {
     expect(now.textContent).not.toContain('203.0.113.7');
   });
 
-  it('starts the wait when the user has made the changes', async () => {
+  it('asks the DNS host about every row shown and marks each saved or not yet saved before any wait', async () => {
+    let asked: FixRow[] = [];
+    let delSaved = false;
+    mockIPC((cmd, args) => {
+      if (cmd !== 'verify_rows') return null;
+      asked = (args as { rows: FixRow[] }).rows;
+      return asked.map((row) => {
+        const state = row === del || row.type === 'CNAME' ? (delSaved ? 'saved' : 'not_saved') : 'saved';
+        return { row, state, servers: [{ server: 'ns1.example.net (192.0.2.1)', state }] };
+      });
+    });
     const onsaved = setup();
     await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
-    expect(onsaved).toHaveBeenCalled();
+    await screen.findByText('1 change(s) are not saved at your DNS host yet. Save them in your DNS console, then check again.');
+    // Exactly the rows on screen, in order: the recommended option's rows, then the mail servers.
+    expect(asked.map((r) => `${r.type} ${r.value}`)).toEqual(['CNAME site.cdn.example.net', 'A 203.0.113.7', 'MX mx1.qiye.aliyun.com']);
+    const first = screen.getAllByRole('table')[0]!;
+    const cells = [...first.querySelectorAll('tbody tr')].map((tr) => tr.lastElementChild!.textContent!.trim());
+    expect(cells).toEqual(['Not yet saved', 'Saved']);
+    expect(onsaved).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Wait anyway: MX Doctor keeps asking' })).toBeTruthy();
+
+    delSaved = true;
+    await fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    await screen.findByText(/Every change is saved at your DNS host/);
+    const again = [...screen.getAllByRole('table')[0]!.querySelectorAll('tbody tr')].map((tr) => tr.lastElementChild!.textContent!.trim());
+    expect(again).toEqual(['Saved', 'Saved']);
+    await fireEvent.click(screen.getByRole('button', { name: 'Start waiting' }));
+    expect(onsaved).toHaveBeenCalledTimes(1);
+  });
+
+  it('says so when the DNS host could not be asked, instead of saved or not', async () => {
+    mockIPC((cmd, args) =>
+      cmd === 'verify_rows' ? (args as { rows: FixRow[] }).rows.map((row) => ({ row, state: 'unknown', servers: [] })) : null,
+    );
+    setup();
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    await screen.findByText(/did not answer, so MX Doctor cannot tell yet/);
+    expect(screen.getAllByText('Could not ask').length).toBe(3);
   });
 
   it('copies a message for the DNS provider, in the current language', async () => {

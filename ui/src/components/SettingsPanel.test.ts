@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import SettingsPanel from './SettingsPanel.svelte';
+import type { Settings } from '../ipc';
+
+afterEach(cleanup);
+
+const settings: Settings = { locale: null, technical: false, resolvers: [], check_every_secs: 15, longest_gap_secs: 900 };
+
+describe('SettingsPanel', () => {
+  it('keeps a refused value in its field with the reason, and saves the fixed one', async () => {
+    const onsave = vi
+      .fn()
+      .mockRejectedValueOnce({ code: 'bad_setting', message: '"dns.google" is not a DNS server address' })
+      .mockResolvedValueOnce(undefined);
+    render(SettingsPanel, { settings, onsave });
+    const field = screen.getByLabelText(/DNS services to ask/) as HTMLTextAreaElement;
+    await fireEvent.input(field, { target: { value: 'dns.google' } });
+    await fireEvent.input(screen.getByLabelText(/ask your DNS host every/), { target: { value: '30' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('"dns.google" is not a DNS server address');
+    expect(field.value).toBe('dns.google');
+    await fireEvent.input(field, { target: { value: '8.8.8.8\n 1.1.1.1:53 \n' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    expect(onsave.mock.calls[1]![0]).toMatchObject({ resolvers: ['8.8.8.8', '1.1.1.1:53'], check_every_secs: 30, longest_gap_secs: 900 });
+  });
+});
