@@ -6,11 +6,13 @@
 
 #![deny(unsafe_code)]
 
+mod cache;
 mod lab;
 mod server;
 mod unbound;
 mod zone;
 
+pub use cache::CachingResolver;
 pub use lab::{Lab, NS1, NS2};
 pub use server::{Behavior, DnsServer};
 pub use unbound::{unbound_binary, Unbound};

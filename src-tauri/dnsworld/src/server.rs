@@ -118,7 +118,7 @@ impl DnsServer {
 }
 
 /// Binds UDP and TCP on the same port; with port 0, retries until one free port serves both.
-async fn bind_pair(ip: IpAddr, port: u16) -> std::io::Result<(UdpSocket, TcpListener)> {
+pub(crate) async fn bind_pair(ip: IpAddr, port: u16) -> std::io::Result<(UdpSocket, TcpListener)> {
     let mut last_err = None;
     for _ in 0..20 {
         let udp = UdpSocket::bind(SocketAddr::new(ip, port)).await?;

@@ -1,0 +1,73 @@
+//! The practice world's caching resolver behaves like a real one: it keeps answers for their
+//! TTL (counting down), keeps NXDOMAIN for the SOA's negative TTL, and only then sees an edit.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use hickory_net::runtime::TokioRuntimeProvider;
+use hickory_net::udp::UdpClientStream;
+use hickory_net::xfer::{DnsHandle, FirstAnswer};
+use hickory_proto::op::{DnsRequest, DnsRequestOptions, Message, Query, ResponseCode};
+use hickory_proto::rr::rdata::MX;
+use mxdoctor_dnsworld::{CachingResolver, Lab, Name, RData, RecordType, Zone};
+
+async fn ask(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
+    let mut options = DnsRequestOptions::default();
+    options.recursion_desired = true;
+    let request =
+        DnsRequest::from_query(Query::query(Name::from_ascii(name).unwrap(), rtype), options);
+    let udp = UdpClientStream::builder(server, TokioRuntimeProvider::default())
+        .with_timeout(Some(Duration::from_secs(2)))
+        .exchange();
+    udp.send(request)
+        .first_answer()
+        .await
+        .expect("an answer")
+        .into_message()
+}
+
+const ZONE: &str = "$ORIGIN cached.test.
+$TTL 3
+@ IN SOA ns1 hostmaster 1 3600 600 86400 2
+@ IN NS ns1
+ns1 IN A 127.0.0.11
+@ IN MX 10 old.example.net.
+";
+
+#[tokio::test]
+async fn answers_are_kept_for_their_ttl_counting_down_and_absence_for_the_negative_ttl() {
+    let zone = Zone::parse(ZONE, None).unwrap();
+    let lab = Lab::start(vec![zone], Vec::new()).await.unwrap();
+    let cache = CachingResolver::start(IpAddr::V4(Ipv4Addr::LOCALHOST), 0, lab.auth_addrs())
+        .await
+        .unwrap();
+    let apex = Name::from_ascii("cached.test.").unwrap();
+    let www = Name::from_ascii("www.cached.test.").unwrap();
+
+    let first = ask(cache.addr(), "cached.test.", RecordType::MX).await;
+    assert_eq!(first.answers[0].ttl, 3);
+    let missing = ask(cache.addr(), "www.cached.test.", RecordType::A).await;
+    assert_eq!(missing.metadata.response_code, ResponseCode::NXDomain);
+
+    // The DNS host changes both; the cache keeps what it has.
+    lab.edit_zone("cached.test", |z| {
+        let new = Name::from_ascii("new.example.net.").unwrap();
+        z.replace(&apex, RecordType::MX, 3, vec![RData::MX(MX::new(10, new))]);
+        z.replace(&www, RecordType::A, 3, vec![RData::A("192.0.2.80".parse().unwrap())]);
+    });
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let held = ask(cache.addr(), "cached.test.", RecordType::MX).await;
+    assert_eq!(held.answers[0].data.to_string(), "10 old.example.net.");
+    assert!(held.answers[0].ttl < 3, "the TTL counts down: {}", held.answers[0].ttl);
+    let still_missing = ask(cache.addr(), "www.cached.test.", RecordType::A).await;
+    assert_eq!(still_missing.metadata.response_code, ResponseCode::NXDomain);
+
+    // After the negative TTL (2 s) the name appears; after the TTL (3 s) the new MX does.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let found = ask(cache.addr(), "www.cached.test.", RecordType::A).await;
+    assert_eq!(found.metadata.response_code, ResponseCode::NoError);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let fresh = ask(cache.addr(), "cached.test.", RecordType::MX).await;
+    assert_eq!(fresh.answers[0].data.to_string(), "10 new.example.net.");
+    assert!(cache.queries() >= 6);
+}
