@@ -41,6 +41,12 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::files::export_report,
             commands::files::open_snapshot,
             commands::files::open_link,
+            commands::practice::practice_scenarios,
+            commands::practice::practice_status,
+            commands::practice::practice_start,
+            commands::practice::practice_stop,
+            commands::practice::practice_edit,
+            commands::practice::practice_reset,
         ])
 }
 

@@ -311,7 +311,7 @@ pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option
                 snapshot,
                 choice,
                 resolvers,
-                auth_port: state.lab.auth_port.unwrap_or(53),
+                auth_port: state.auth_port(),
             });
         }
         Some(report)
@@ -323,4 +323,26 @@ pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option
         session,
         report: replayed,
     })
+}
+
+const PRACTICE_KEY: &str = "practice";
+
+/// Practice mode's scenario and records; `None` forgets them (practice mode left).
+pub fn save_practice<R: Runtime>(
+    store: &Store<R>,
+    practice: Option<&crate::commands::practice::SavedPractice>,
+) {
+    match practice.and_then(|p| serde_json::to_value(p).ok()) {
+        Some(v) => store.set(PRACTICE_KEY, v),
+        None => {
+            store.delete(PRACTICE_KEY);
+        }
+    }
+    let _ = store.save();
+}
+
+pub fn load_practice<R: Runtime>(
+    store: &Store<R>,
+) -> Option<crate::commands::practice::SavedPractice> {
+    serde_json::from_value(store.get(PRACTICE_KEY)?).ok()
 }

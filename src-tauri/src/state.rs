@@ -7,6 +7,7 @@ use std::time::Duration;
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::report::{CheckReport, Locale};
 use mxdoctor_core::Snapshot;
+use mxdoctor_dnsworld::practice::Practice;
 use tokio::task::AbortHandle;
 
 pub struct AppState {
@@ -21,6 +22,10 @@ pub struct AppState {
     pub wait: Mutex<Option<AbortHandle>>,
     /// The window's language, for what the app says outside the window (notifications).
     pub locale: Mutex<Locale>,
+    /// Practice mode's DNS world, while it runs: then every question goes to it.
+    pub practice: Mutex<Option<Practice>>,
+    /// `--practice` was given on the command line.
+    pub practice_requested: bool,
 }
 
 impl AppState {
@@ -32,7 +37,32 @@ impl AppState {
             last_check: Mutex::default(),
             wait: Mutex::default(),
             locale: Mutex::default(),
+            practice: Mutex::default(),
+            practice_requested: std::env::args().any(|a| a == "--practice"),
         }
+    }
+
+    /// Where to ask: the practice world while it runs, else the lab of the environment, else
+    /// (empty) the internet.
+    pub fn lab(&self) -> LabSettings {
+        match self
+            .practice
+            .lock()
+            .ok()
+            .as_deref()
+            .and_then(Option::as_ref)
+        {
+            Some(p) => LabSettings {
+                resolvers: p.resolvers(),
+                auth_port: Some(p.port()),
+            },
+            None => self.lab.clone(),
+        }
+    }
+
+    /// The port authoritative servers are asked on.
+    pub fn auth_port(&self) -> u16 {
+        self.lab().auth_port.unwrap_or(53)
     }
 }
 
@@ -50,7 +80,7 @@ impl AppState {
             })
             .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(if listed.is_empty() {
-            self.lab.resolvers.clone()
+            self.lab().resolvers
         } else {
             listed
         })

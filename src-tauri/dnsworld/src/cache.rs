@@ -13,7 +13,9 @@ use hickory_net::runtime::{Time, TokioRuntimeProvider};
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::{DnsHandle, FirstAnswer};
 use hickory_net::{DnsError, NetError, NoRecords};
-use hickory_proto::op::{DnsRequest, DnsRequestOptions, Header, HeaderCounts, Message, Metadata, Query, ResponseCode};
+use hickory_proto::op::{
+    DnsRequest, DnsRequestOptions, Header, HeaderCounts, Message, Metadata, Query, ResponseCode,
+};
 use hickory_proto::rr::{Name, RData, Record};
 use hickory_resolver::config::ResolverOpts;
 use hickory_resolver::{ResponseCache, TtlConfig};
@@ -74,7 +76,10 @@ impl CachingResolver {
 /// What the cache keeps for one question.
 enum Cached {
     Answer(Message),
-    Negative { rcode: ResponseCode, authorities: Vec<Record> },
+    Negative {
+        rcode: ResponseCode,
+        authorities: Vec<Record>,
+    },
 }
 
 impl Handler {
@@ -104,8 +109,15 @@ impl Handler {
         }
         let result = self.ask_upstream(query).await;
         let entry: Result<Message, NetError> = match result {
-            Ok(m) if m.metadata.response_code == ResponseCode::NoError && !m.answers.is_empty() => Ok(m),
-            Ok(m) if matches!(m.metadata.response_code, ResponseCode::NoError | ResponseCode::NXDomain) => {
+            Ok(m) if m.metadata.response_code == ResponseCode::NoError && !m.answers.is_empty() => {
+                Ok(m)
+            }
+            Ok(m)
+                if matches!(
+                    m.metadata.response_code,
+                    ResponseCode::NoError | ResponseCode::NXDomain
+                ) =>
+            {
                 let negative_ttl = m.authorities.iter().find_map(|r| match &r.data {
                     RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
                     _ => None,
@@ -122,7 +134,9 @@ impl Handler {
                     authorities: Vec::new(),
                 });
             }
-            Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => Err(NetError::Dns(DnsError::NoRecordsFound(nr))),
+            Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => {
+                Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
+            }
             Err(e) => {
                 tracing::debug!("practice cache: upstream failed: {e}");
                 return None;
@@ -160,13 +174,23 @@ impl RequestHandler for Handler {
         let builder = MessageResponseBuilder::from_message_request(request);
         let Some(q) = request.queries.queries().first() else {
             metadata.response_code = ResponseCode::FormErr;
-            return send(&mut response_handle, builder.build_no_records(metadata), metadata).await;
+            return send(
+                &mut response_handle,
+                builder.build_no_records(metadata),
+                metadata,
+            )
+            .await;
         };
         let name: Name = q.name().into();
         let query = Query::query(name, q.query_type());
         let Some(found) = self.resolve(&query).await else {
             metadata.response_code = ResponseCode::ServFail;
-            return send(&mut response_handle, builder.build_no_records(metadata), metadata).await;
+            return send(
+                &mut response_handle,
+                builder.build_no_records(metadata),
+                metadata,
+            )
+            .await;
         };
         match found {
             Cached::Answer(m) => {

@@ -8,6 +8,7 @@
 
 mod cache;
 mod lab;
+pub mod practice;
 mod server;
 mod unbound;
 mod zone;

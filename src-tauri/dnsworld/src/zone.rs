@@ -90,6 +90,11 @@ impl Zone {
         &self.records
     }
 
+    /// The records, to edit as a panel does (the SOA should stay).
+    pub fn records_mut(&mut self) -> &mut Vec<Record> {
+        &mut self.records
+    }
+
     /// Replaces every record of `rtype` at `name` with `data` (empty `data` deletes them), as a
     /// panel's edit would. Returns how many records were removed.
     pub fn replace(&mut self, name: &Name, rtype: RecordType, ttl: u32, data: Vec<RData>) -> usize {

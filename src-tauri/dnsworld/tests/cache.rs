@@ -14,8 +14,10 @@ use mxdoctor_dnsworld::{CachingResolver, Lab, Name, RData, RecordType, Zone};
 async fn ask(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
     let mut options = DnsRequestOptions::default();
     options.recursion_desired = true;
-    let request =
-        DnsRequest::from_query(Query::query(Name::from_ascii(name).unwrap(), rtype), options);
+    let request = DnsRequest::from_query(
+        Query::query(Name::from_ascii(name).unwrap(), rtype),
+        options,
+    );
     let udp = UdpClientStream::builder(server, TokioRuntimeProvider::default())
         .with_timeout(Some(Duration::from_secs(2)))
         .exchange();
@@ -53,12 +55,21 @@ async fn answers_are_kept_for_their_ttl_counting_down_and_absence_for_the_negati
     lab.edit_zone("cached.test", |z| {
         let new = Name::from_ascii("new.example.net.").unwrap();
         z.replace(&apex, RecordType::MX, 3, vec![RData::MX(MX::new(10, new))]);
-        z.replace(&www, RecordType::A, 3, vec![RData::A("192.0.2.80".parse().unwrap())]);
+        z.replace(
+            &www,
+            RecordType::A,
+            3,
+            vec![RData::A("192.0.2.80".parse().unwrap())],
+        );
     });
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let held = ask(cache.addr(), "cached.test.", RecordType::MX).await;
     assert_eq!(held.answers[0].data.to_string(), "10 old.example.net.");
-    assert!(held.answers[0].ttl < 3, "the TTL counts down: {}", held.answers[0].ttl);
+    assert!(
+        held.answers[0].ttl < 3,
+        "the TTL counts down: {}",
+        held.answers[0].ttl
+    );
     let still_missing = ask(cache.addr(), "www.cached.test.", RecordType::A).await;
     assert_eq!(still_missing.metadata.response_code, ResponseCode::NXDomain);
 

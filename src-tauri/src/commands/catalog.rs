@@ -45,7 +45,7 @@ pub async fn detect_dns_host(
         .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
     let options = CheckOptions {
         resolvers: state.resolvers(&resolvers)?,
-        auth_port: state.lab.auth_port.unwrap_or(53),
+        auth_port: state.auth_port(),
         timeout: state.timeout,
         progress: None,
     };

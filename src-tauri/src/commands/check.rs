@@ -78,7 +78,7 @@ pub async fn run_check<R: Runtime>(
         *current = l;
     }
     let resolvers = state.resolvers(&resolvers)?;
-    let auth_port = state.lab.auth_port.unwrap_or(53);
+    let auth_port = state.auth_port();
     let asked = resolvers.clone();
     let kept_choice = choice.clone();
     let options = CheckOptions {

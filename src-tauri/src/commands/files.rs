@@ -121,8 +121,8 @@ pub fn open_snapshot(
             report: report.clone(),
             snapshot,
             choice,
-            resolvers: state.lab.resolvers.clone(),
-            auth_port: state.lab.auth_port.unwrap_or(53),
+            resolvers: state.lab().resolvers,
+            auth_port: state.auth_port(),
         });
     }
     Ok(OpenedSnapshot {

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod check;
 pub mod files;
+pub mod practice;
 pub mod repair;
 pub mod settings;
 pub mod wait;

@@ -48,9 +48,14 @@ pub fn save_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, s
 pub fn restore_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    locale: Option<Locale>,
 ) -> Option<Restored> {
     let store = persist::open(&app).0?;
-    persist::restore_session(&store, &state)
+    let mut restored = persist::restore_session(&store, &state)?;
+    restored.report = restored
+        .report
+        .map(|r| report::reword(r, locale.unwrap_or_default()));
+    Some(restored)
 }
 
 /// The operating system's language, as a BCP 47 tag ("zh-CN", "en-GB"), if it says.

@@ -1,0 +1,189 @@
+//! Practice mode: the embedded DNS world and its console. The wizard itself has no practice
+//! path: while the world runs, every question simply goes to its servers.
+
+use mxdoctor_dnsworld::practice::{self, ConsoleRow, Practice, Scenario};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
+
+use crate::error::{AppError, ErrorCode, Result};
+use crate::persist;
+use crate::state::AppState;
+
+/// The port of the practice world: fixed, so that a wait saved in practice mode finds its
+/// servers again after a restart (`MXDOCTOR_PRACTICE_PORT` overrides it).
+fn port() -> u16 {
+    std::env::var("MXDOCTOR_PRACTICE_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(53053)
+}
+
+/// What the window shows of practice mode.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct PracticeView {
+    pub scenario: Scenario,
+    pub rows: Vec<ConsoleRow>,
+}
+
+/// Kept in the store: which scenario, and the learner's records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedPractice {
+    pub scenario: String,
+    pub rows: Vec<ConsoleRow>,
+}
+
+fn view(p: &Practice) -> PracticeView {
+    PracticeView {
+        scenario: p.scenario.clone(),
+        rows: p.rows(),
+    }
+}
+
+fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) {
+    if let (Some(store), _) = persist::open(app) {
+        persist::save_practice(
+            &store,
+            Some(&SavedPractice {
+                scenario: p.scenario.id.to_string(),
+                rows: p.rows(),
+            }),
+        );
+    }
+}
+
+async fn launch(id: &str, rows: Option<&[ConsoleRow]>) -> Result<Practice> {
+    let started = match Practice::start(id, port(), rows).await {
+        Ok(p) => Ok(p),
+        // The fixed port is taken (another copy of MX Doctor?): any free one will do.
+        Err(_) => Practice::start(id, 0, rows).await,
+    };
+    started.map_err(|e| {
+        AppError::new(
+            ErrorCode::Internal,
+            format!("The practice DNS servers could not start: {e}"),
+        )
+    })
+}
+
+fn console_error(e: practice::ConsoleError) -> AppError {
+    AppError::new(
+        ErrorCode::BadSetting,
+        format!("This record cannot be saved: {e}."),
+    )
+}
+
+/// The practice scenarios.
+#[tauri::command]
+pub fn practice_scenarios() -> Vec<Scenario> {
+    practice::scenarios().to_vec()
+}
+
+/// Practice mode as it is: running, or started now when the app was opened with `--practice`
+/// or was in practice mode when it closed; `None` otherwise.
+#[tauri::command]
+pub async fn practice_status<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<PracticeView>> {
+    if let Some(p) = state
+        .practice
+        .lock()
+        .ok()
+        .as_deref()
+        .and_then(Option::as_ref)
+    {
+        return Ok(Some(view(p)));
+    }
+    let saved = persist::open(&app)
+        .0
+        .and_then(|s| persist::load_practice(&s));
+    let (id, rows) = match saved {
+        Some(s) => (s.scenario, Some(s.rows)),
+        None if state.practice_requested => ("seed000".to_string(), None),
+        None => return Ok(None),
+    };
+    let p = launch(&id, rows.as_deref()).await?;
+    let shown = view(&p);
+    save(&app, &p);
+    if let Ok(mut slot) = state.practice.lock() {
+        *slot = Some(p);
+    }
+    Ok(Some(shown))
+}
+
+/// Starts (or switches to) scenario `id` with its starting records.
+#[tauri::command]
+pub async fn practice_start<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<PracticeView> {
+    // The old world stops first: the new one takes its addresses.
+    if let Ok(mut slot) = state.practice.lock() {
+        slot.take();
+    }
+    let p = launch(&id, None).await?;
+    let shown = view(&p);
+    save(&app, &p);
+    if let Ok(mut slot) = state.practice.lock() {
+        *slot = Some(p);
+    }
+    Ok(shown)
+}
+
+/// Leaves practice mode: its servers stop, the next check asks the internet.
+#[tauri::command]
+pub fn practice_stop<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    if let Ok(mut slot) = state.practice.lock() {
+        slot.take();
+    }
+    if let (Some(store), _) = persist::open(&app) {
+        persist::save_practice(&store, None);
+    }
+}
+
+/// One console edit: add a row (`index` none), change row `index`, or delete it (`row` none).
+#[tauri::command]
+pub fn practice_edit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    index: Option<usize>,
+    row: Option<ConsoleRow>,
+) -> Result<PracticeView> {
+    let guard = state
+        .practice
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
+    let p = guard
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
+    match (index, row) {
+        (None, Some(row)) => p.add(&row),
+        (Some(i), Some(row)) => p.update(i, &row),
+        (Some(i), None) => p.delete(i),
+        (None, None) => Ok(()),
+    }
+    .map_err(console_error)?;
+    save(&app, p);
+    Ok(view(p))
+}
+
+/// Restores the scenario's starting records.
+#[tauri::command]
+pub fn practice_reset<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<PracticeView> {
+    let guard = state
+        .practice
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
+    let p = guard
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
+    p.reset();
+    save(&app, p);
+    Ok(view(p))
+}
