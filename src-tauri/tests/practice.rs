@@ -1,0 +1,95 @@
+//! Practice mode through the commands: the embedded world answers the wizard as the internet
+//! would, and a console edit is saved at its DNS host at once (its own process: one store).
+
+use serde_json::{json, Value};
+
+mod common;
+use common::{app, invoke};
+
+#[test]
+fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
+    std::env::set_var("MXDOCTOR_PRACTICE_PORT", "0");
+    let (_app, window) = app("practice");
+    assert_eq!(
+        invoke(&window, "practice_status", json!({})).unwrap(),
+        Value::Null
+    );
+    let ids: Vec<String> = invoke(&window, "practice_scenarios", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["seed000", "seed001", "seed004", "spf"]);
+
+    let started = invoke(&window, "practice_start", json!({ "id": "seed000" })).unwrap();
+    assert_eq!(started["scenario"]["domain"], "seed000.test");
+    let rows = started["rows"].as_array().unwrap().clone();
+    let cname = rows
+        .iter()
+        .position(|r| r["type"] == "CNAME")
+        .expect("the alias is listed");
+
+    // No resolver named: the check goes to the practice caches, exactly as to the internet's.
+    let report = invoke(
+        &window,
+        "run_check",
+        json!({
+            "request": { "input": "seed000.test", "provider": "alibaba-standard", "mx": [], "resolvers": [] },
+            "onLookup": "__CHANNEL__:1"
+        }),
+    )
+    .unwrap();
+    assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
+    let fix = report["findings"][0]["options"][0]["fix"].clone();
+    let before = invoke(&window, "verify_rows", json!({ "rows": fix })).unwrap();
+    assert_eq!(before[0]["state"], "not_saved");
+
+    // A bad row is refused in words and changes nothing.
+    let bad =
+        json!({ "host": "@", "type": "A", "priority": null, "value": "not an address", "ttl": 60 });
+    let err = invoke(
+        &window,
+        "practice_edit",
+        json!({ "index": null, "row": bad }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_setting");
+    assert!(err["message"].as_str().unwrap().contains("not an address"));
+
+    // The learner deletes the alias and adds the two A rows.
+    invoke(
+        &window,
+        "practice_edit",
+        json!({ "index": cname, "row": null }),
+    )
+    .unwrap();
+    for ip in ["203.0.113.7", "203.0.113.8"] {
+        let row = json!({ "host": "@", "type": "A", "priority": null, "value": ip, "ttl": 60 });
+        invoke(
+            &window,
+            "practice_edit",
+            json!({ "index": null, "row": row }),
+        )
+        .unwrap();
+    }
+    let after = invoke(&window, "verify_rows", json!({ "rows": fix })).unwrap();
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["state"] == "saved"),
+        "{after}"
+    );
+
+    // Reset brings the scenario back; leaving practice mode forgets it.
+    let reset = invoke(&window, "practice_reset", json!({})).unwrap();
+    assert_eq!(reset["rows"], json!(rows));
+    invoke(&window, "practice_stop", json!({})).unwrap();
+    assert_eq!(
+        invoke(&window, "practice_status", json!({})).unwrap(),
+        Value::Null
+    );
+}
