@@ -177,3 +177,40 @@ export async function openSnapshot(text: string, provider: string | null, mx: st
 export function openLink(url: string): Promise<void> {
   return invoke<void>('open_link', { url });
 }
+
+export type { PracticeView } from './bindings/PracticeView';
+export type { ConsoleRow } from './bindings/ConsoleRow';
+export type { Scenario } from './bindings/Scenario';
+import type { PracticeView } from './bindings/PracticeView';
+import type { ConsoleRow } from './bindings/ConsoleRow';
+import type { Scenario } from './bindings/Scenario';
+
+/** The practice scenarios. */
+export function practiceScenarios(): Promise<Scenario[]> {
+  return invoke<Scenario[]>('practice_scenarios');
+}
+
+/** Practice mode as it is (started now if the app was opened with --practice or closed in it). */
+export function practiceStatus(): Promise<PracticeView | null> {
+  return invoke<PracticeView | null>('practice_status');
+}
+
+/** Starts, or switches to, a practice scenario. */
+export function practiceStart(id: string): Promise<PracticeView> {
+  return invoke<PracticeView>('practice_start', { id });
+}
+
+/** Leaves practice mode. */
+export function practiceStop(): Promise<void> {
+  return invoke<void>('practice_stop');
+}
+
+/** One console edit: add (index null), change (index and row) or delete (row null). */
+export function practiceEdit(index: number | null, row: ConsoleRow | null): Promise<PracticeView> {
+  return invoke<PracticeView>('practice_edit', { index, row });
+}
+
+/** Back to the scenario's starting records. */
+export function practiceReset(): Promise<PracticeView> {
+  return invoke<PracticeView>('practice_reset');
+}
