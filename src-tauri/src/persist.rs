@@ -15,7 +15,7 @@ use tauri_plugin_store::{Store, StoreExt};
 use ts_rs::TS;
 
 use crate::commands::check::{provider_choice, CheckRequest};
-use crate::state::{AppState, LastCheck};
+use crate::state::AppState;
 
 pub const STORE_FILE: &str = "mxdoctor.json";
 const WAIT_KEY: &str = "wait";
@@ -196,41 +196,13 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub const CHECK_EVERY: std::ops::RangeInclusive<u32> = 5..=600;
-    pub const LONGEST_GAP_MAX: u32 = 3600;
-
-    /// Why a setting cannot be used, in words; `Ok` when all can.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The wait's schedule with these bounds, or why a setting cannot be used, in words.
+    pub fn wait_settings(&self) -> Result<WaitSettings, String> {
         for r in self.resolvers.iter().filter(|r| !r.trim().is_empty()) {
             mxdoctor_core::check::parse_server(r).map_err(|e| e.to_string())?;
         }
-        if !Self::CHECK_EVERY.contains(&self.check_every_secs) {
-            return Err(format!(
-                "Check the DNS host every {} to {} seconds.",
-                Self::CHECK_EVERY.start(),
-                Self::CHECK_EVERY.end()
-            ));
-        }
-        if self.longest_gap_secs < self.check_every_secs
-            || self.longest_gap_secs > Self::LONGEST_GAP_MAX
-        {
-            return Err(format!(
-                "The longest pause must be between {} and {} seconds.",
-                self.check_every_secs,
-                Self::LONGEST_GAP_MAX
-            ));
-        }
-        Ok(())
-    }
-
-    /// The wait's schedule with these bounds.
-    pub fn wait_settings(&self) -> WaitSettings {
-        let mut w = WaitSettings::default();
-        if self.validate().is_ok() {
-            w.poll_interval = u64::from(self.check_every_secs) * 1000;
-            w.max_interval = u64::from(self.longest_gap_secs) * 1000;
-        }
-        w
+        WaitSettings::bounded(self.check_every_secs, self.longest_gap_secs)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -239,7 +211,7 @@ pub fn load_settings<R: Runtime>(store: &Store<R>) -> Settings {
     store
         .get(SETTINGS_KEY)
         .and_then(|v| serde_json::from_value::<Settings>(v).ok())
-        .filter(|s| s.validate().is_ok())
+        .filter(|s| s.wait_settings().is_ok())
         .unwrap_or_default()
 }
 
@@ -303,18 +275,8 @@ pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option
     let replayed = saved.snapshot.and_then(|snapshot| {
         let domain = mxdoctor_core::check::parse_domain(&request.input).ok()?;
         let choice = provider_choice(request.provider.as_deref(), &request.mx).ok()?;
-        let report = mxdoctor_core::check::replay(&domain, &snapshot, choice.clone());
         let resolvers = state.resolvers(&request.resolvers).ok()?;
-        if let Ok(mut last) = state.last_check.lock() {
-            *last = Some(LastCheck {
-                report: report.clone(),
-                snapshot,
-                choice,
-                resolvers,
-                auth_port: state.auth_port(),
-            });
-        }
-        Some(report)
+        Some(state.adopt_snapshot(&domain, snapshot, choice, resolvers))
     });
     if session.step == Step::Repair && replayed.is_none() {
         session.step = Step::Check;

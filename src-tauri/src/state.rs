@@ -64,6 +64,47 @@ impl AppState {
     pub fn auth_port(&self) -> u16 {
         self.lab().auth_port.unwrap_or(53)
     }
+
+    /// What the last check saw, or the error the repair, wait and export steps give without one.
+    pub fn last_check(&self) -> crate::error::Result<LastCheck> {
+        self.last_check
+            .lock()
+            .ok()
+            .and_then(|l| l.clone())
+            .ok_or_else(|| {
+                crate::error::AppError::new(
+                    crate::error::ErrorCode::Internal,
+                    "Check the domain first.",
+                )
+            })
+    }
+
+    /// Makes `check` the one the next steps follow.
+    pub fn set_last_check(&self, check: LastCheck) {
+        if let Ok(mut last) = self.last_check.lock() {
+            *last = Some(check);
+        }
+    }
+
+    /// A snapshot taken earlier (a customer's file, the check before a restart) judged again
+    /// and made the last check, asked again through `resolvers` and this state's DNS host port.
+    pub fn adopt_snapshot(
+        &self,
+        domain: &mxdoctor_core::domain::MailDomain,
+        snapshot: Snapshot,
+        choice: ProviderChoice,
+        resolvers: Vec<SocketAddr>,
+    ) -> CheckReport {
+        let report = mxdoctor_core::check::replay(domain, &snapshot, choice.clone());
+        self.set_last_check(LastCheck {
+            report: report.clone(),
+            snapshot,
+            choice,
+            resolvers,
+            auth_port: self.auth_port(),
+        });
+        report
+    }
 }
 
 impl AppState {

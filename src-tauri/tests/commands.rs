@@ -1,13 +1,10 @@
 //! The command layer on Tauri's mock runtime: what the window receives for good and bad input,
 //! and a real check through the loopback DNS world.
 
-use std::path::PathBuf;
-
-use mxdoctor_dnsworld::{load_dir, Lab};
 use serde_json::json;
 
 mod common;
-use common::{app, invoke};
+use common::{app, invoke, lab};
 
 #[test]
 fn a_pasted_address_is_normalised_and_bad_input_is_a_bad_domain_error() {
@@ -58,14 +55,7 @@ fn a_check_with_an_unknown_provider_is_a_setting_error() {
 #[test]
 fn a_check_runs_through_the_loopback_world() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/zones");
-    let lab = runtime
-        .block_on(Lab::start(
-            load_dir(&dir).unwrap().into_values().collect(),
-            Vec::new(),
-        ))
-        .unwrap();
-    std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
+    let lab = lab(&runtime);
     let (_app, window) = app("commands");
     let report = invoke(
         &window,

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 mod common;
-use common::{app, invoke};
+use common::{app, every_row_is, invoke};
 
 #[test]
 fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
@@ -75,14 +75,7 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
         .unwrap();
     }
     let after = invoke(&window, "verify_rows", json!({ "rows": fix })).unwrap();
-    assert!(
-        after
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["state"] == "saved"),
-        "{after}"
-    );
+    assert!(every_row_is(&after, "saved"), "{after}");
 
     // Reset brings the scenario back; leaving practice mode forgets it.
     let reset = invoke(&window, "practice_reset", json!({})).unwrap();

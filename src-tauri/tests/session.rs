@@ -1,14 +1,11 @@
 //! "I've made the changes", the remembered step and the settings, through the commands as the
 //! window calls them (its own process: one store file, two app starts).
 
-use std::path::PathBuf;
-
 use hickory_proto::rr::{Name, RecordType};
-use mxdoctor_dnsworld::{load_dir, Lab};
 use serde_json::{json, Value};
 
 mod common;
-use common::{app, invoke};
+use common::{app, every_row_is, invoke, lab};
 
 fn rows_shown(report: &Value) -> Value {
     // As the repair step shows them: the recommended option for the alias, else the step's rows.
@@ -31,14 +28,7 @@ fn rows_shown(report: &Value) -> Value {
 #[test]
 fn rows_are_marked_saved_at_the_dns_host_and_the_repair_step_survives_a_restart() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/zones");
-    let lab = runtime
-        .block_on(Lab::start(
-            load_dir(&dir).unwrap().into_values().collect(),
-            Vec::new(),
-        ))
-        .unwrap();
-    std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
+    let lab = lab(&runtime);
     let resolver = lab.resolver.addr().to_string();
     let request = json!({
         "input": "seed000.test",
@@ -97,15 +87,7 @@ fn rows_are_marked_saved_at_the_dns_host_and_the_repair_step_survives_a_restart(
         );
     });
     let after = invoke(&window, "verify_rows", json!({ "rows": rows })).unwrap();
-    assert!(
-        after
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["state"] == "saved"),
-        "{:?}",
-        states(&after)
-    );
+    assert!(every_row_is(&after, "saved"), "{:?}", states(&after));
 
     // The window was on the repair step when it closed: it comes back there, with the check.
     invoke(
@@ -124,12 +106,14 @@ fn rows_are_marked_saved_at_the_dns_host_and_the_repair_step_survives_a_restart(
         restored["report"]["findings"][0]["code"],
         "CNAME_AT_MAIL_HOST"
     );
-    // The replayed check is usable at once: the rows can be verified without checking again.
+    // The replayed check is usable at once: the rows can be verified without checking again,
+    // at the DNS host's port, so the edit made before the restart is seen saved.
     let again = invoke(&window, "verify_rows", json!({ "rows": rows })).unwrap();
     assert_eq!(
         again.as_array().unwrap().len(),
         rows.as_array().unwrap().len()
     );
+    assert!(every_row_is(&again, "saved"), "{:?}", states(&again));
 
     // Settings: a bad one is refused in words and nothing changes; a good one is kept.
     let defaults = invoke(&window, "get_settings", json!({})).unwrap();
@@ -174,10 +158,10 @@ fn a_file_that_is_no_snapshot_and_a_link_from_elsewhere_are_refused_in_words() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "bad_setting");
-    assert!(mxdoctor_app::commands::files::is_catalog_link(
+    assert!(mxdoctor_core::providers::is_catalog_link(
         "https://dns.console.aliyun.com/"
     ));
-    assert!(mxdoctor_app::commands::files::is_catalog_link(
+    assert!(mxdoctor_core::providers::is_catalog_link(
         "https://developers.google.com/speed/public-dns/cache"
     ));
 }

@@ -211,9 +211,13 @@ impl Provider {
     }
 }
 
-/// Every DNS host's console link.
-pub fn dns_host_links() -> impl Iterator<Item = &'static str> {
-    dns_hosts().hosts.iter().map(|h| h.console_url.as_str())
+/// True for the links MX Doctor's catalogs hold (DNS hosts' consoles, public resolvers'
+/// cache-flush pages): a window opens nothing else.
+pub fn is_catalog_link(url: &str) -> bool {
+    dns_hosts().hosts.iter().any(|h| h.console_url == url)
+        || crate::propagation::public_resolvers()
+            .iter()
+            .any(|r| r.flush_url.as_deref() == Some(url))
 }
 
 /// Where the DNS of a domain served by `name_servers` is managed.
@@ -245,6 +249,20 @@ pub fn dns_host_for(name_servers: &[String]) -> DnsHostGuide {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_catalogs_links_are_links_to_open() {
+        assert!(is_catalog_link("https://dns.console.aliyun.com/"));
+        assert!(is_catalog_link("https://one.one.one.one/purge-cache/"));
+        for other in [
+            "https://evil.example/phish",
+            "https://dns.console.aliyun.com/../../evil",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert!(!is_catalog_link(other), "{other}");
+        }
+    }
 
     #[test]
     fn catalogs_load_and_hold_the_contracted_ids() {

@@ -13,9 +13,7 @@ use hickory_net::runtime::{Time, TokioRuntimeProvider};
 use hickory_net::udp::UdpClientStream;
 use hickory_net::xfer::{DnsHandle, FirstAnswer};
 use hickory_net::{DnsError, NetError, NoRecords};
-use hickory_proto::op::{
-    DnsRequest, DnsRequestOptions, Header, HeaderCounts, Message, Metadata, Query, ResponseCode,
-};
+use hickory_proto::op::{DnsRequest, DnsRequestOptions, Message, Metadata, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record};
 use hickory_resolver::config::ResolverOpts;
 use hickory_resolver::{ResponseCache, TtlConfig};
@@ -23,7 +21,7 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponseBuilder;
 use hickory_server::Server;
 
-use crate::server::bind_pair;
+use crate::server::{send, serve};
 
 #[derive(Clone)]
 struct Handler {
@@ -51,11 +49,7 @@ impl CachingResolver {
             timeout: Duration::from_secs(2),
             queries: queries.clone(),
         };
-        let (udp, tcp) = bind_pair(ip, port).await?;
-        let addr = udp.local_addr()?;
-        let mut server = Server::new(handler);
-        server.register_socket(udp);
-        server.register_listener(tcp, Duration::from_secs(10), 64);
+        let (addr, server) = serve(handler, ip, port).await?;
         Ok(Self {
             addr,
             queries,
@@ -203,35 +197,6 @@ impl RequestHandler for Handler {
                 let response = builder.build(metadata, [], [], authorities.iter(), []);
                 send(&mut response_handle, response, metadata).await
             }
-        }
-    }
-}
-
-async fn send<'a, R: ResponseHandler>(
-    handle: &mut R,
-    response: hickory_server::zone_handler::MessageResponse<
-        '_,
-        'a,
-        impl Iterator<Item = &'a Record> + Send + 'a,
-        impl Iterator<Item = &'a Record> + Send + 'a,
-        impl Iterator<Item = &'a Record> + Send + 'a,
-        impl Iterator<Item = &'a Record> + Send + 'a,
-    >,
-    metadata: Metadata,
-) -> ResponseInfo {
-    match handle.send_response(response).await {
-        Ok(info) => info,
-        Err(e) => {
-            tracing::debug!("practice cache could not send a response: {e}");
-            ResponseInfo::from(Header {
-                metadata,
-                counts: HeaderCounts {
-                    queries: 0,
-                    answers: 0,
-                    authorities: 0,
-                    additionals: 0,
-                },
-            })
         }
     }
 }

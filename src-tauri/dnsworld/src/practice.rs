@@ -22,8 +22,9 @@ pub struct Scenario {
     pub id: &'static str,
     /// The practice domain.
     pub domain: &'static str,
-    /// The mailbox service the practice domain bought (a provider id of the catalog).
-    pub provider: &'static str,
+    /// The mailbox service the practice domain bought (a provider id of the catalog); `None`
+    /// for its own mail servers, recognised from the MX records.
+    pub provider: Option<&'static str>,
     #[serde(skip)]
     zone: &'static str,
 }
@@ -32,25 +33,25 @@ const SCENARIOS: [Scenario; 4] = [
     Scenario {
         id: "seed000",
         domain: "seed000.test",
-        provider: "alibaba-standard",
+        provider: Some("alibaba-standard"),
         zone: include_str!("../../../tests/zones/seed000.test.zone"),
     },
     Scenario {
         id: "seed001",
         domain: "seed001.test",
-        provider: "alibaba-standard",
+        provider: Some("alibaba-standard"),
         zone: include_str!("../../../tests/zones/seed001.test.zone"),
     },
     Scenario {
         id: "seed004",
         domain: "aliasmx.test",
-        provider: "custom",
+        provider: None,
         zone: include_str!("../../../tests/zones/aliasmx.test.zone"),
     },
     Scenario {
         id: "spf",
         domain: "nospf.test",
-        provider: "alibaba-standard",
+        provider: Some("alibaba-standard"),
         zone: include_str!("../../../tests/zones/nospf.test.zone"),
     },
 ];
@@ -92,15 +93,15 @@ pub struct ConsoleRow {
 pub enum ConsoleError {
     #[error("the host \"{0}\" is not a name in this domain")]
     Host(String),
-    #[error("record type {0} is not offered here; choose A, AAAA, CNAME, MX or TXT")]
+    #[error("record type {0} is not offered here; choose A, AAAA, CNAME, MX, TXT or NS")]
     Type(String),
     #[error("an MX record needs a priority from 0 to 65535")]
     Priority,
-    #[error("\"{value}\" is not a valid {rtype} value: {reason}")]
+    #[error("\"{value}\" cannot be the value of a {rtype} record: {hint}")]
     Value {
         rtype: String,
         value: String,
-        reason: String,
+        hint: &'static str,
     },
     #[error("the TTL must be between 1 and 86400 seconds")]
     Ttl,
@@ -322,15 +323,22 @@ fn to_record(row: &ConsoleRow, origin: &Name) -> Result<Record, ConsoleError> {
         "TXT" => (RecordType::TXT, txt_strings(value)),
         other => return Err(ConsoleError::Type(other.to_string())),
     };
-    let bad = |reason: String| ConsoleError::Value {
+    // What such a value looks like, in words: the parser's own message is for programmers.
+    let hint = match record_type {
+        RecordType::A => "an A record holds an address such as 203.0.113.7",
+        RecordType::AAAA => "an AAAA record holds an address such as 2001:db8::1",
+        RecordType::TXT => "write the text as the service gave it to you",
+        _ => "it needs a host name such as mail.example.com",
+    };
+    let bad = || ConsoleError::Value {
         rtype: rtype.clone(),
         value: row.value.clone(),
-        reason,
+        hint,
     };
     if value.is_empty() {
-        return Err(bad("it is empty".into()));
+        return Err(bad());
     }
-    let data = RData::try_from_str(record_type, &text).map_err(|e| bad(e.to_string()))?;
+    let data = RData::try_from_str(record_type, &text).map_err(|_| bad())?;
     Ok(Record::from_rdata(name, row.ttl, data))
 }
 

@@ -69,11 +69,7 @@ impl DnsServer {
             state: state.clone(),
             queries: queries.clone(),
         };
-        let (udp, tcp) = bind_pair(ip, port).await?;
-        let addr = udp.local_addr()?;
-        let mut server = Server::new(handler);
-        server.register_socket(udp);
-        server.register_listener(tcp, Duration::from_secs(10), 64);
+        let (addr, server) = serve(handler, ip, port).await?;
         Ok(Self {
             addr,
             state,
@@ -117,8 +113,22 @@ impl DnsServer {
     }
 }
 
+/// Serves `handler` over UDP and TCP on `ip:port` (0 picks a free port serving both).
+pub(crate) async fn serve<H: RequestHandler>(
+    handler: H,
+    ip: IpAddr,
+    port: u16,
+) -> std::io::Result<(SocketAddr, Server<H>)> {
+    let (udp, tcp) = bind_pair(ip, port).await?;
+    let addr = udp.local_addr()?;
+    let mut server = Server::new(handler);
+    server.register_socket(udp);
+    server.register_listener(tcp, Duration::from_secs(10), 64);
+    Ok((addr, server))
+}
+
 /// Binds UDP and TCP on the same port; with port 0, retries until one free port serves both.
-pub(crate) async fn bind_pair(ip: IpAddr, port: u16) -> std::io::Result<(UdpSocket, TcpListener)> {
+async fn bind_pair(ip: IpAddr, port: u16) -> std::io::Result<(UdpSocket, TcpListener)> {
     let mut last_err = None;
     for _ in 0..20 {
         let udp = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
@@ -184,7 +194,7 @@ impl RequestHandler for Handler {
     }
 }
 
-async fn send<'a, R: ResponseHandler>(
+pub(crate) async fn send<'a, R: ResponseHandler>(
     handle: &mut R,
     response: hickory_server::zone_handler::MessageResponse<
         '_,
@@ -199,7 +209,7 @@ async fn send<'a, R: ResponseHandler>(
     match handle.send_response(response).await {
         Ok(info) => info,
         Err(e) => {
-            tracing::debug!("test server could not send a response: {e}");
+            tracing::debug!("could not send a DNS response: {e}");
             no_response(metadata)
         }
     }

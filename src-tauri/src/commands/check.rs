@@ -102,15 +102,13 @@ pub async fn run_check<R: Runtime>(
     }
     match task.await {
         Ok(Ok((report, snapshot))) => {
-            if let Ok(mut last) = state.last_check.lock() {
-                *last = Some(LastCheck {
-                    report: report.clone(),
-                    snapshot,
-                    choice: kept_choice,
-                    resolvers: asked,
-                    auth_port,
-                });
-            }
+            state.set_last_check(LastCheck {
+                report: report.clone(),
+                snapshot,
+                choice: kept_choice,
+                resolvers: asked,
+                auth_port,
+            });
             if let (Some(store), _) = persist::open(&app) {
                 persist::remember(&store, RecentCheck::of(&report, provider, mx));
             }
@@ -158,11 +156,7 @@ pub fn recent_checks<R: Runtime>(app: AppHandle<R>) -> Vec<RecentCheck> {
 /// and the snapshot to send to a helpdesk).
 #[tauri::command]
 pub fn last_snapshot(state: State<'_, AppState>) -> Option<Snapshot> {
-    state
-        .last_check
-        .lock()
-        .ok()
-        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()))
+    state.last_check().ok().map(|c| c.snapshot)
 }
 
 /// Stops the check in progress, if any.

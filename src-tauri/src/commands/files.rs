@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use mxdoctor_core::check;
-use mxdoctor_core::propagation::public_resolvers;
 use mxdoctor_core::providers;
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
@@ -16,7 +15,7 @@ use ts_rs::TS;
 
 use crate::commands::check::provider_choice;
 use crate::error::{AppError, ErrorCode, Result};
-use crate::state::{AppState, LastCheck};
+use crate::state::AppState;
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::new(ErrorCode::Internal, e.to_string())
@@ -56,12 +55,7 @@ pub async fn export_snapshot<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<String>> {
-    let snapshot = state
-        .last_check
-        .lock()
-        .ok()
-        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()))
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Check the domain first."))?;
+    let snapshot = state.last_check()?.snapshot;
     let name = format!("mxdoctor-{}.json", snapshot.domain);
     let Some(path) = ask_where(&app, &name, "MX Doctor snapshot", "json").await else {
         return Ok(None);
@@ -115,34 +109,16 @@ pub fn open_snapshot(
         )
     })?;
     let choice = provider_choice(provider.as_deref(), &mx)?;
-    let report = check::replay(&domain, &snapshot, choice.clone());
-    if let Ok(mut last) = state.last_check.lock() {
-        *last = Some(LastCheck {
-            report: report.clone(),
-            snapshot,
-            choice,
-            resolvers: state.lab().resolvers,
-            auth_port: state.auth_port(),
-        });
-    }
+    let report = state.adopt_snapshot(&domain, snapshot, choice, state.lab().resolvers);
     Ok(OpenedSnapshot {
         report: report::reword(report, locale),
     })
 }
 
-/// True for the links the catalogs hold (DNS hosts' consoles, resolvers' cache-flush pages):
-/// the window opens nothing else.
-pub fn is_catalog_link(url: &str) -> bool {
-    providers::dns_host_links().any(|l| l == url)
-        || public_resolvers()
-            .iter()
-            .any(|r| r.flush_url.as_deref() == Some(url))
-}
-
 /// Opens a catalog link in the user's browser.
 #[tauri::command]
 pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
-    if !is_catalog_link(&url) {
+    if !providers::is_catalog_link(&url) {
         return Err(AppError::new(
             ErrorCode::BadSetting,
             "MX Doctor only opens the links it lists itself.",

@@ -53,25 +53,34 @@ fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) {
     }
 }
 
-async fn launch(id: &str, rows: Option<&[ConsoleRow]>) -> Result<Practice> {
+/// Starts scenario `id` (with the learner's `rows`, if kept) and makes it the app's world.
+async fn launch<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    id: &str,
+    rows: Option<&[ConsoleRow]>,
+) -> Result<PracticeView> {
+    // The old world stops first: the new one takes its addresses.
+    if let Ok(mut slot) = state.practice.lock() {
+        slot.take();
+    }
     let started = match Practice::start(id, port(), rows).await {
         Ok(p) => Ok(p),
         // The fixed port is taken (another copy of MX Doctor?): any free one will do.
         Err(_) => Practice::start(id, 0, rows).await,
     };
-    started.map_err(|e| {
+    let p = started.map_err(|e| {
         AppError::new(
             ErrorCode::Internal,
             format!("The practice DNS servers could not start: {e}"),
         )
-    })
-}
-
-fn console_error(e: practice::ConsoleError) -> AppError {
-    AppError::new(
-        ErrorCode::BadSetting,
-        format!("This record cannot be saved: {e}."),
-    )
+    })?;
+    let shown = view(&p);
+    save(app, &p);
+    if let Ok(mut slot) = state.practice.lock() {
+        *slot = Some(p);
+    }
+    Ok(shown)
 }
 
 /// The practice scenarios.
@@ -104,13 +113,7 @@ pub async fn practice_status<R: Runtime>(
         None if state.practice_requested => ("seed000".to_string(), None),
         None => return Ok(None),
     };
-    let p = launch(&id, rows.as_deref()).await?;
-    let shown = view(&p);
-    save(&app, &p);
-    if let Ok(mut slot) = state.practice.lock() {
-        *slot = Some(p);
-    }
-    Ok(Some(shown))
+    launch(&app, &state, &id, rows.as_deref()).await.map(Some)
 }
 
 /// Starts (or switches to) scenario `id` with its starting records.
@@ -120,17 +123,7 @@ pub async fn practice_start<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<PracticeView> {
-    // The old world stops first: the new one takes its addresses.
-    if let Ok(mut slot) = state.practice.lock() {
-        slot.take();
-    }
-    let p = launch(&id, None).await?;
-    let shown = view(&p);
-    save(&app, &p);
-    if let Ok(mut slot) = state.practice.lock() {
-        *slot = Some(p);
-    }
-    Ok(shown)
+    launch(&app, &state, &id, None).await
 }
 
 /// Leaves practice mode: its servers stop, the next check asks the internet.
@@ -144,6 +137,29 @@ pub fn practice_stop<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) 
     }
 }
 
+/// Runs `f` on the running practice world, then keeps its records in the store.
+fn edit_practice<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    f: impl FnOnce(&Practice) -> std::result::Result<(), practice::ConsoleError>,
+) -> Result<PracticeView> {
+    let guard = state
+        .practice
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
+    let p = guard
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
+    f(p).map_err(|e| {
+        AppError::new(
+            ErrorCode::BadSetting,
+            format!("This record cannot be saved: {e}."),
+        )
+    })?;
+    save(app, p);
+    Ok(view(p))
+}
+
 /// One console edit: add a row (`index` none), change row `index`, or delete it (`row` none).
 #[tauri::command]
 pub fn practice_edit<R: Runtime>(
@@ -152,22 +168,12 @@ pub fn practice_edit<R: Runtime>(
     index: Option<usize>,
     row: Option<ConsoleRow>,
 ) -> Result<PracticeView> {
-    let guard = state
-        .practice
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
-    let p = guard
-        .as_ref()
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
-    match (index, row) {
+    edit_practice(&app, &state, |p| match (index, row) {
         (None, Some(row)) => p.add(&row),
         (Some(i), Some(row)) => p.update(i, &row),
         (Some(i), None) => p.delete(i),
         (None, None) => Ok(()),
-    }
-    .map_err(console_error)?;
-    save(&app, p);
-    Ok(view(p))
+    })
 }
 
 /// Restores the scenario's starting records.
@@ -176,14 +182,8 @@ pub fn practice_reset<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<PracticeView> {
-    let guard = state
-        .practice
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
-    let p = guard
-        .as_ref()
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
-    p.reset();
-    save(&app, p);
-    Ok(view(p))
+    edit_practice(&app, &state, |p| {
+        p.reset();
+        Ok(())
+    })
 }

@@ -5,17 +5,12 @@ use mxdoctor_core::diagnose::FixRow;
 use mxdoctor_core::saved::{self, RowCheck};
 use tauri::State;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 /// Whether each of `rows` is saved at the DNS host of the last check's domain.
 #[tauri::command]
 pub async fn verify_rows(state: State<'_, AppState>, rows: Vec<FixRow>) -> Result<Vec<RowCheck>> {
-    let last = state
-        .last_check
-        .lock()
-        .ok()
-        .and_then(|l| l.clone())
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Check the domain first."))?;
+    let last = state.last_check()?;
     Ok(saved::verify(&last.snapshot, &rows, last.auth_port, state.timeout).await)
 }

@@ -20,7 +20,7 @@ pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
 #[tauri::command]
 pub fn save_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> Result<Settings> {
     settings
-        .validate()
+        .wait_settings()
         .map_err(|m| AppError::new(ErrorCode::BadSetting, m))?;
     let store = persist::open(&app).0.ok_or_else(|| {
         AppError::new(ErrorCode::Internal, "The settings file cannot be written.")
@@ -32,11 +32,7 @@ pub fn save_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> Resul
 /// Remembers the step the window shows (with the last check, for the repair step).
 #[tauri::command]
 pub fn save_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, session: Session) {
-    let snapshot = state
-        .last_check
-        .lock()
-        .ok()
-        .and_then(|l| l.as_ref().map(|c| c.snapshot.clone()));
+    let snapshot = state.last_check().ok().map(|c| c.snapshot);
     if let (Some(store), _) = persist::open(&app) {
         persist::save_session(&store, &session, snapshot.as_ref());
     }

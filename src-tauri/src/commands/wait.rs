@@ -25,12 +25,7 @@ pub async fn start_wait<R: Runtime>(
     state: State<'_, AppState>,
     on_round: Channel<WaitView>,
 ) -> Result<WaitView> {
-    let last = state
-        .last_check
-        .lock()
-        .ok()
-        .and_then(|l| l.clone())
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Check the domain first."))?;
+    let last = state.last_check()?;
     let system = if last.resolvers.is_empty() {
         dns::system_resolvers().unwrap_or_default()
     } else {
@@ -47,7 +42,7 @@ pub async fn start_wait<R: Runtime>(
         &last.snapshot,
         resolver_specs(&last.resolvers, &system),
         last.auth_port,
-        settings.wait_settings(),
+        settings.wait_settings().unwrap_or_default(),
         SystemClock.now(),
     )
     .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;

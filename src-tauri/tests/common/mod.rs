@@ -41,3 +41,26 @@ pub fn invoke(
     )
     .map(|b| b.deserialize::<Value>().unwrap())
 }
+
+/// The scenario zones of `tests/zones` served on loopback, with the app told their DNS host
+/// port (`MXDOCTOR_AUTH_PORT`, read when the app starts).
+#[allow(dead_code)] // Not every test binary needs a DNS world.
+pub fn lab(runtime: &tokio::runtime::Runtime) -> mxdoctor_dnsworld::Lab {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/zones");
+    let zones = mxdoctor_dnsworld::load_dir(&dir)
+        .unwrap()
+        .into_values()
+        .collect();
+    let lab = runtime
+        .block_on(mxdoctor_dnsworld::Lab::start(zones, Vec::new()))
+        .unwrap();
+    std::env::set_var("MXDOCTOR_AUTH_PORT", lab.auth_port.to_string());
+    lab
+}
+
+/// True when `verify_rows` said `state` of every row (and there were rows).
+#[allow(dead_code)]
+pub fn every_row_is(checks: &Value, state: &str) -> bool {
+    let rows = checks.as_array().expect("a list of row checks");
+    !rows.is_empty() && rows.iter().all(|c| c["state"] == state)
+}

@@ -151,12 +151,12 @@ export const en = {
   'practice.open_console': "Open the practice DNS console",
   'practice.leave': "Leave practice mode",
   'practice.scenario': "Example",
-  'practice.scenario.seed000': "Website alias beside the mailbox (seed 000)",
-  'practice.scenario.seed001': "Old provider's mail servers and an alias (seed 001)",
-  'practice.scenario.seed004': "Mail server name that is an alias (seed 004)",
-  'practice.scenario.spf': "SPF record without the provider's include",
+  'practice.scenario.seed000': "A website alias hides the mail settings",
+  'practice.scenario.seed001': "The old provider's mail servers are still listed, beside an alias",
+  'practice.scenario.seed004': "The mail server name is an alias",
+  'practice.scenario.spf': "The sender record (SPF) lacks the mail provider's entry",
   'practice.console_heading': "Practice DNS console: {domain}",
-  'practice.console_intro': "This works like the DNS settings page of a hosting panel. Changes are saved at once at the practice DNS host; the practice DNS services keep their old copies until the TTL runs out.",
+  'practice.console_intro': "This works like the DNS settings page of a hosting panel. A change is saved at once at the practice DNS host; the practice DNS services keep their old copies until those expire (about a minute).",
   'practice.actions': "Actions",
   'practice.edit': "Edit",
   'practice.delete': "Delete",
@@ -170,6 +170,8 @@ export const en = {
   'practice.reset': "Reset the example",
   'practice.back': "Back to the wizard",
   'practice.offer': "No DNS server can be reached from this computer. You can still practise with an example domain.",
+  'app.loading': "Opening MX Doctor…",
+  'repair.server_state': "{server}: {state}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -111,3 +111,30 @@ describe('Check', () => {
     i18n.locale = 'en';
   });
 });
+
+describe('Check with a report it did not take itself', () => {
+  it('says a snapshot file was not checked from this computer, and a restored check is not called one', async () => {
+    let asked = 0;
+    mockIPC((cmd) => {
+      if (cmd === 'run_check') {
+        asked += 1;
+        return report({ taken_at: Math.floor(Date.now() / 1000) });
+      }
+      return null;
+    });
+    // Taken a day ago, as a restored check and as a customer's file.
+    const old = report({ taken_at: Math.floor(Date.now() / 1000) - 86_400 });
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old });
+    await screen.findByText('Results for example.com');
+    expect(screen.queryByText(/From a snapshot taken/)).toBeNull();
+    expect(asked).toBe(0);
+    cleanup();
+
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old, fromSnapshot: true });
+    await screen.findByText(/From a snapshot taken .* \(not checked from this computer\)/);
+    // Checking again here makes it this computer's own check.
+    await fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    await waitFor(() => expect(asked).toBe(1));
+    await waitFor(() => expect(screen.queryByText(/From a snapshot taken/)).toBeNull());
+  });
+});

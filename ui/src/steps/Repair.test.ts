@@ -121,3 +121,25 @@ describe('Repair', () => {
     expect(await navigator.clipboard.readText()).toContain('Please make the following changes');
   });
 });
+
+describe('Repair, for the helpdesk', () => {
+  it('shows what each DNS host server said about a row when technical details are on', async () => {
+    mockIPC((cmd, args) =>
+      cmd === 'verify_rows'
+        ? (args as { rows: FixRow[] }).rows.map((row) => ({
+            row,
+            state: 'not_saved',
+            servers: [
+              { server: 'ns1.example.net (192.0.2.1)', state: 'saved' },
+              { server: 'ns2.example.net (192.0.2.2)', state: 'not_saved' },
+            ],
+          }))
+        : null,
+    );
+    const r = report({ findings: [cname], plan: { steps: [{ id: 'mail_servers', rows: [mx] }], target: [] } });
+    render(Repair, { report: r, technical: true, onback: vi.fn(), onsaved: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    await screen.findByText('ns2.example.net (192.0.2.2): Not yet saved');
+    expect(screen.getByText('ns1.example.net (192.0.2.1): Saved')).toBeTruthy();
+  });
+});

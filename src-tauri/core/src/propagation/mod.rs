@@ -56,6 +56,38 @@ pub struct WaitSettings {
     pub margin: Millis,
 }
 
+/// Check-interval bounds a person set that the wait cannot use, in words.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BoundsError {
+    #[error("Check the DNS host every {min} to {max} seconds.", min = WaitSettings::POLL_SECS.start(), max = WaitSettings::POLL_SECS.end())]
+    Poll,
+    #[error("The longest pause must be between {0} and {max} seconds.", max = WaitSettings::MAX_GAP_SECS)]
+    Gap(u32),
+}
+
+impl WaitSettings {
+    /// The DNS host poll interval a person may choose, in seconds.
+    pub const POLL_SECS: std::ops::RangeInclusive<u32> = 5..=600;
+    /// The longest longest-gap a person may choose, in seconds.
+    pub const MAX_GAP_SECS: u32 = 3600;
+
+    /// The default schedule with a person's bounds: ask the DNS host every `poll_secs` while
+    /// the edit is not saved, never leave a vantage unasked for longer than `max_gap_secs`.
+    pub fn bounded(poll_secs: u32, max_gap_secs: u32) -> Result<Self, BoundsError> {
+        if !Self::POLL_SECS.contains(&poll_secs) {
+            return Err(BoundsError::Poll);
+        }
+        if max_gap_secs < poll_secs || max_gap_secs > Self::MAX_GAP_SECS {
+            return Err(BoundsError::Gap(poll_secs));
+        }
+        Ok(Self {
+            poll_interval: u64::from(poll_secs) * 1000,
+            max_interval: u64::from(max_gap_secs) * 1000,
+            ..Self::default()
+        })
+    }
+}
+
 impl Default for WaitSettings {
     fn default() -> Self {
         Self {
@@ -676,6 +708,19 @@ fn next_for_expiry(e: TimeRange, now: Millis, s: &WaitSettings) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_persons_interval_bounds_are_kept_or_refused_in_words() {
+        let w = WaitSettings::bounded(30, 600).unwrap();
+        assert_eq!((w.poll_interval, w.max_interval), (30_000, 600_000));
+        assert_eq!(w.min_interval, WaitSettings::default().min_interval);
+        assert_eq!(WaitSettings::bounded(1, 600), Err(BoundsError::Poll));
+        assert_eq!(WaitSettings::bounded(60, 30), Err(BoundsError::Gap(60)));
+        assert_eq!(WaitSettings::bounded(60, 7200), Err(BoundsError::Gap(60)));
+        assert!(BoundsError::Gap(60)
+            .to_string()
+            .contains("between 60 and 3600"));
+    }
 
     #[test]
     fn one_answer_pins_expiry_to_a_second_and_a_second_narrows_it() {

@@ -13,6 +13,7 @@ id: string,
  */
 domain: string, 
 /**
- * The mailbox service the practice domain bought (a provider id of the catalog).
+ * The mailbox service the practice domain bought (a provider id of the catalog); `None`
+ * for its own mail servers, recognised from the MX records.
  */
-provider: string, };
+provider: string | null, };
