@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import urllib3
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -121,6 +122,7 @@ class Window:
         self._shots = shots
         self._counter = counter
         self.locale = "en"
+        self.closed = False
 
     # -- reading and acting ---------------------------------------------------------------
 
@@ -175,7 +177,16 @@ class Window:
     def type_into(self, css: str, text: str) -> None:
         field = self.find(css)
         field.clear()
-        field.send_keys(text)
+        if any(ord(c) > 0xFFFF for c in text):
+            # WebKitWebDriver cannot type characters beyond the BMP (emoji): paste them.
+            self.driver.execute_script(
+                "arguments[0].value = arguments[1];"
+                "arguments[0].dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
+                field,
+                text,
+            )
+        else:
+            field.send_keys(text)
 
     def choose(self, css: str, value: str) -> None:
         """Picks an option of a <select> by value, as a user's click would (change event)."""
@@ -209,9 +220,12 @@ class Window:
         self.quit()
 
     def quit(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.driver.quit()
-        except WebDriverException:
+        except (WebDriverException, urllib3.exceptions.HTTPError, OSError):
             pass
         stop_group(self._tauri_driver)
 
@@ -267,7 +281,16 @@ def app(display, tmp_path, request):
             options.set_capability("browserName", "wry")
             options.set_capability("tauri:options", {"application": str(APP), "args": list(args)})
             url = f"http://127.0.0.1:{driver_port}"
-            driver = webdriver.Remote(command_executor=url, options=options, client_config=ClientConfig(url))
+            driver = None
+            for attempt in range(20):
+                try:
+                    driver = webdriver.Remote(command_executor=url, options=options, client_config=ClientConfig(url))
+                    break
+                except (WebDriverException, ConnectionError, OSError, urllib3.exceptions.HTTPError):
+                    # tauri-driver listens before WebKitWebDriver does: ask again.
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.25)
         except Exception:
             stop_group(proc)
             raise
@@ -278,8 +301,9 @@ def app(display, tmp_path, request):
         return window
 
     yield open_window
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for w in windows:
-        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        if failed and not w.closed:
             w.shot("failed")
         w.quit()
 

@@ -1,0 +1,30 @@
+"""Closing MX Doctor in the middle of a wait and starting it again picks the wait up."""
+
+from __future__ import annotations
+
+from conftest import Window
+from steps import WAIT_TIMEOUT, seconds_after, walk_seed000_to_the_wait
+
+
+def test_closing_mid_wait_and_starting_again_resumes_the_wait(app):
+    w: Window = app("--practice")
+    walk_seed000_to_the_wait(w)
+    old_for = w.prefix("wait.old_for")
+    w.wait_until(lambda: seconds_after(w.text(), old_for), "no cache said how long it keeps the old records")
+    stale_before = len(w.all("tr.vantage.stale"))
+    assert stale_before >= 1
+    w.shot("waiting-before-close")
+    w.close_window()
+
+    # Started again the plain way (no --practice): the same wait, in practice mode, goes on.
+    again: Window = app()
+    again.wait_text(again.t("wait.resumed"))
+    again.shot("resumed")
+    assert again.current_step() == again.t("steps.wait")
+    assert again.t("practice.banner", domain="seed000.test") in again.text()
+    assert len(again.all("tr.vantage")) == 5
+    again.wait_text(again.t("wait.clear"), timeout=WAIT_TIMEOUT)
+    again.shot("cleared")
+    again.click(again.t("wait.to_done"))
+    again.wait_text(again.t("done.heading", domain="seed000.test"))
+    again.shot("done")
