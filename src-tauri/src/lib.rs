@@ -16,6 +16,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state::AppState::new(state::LabSettings::from_env()))
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,
@@ -41,6 +42,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::files::export_report,
             commands::files::open_snapshot,
             commands::files::open_link,
+            commands::files::copy_text,
             commands::practice::practice_scenarios,
             commands::practice::practice_status,
             commands::practice::practice_start,

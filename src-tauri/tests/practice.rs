@@ -42,6 +42,26 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
     )
     .unwrap();
     assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
+    // The window hands the report back as it got it (to copy, save or reword it), including
+    // findings whose empty parts were left out of the JSON.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f.get("options").is_none()),
+        "{report}"
+    );
+    let document = invoke(
+        &window,
+        "report_document",
+        json!({ "report": report, "locale": "en", "outcome": null }),
+    )
+    .unwrap();
+    assert!(document
+        .as_str()
+        .unwrap()
+        .contains("| Delete | `@` | CNAME | — | `site.cdn.test` |"));
     let fix = report["findings"][0]["options"][0]["fix"].clone();
     let before = invoke(&window, "verify_rows", json!({ "rows": fix })).unwrap();
     assert_eq!(before[0]["state"], "not_saved");

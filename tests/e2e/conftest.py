@@ -116,8 +116,9 @@ def display():
 class Window:
     """One run of the app: a tauri-driver process and a WebDriver session on its window."""
 
-    def __init__(self, driver: webdriver.Remote, tauri_driver: subprocess.Popen, shots: Path, counter: list[int]):
+    def __init__(self, driver: webdriver.Remote, tauri_driver: subprocess.Popen, shots: Path, counter: list[int], display: str):
         self.driver = driver
+        self.display = display
         self._tauri_driver = tauri_driver
         self._shots = shots
         self._counter = counter
@@ -196,6 +197,16 @@ class Window:
             css,
             value,
         )
+
+    def clipboard(self) -> str:
+        """What the clipboard of the window's display holds (read with xclip)."""
+        return subprocess.run(
+            ["xclip", "-o", "-selection", "clipboard"],
+            env=dict(os.environ, DISPLAY=self.display),
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout
 
     def current_step(self) -> str:
         return self.find("[aria-current='step']").text
@@ -294,7 +305,7 @@ def app(display, tmp_path, request):
         except Exception:
             stop_group(proc)
             raise
-        window = Window(driver, proc, shots, counter)
+        window = Window(driver, proc, shots, counter, display)
         windows.append(window)
         # The window is ready once the first screen has rendered past "Loading".
         window.wait_until(lambda: window.all("main > *") and window.t("app.loading") not in window.text(), "the window never finished loading")

@@ -71,8 +71,10 @@ def test_practice_walk_from_the_alias_to_a_cleared_domain(app, locale):
     later = seconds_after(w.text(), old_for)
     w.shot("waiting")
     assert later is not None and later < first, (first, later)
-    # Two DNS host servers and three practice caches.
+    # Two DNS host servers and three practice caches, by name.
     assert len(w.all("tr.vantage")) == 5
+    names = [w.driver.execute_script("return arguments[0].firstChild.textContent.trim()", e) for e in w.all("tr.vantage th")]
+    assert names == ["ns1.seed000.test", "ns2.seed000.test"] + [w.t("wait.practice_cache", n=n) for n in (1, 2, 3)], names
     if locale != "en":
         assert english_words(w) == []
     w.wait_text(w.t("wait.clear"), timeout=WAIT_TIMEOUT)
@@ -86,6 +88,13 @@ def test_practice_walk_from_the_alias_to_a_cleared_domain(app, locale):
     assert rows_of(w, "main table.rows") == SEED000_ROWS
     assert titles[0] in w.text()
     w.shot("done")
+    # The report of the finished wait goes to the clipboard, for the user's files or a ticket.
+    w.click(w.t("export.copy_report"))
+    w.wait_text(w.t("export.copied"))
+    report = w.clipboard()
+    assert "| `site.cdn.test` |" in report and "| `203.0.113.8` |" in report, report
+    assert report.count("`" + w.t("wait.practice_cache", n=1)) == 0, "the report names caches by address"
+    assert "127.0.0.21" in report, report
     if locale != "en":
         assert english_words(w) == []
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, Severity};
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
+use crate::propagation::{VantageState, WaitStatus, WaitView};
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
 use crate::snapshot::Snapshot;
@@ -219,6 +220,73 @@ pub fn dns_host_guide(name_servers: &[String], locale: Locale) -> DnsHostGuide {
 /// to send to the DNS provider when the user cannot make the changes themselves (seed 001
 /// §1.2): it opens with the request, then the rows to change in order, then the end state.
 pub fn document(report: &CheckReport, locale: Locale) -> String {
+    body(report, locale, false)
+}
+
+/// The report once the wait is over (or given up): what was wrong, what was changed, and when
+/// each server asked gave the repaired records, for the user's files or the helpdesk ticket.
+pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale) -> String {
+    let cat = catalog(locale);
+    let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
+    let mut out = body(report, locale, true);
+    out += &format!("\n## {}\n\n", w("outcome"));
+    let total = outcome.vantages.len();
+    let clear = outcome
+        .vantages
+        .iter()
+        .filter(|v| v.state == VantageState::Clear)
+        .count();
+    let line = match &outcome.cleared_at {
+        Some(at) if outcome.status == WaitStatus::Clear => {
+            w("outcome_clear").replace("{time}", &utc(at))
+        }
+        _ => w("outcome_waiting")
+            .replace("{time}", &utc(&outcome.at))
+            .replace("{clear}", &clear.to_string())
+            .replace("{total}", &total.to_string()),
+    };
+    out += &format!("{}\n\n", line.replace("{domain}", &report.domain_unicode));
+    out += &format!(
+        "| {} |\n|---|---|---|\n",
+        w("outcome_columns")
+            .split(" | ")
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    for v in &outcome.vantages {
+        let state = w(&format!("state_{}", vantage_state(v.state)));
+        let seen = v
+            .checked_at
+            .as_deref()
+            .map(utc)
+            .unwrap_or_else(|| "—".into());
+        out += &format!("| `{}` | {state} | {seen} |\n", v.name.replace('|', "\\|"));
+    }
+    out += &format!(
+        "\n{}\n",
+        w("outcome_queries").replace("{n}", &outcome.queries.to_string())
+    );
+    out
+}
+
+/// An RFC 3339 time as the report writes it: `2026-11-22 14:42:16` (UTC).
+fn utc(rfc3339: &str) -> String {
+    rfc3339.replace('T', " ").trim_end_matches('Z').to_string()
+}
+
+fn vantage_state(state: VantageState) -> &'static str {
+    match state {
+        VantageState::Pending => "pending",
+        VantageState::Clear => "clear",
+        VantageState::Stale => "stale",
+        VantageState::NotSaved => "not_saved",
+        VantageState::Failed => "failed",
+    }
+}
+
+/// The check's report; `done`: the changes are made (the outcome report), so it says what was
+/// changed instead of asking for the changes.
+fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
     let report = &reword(report.clone(), locale);
     let cat = catalog(locale);
     let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
@@ -228,16 +296,13 @@ pub fn document(report: &CheckReport, locale: Locale) -> String {
         Some(p) => w("request").replace("{provider}", p),
         None => w("request_no_provider"),
     };
-    if !report.plan.steps.is_empty() {
+    if !report.plan.steps.is_empty() && !done {
         out += &format!("{}\n\n", request.replace("{domain}", domain));
     }
-    let time = humantime::format_rfc3339_seconds(
+    let time = utc(&humantime::format_rfc3339_seconds(
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(report.taken_at),
     )
-    .to_string()
-    .replace('T', " ")
-    .trim_end_matches('Z')
-    .to_string();
+    .to_string());
     out += &format!(
         "{}\n\n",
         w("checked")
@@ -262,14 +327,14 @@ pub fn document(report: &CheckReport, locale: Locale) -> String {
         out += &format!("- **{severity}**: {}\n  {}\n", f.title, f.message);
     }
     if !report.plan.steps.is_empty() {
-        out += &format!("\n## {}\n", w("change"));
+        out += &format!("\n## {}\n", w(if done { "changed" } else { "change" }));
         for (i, step) in report.plan.steps.iter().enumerate() {
             let title = cat.steps.get(&step.id).cloned().unwrap_or(step.id.clone());
             out += &format!("\n### {}. {title}\n\n", i + 1);
             out += &table(&step.rows, &w, true);
         }
     }
-    if !report.plan.target.is_empty() && report.status != CheckStatus::Ok {
+    if !report.plan.target.is_empty() && report.status != CheckStatus::Ok && !done {
         out += &format!("\n## {}\n\n", w("target"));
         out += &table(&report.plan.target, &w, false);
     }

@@ -17,6 +17,7 @@ use mxdoctor_core::propagation::{
     VantageState, Wait, WaitSettings,
 };
 use mxdoctor_core::providers;
+use mxdoctor_core::report::{outcome_document, CheckReport, Locale};
 use mxdoctor_dnsworld::{load_dir, Lab, Name, RecordType, Unbound, Zone};
 
 /// Seed 000 with 5-second TTLs: the CDN alias at `@` beside the mailbox MX.
@@ -65,7 +66,7 @@ fn save_the_edit(lab: &Lab) {
 
 /// Checks the domain through Unbound (which fills its cache, as the user's own check would)
 /// and starts a wait watching the two authoritative servers and Unbound.
-async fn check_and_start(w: &World) -> Wait {
+async fn check_and_start(w: &World) -> (Wait, CheckReport) {
     let domain = check::parse_domain("wait.test").unwrap();
     let provider = providers::by_id("alibaba-standard").unwrap().clone();
     let options = CheckOptions {
@@ -95,6 +96,7 @@ async fn check_and_start(w: &World) -> Wait {
             .collect::<Vec<_>>()
     );
     let diagnosis = diagnose(&snap, ProviderChoice::Given(provider));
+    let report_out = report.clone();
     let settings = WaitSettings {
         poll_interval: 1_000,
         max_wait: 60_000,
@@ -118,7 +120,7 @@ async fn check_and_start(w: &World) -> Wait {
             .map(|a| (&a.host, &a.address))
             .collect::<Vec<_>>()
     );
-    wait
+    (wait, report_out)
 }
 
 /// Asks Unbound for the alias every 50 ms until it no longer has it; returns that moment.
@@ -142,7 +144,7 @@ async fn first_new_answer(unbound: SocketAddr) -> Millis {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_wait_clears_within_a_second_of_the_real_caches_expiry() {
     let w = world([127, 0, 0, 31]).await;
-    let mut wait = check_and_start(&w).await;
+    let (mut wait, _) = check_and_start(&w).await;
     let lookup = NetLookup {
         timeout: Duration::from_secs(2),
     };
@@ -249,7 +251,7 @@ async fn name_servers_hidden_by_a_cached_alias_are_found_through_the_parent() {
         hidden.of("wait.test", RType::NS).next().is_none(),
         "Unbound hides the NS records behind the cached alias: {hidden:?}"
     );
-    let wait = check_and_start(&w).await;
+    let (wait, _) = check_and_start(&w).await;
     let auth: Vec<&str> = wait
         .vantages
         .iter()
@@ -262,12 +264,23 @@ async fn name_servers_hidden_by_a_cached_alias_are_found_through_the_parent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_wait_resumes_against_the_real_cache() {
     let w = world([127, 0, 0, 32]).await;
-    let mut wait = check_and_start(&w).await;
+    let (mut wait, report) = check_and_start(&w).await;
     let lookup = NetLookup {
         timeout: Duration::from_secs(2),
     };
     check_due(&mut wait, &SystemClock, &lookup).await;
     assert_eq!(wait.phase(), Phase::NotSaved);
+    // The report of a wait given up here says so, server by server.
+    let waiting = outcome_document(&report, &wait.view(SystemClock.now()), Locale::En);
+    assert!(
+        waiting.contains("Not every server gives the repaired records yet: 0 of 3 did at"),
+        "{waiting}"
+    );
+    assert_eq!(
+        waiting.matches("| Change not saved here |").count(),
+        2,
+        "{waiting}"
+    );
     let saved = wait.to_json();
     drop(wait);
 
@@ -284,4 +297,27 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
     assert_eq!(finish.phase, Phase::Clear);
     assert_eq!(rounds, 1, "one immediate round finds everything clear");
     assert!(finish.at >= new_at);
+
+    // The outcome report: what was changed (no longer asked for), and every server clear.
+    let done = outcome_document(&report, &restored.view(SystemClock.now()), Locale::En);
+    assert!(done.contains("\n## What was changed\n"), "{done}");
+    assert!(
+        !done.contains("Please make the following changes"),
+        "{done}"
+    );
+    assert!(
+        done.contains("Mail to wait.test works again: every server MX Doctor asked gave the repaired records by"),
+        "{done}"
+    );
+    assert_eq!(
+        done.matches("| Gives the repaired records |").count(),
+        3,
+        "{done}"
+    );
+    assert!(done.contains("| `ns1.wait.test` |"), "{done}");
+    let zh = outcome_document(&report, &restored.view(SystemClock.now()), Locale::ZhCn);
+    assert!(
+        zh.contains("## 所做的修改") && zh.contains("wait.test 已恢复正常收信"),
+        "{zh}"
+    );
 }

@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::dns::{LookupEvent, ProgressSink};
+use mxdoctor_core::propagation::WaitView;
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
@@ -139,8 +140,11 @@ pub fn reword_report(
 /// The report as Markdown (also plain text), for the clipboard or a helpdesk ticket, or to send
 /// to the DNS provider.
 #[tauri::command]
-pub fn report_document(report: CheckReport, locale: Locale) -> String {
-    report::document(&report, locale)
+pub fn report_document(report: CheckReport, locale: Locale, outcome: Option<WaitView>) -> String {
+    match outcome {
+        Some(view) => report::outcome_document(&report, &view, locale),
+        None => report::document(&report, locale),
+    }
 }
 
 /// The recent checks, newest first, for the first screen.

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 use mxdoctor_core::check;
+use mxdoctor_core::propagation::WaitView;
 use mxdoctor_core::providers;
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
@@ -70,12 +72,17 @@ pub async fn export_report<R: Runtime>(
     app: AppHandle<R>,
     report: CheckReport,
     locale: Locale,
+    outcome: Option<WaitView>,
 ) -> Result<Option<String>> {
     let name = format!("mxdoctor-{}.md", report.domain);
     let Some(path) = ask_where(&app, &name, "Markdown", "md").await else {
         return Ok(None);
     };
-    write_file(&path, &report::document(&report, locale)).map_err(internal)?;
+    let text = match &outcome {
+        Some(view) => report::outcome_document(&report, view, locale),
+        None => report::document(&report, locale),
+    };
+    write_file(&path, &text).map_err(internal)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -127,6 +134,17 @@ pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         internal(format!(
             "The browser could not be opened ({e}). Copy the link instead."
+        ))
+    })
+}
+
+/// Puts `text` on the clipboard from Rust: WebKitGTK refuses `navigator.clipboard` once the
+/// click that asked for it has waited for anything (the report is worded by a command first).
+#[tauri::command]
+pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<()> {
+    app.clipboard().write_text(text).map_err(|e| {
+        internal(format!(
+            "MX Doctor could not put the text on the clipboard ({e}). Save it as a file instead."
         ))
     })
 }

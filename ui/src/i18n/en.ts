@@ -86,6 +86,8 @@ export const en = {
   'wait.kind.system': 'This computer',
   'wait.kind.public': 'Public DNS service',
   'wait.kind.custom': 'DNS service you chose',
+  'wait.kind.practice': 'Practice DNS cache, standing in for an internet provider or public DNS service',
+  'wait.practice_cache': 'Practice cache {n}',
   'wait.old_for': 'old records for up to {time} more',
   'wait.next_check': 'next check in {time}',
   'wait.after_save': 'asked again once the change is saved',

@@ -88,6 +88,8 @@ export const zhCN: Record<MessageKey, string> = {
   'wait.kind.system': '本机',
   'wait.kind.public': '公共 DNS',
   'wait.kind.custom': '您指定的 DNS 服务器',
+  'wait.kind.practice': '练习用 DNS 缓存，模拟运营商或公共 DNS 服务',
+  'wait.practice_cache': '练习缓存 {n}',
   'wait.old_for': '旧记录最多还会保留 {time}',
   'wait.next_check': '{time} 后再次查询',
   'wait.after_save': '修改保存后再查询',

@@ -60,9 +60,10 @@ export function rewordReport(report: CheckReport, locale: Locale): Promise<Check
   return invoke<CheckReport>('reword_report', { report, locale });
 }
 
-/** The report as Markdown that also reads as plain text (for a ticket, or the DNS provider). */
-export function reportDocument(report: CheckReport, locale: Locale): Promise<string> {
-  return invoke<string>('report_document', { report, locale });
+/** The report as Markdown that also reads as plain text (for a ticket, or the DNS provider);
+ * with the wait's `outcome`, what was changed and when each server gave the repaired records. */
+export function reportDocument(report: CheckReport, locale: Locale, outcome: WaitView | null = null): Promise<string> {
+  return invoke<string>('report_document', { report, locale, outcome });
 }
 
 
@@ -88,10 +89,10 @@ export function cancelCheck(): Promise<void> {
   return invoke<void>('cancel_check');
 }
 
-/** Puts text on the clipboard (the webview's own API: no extra permission needed). */
+/** Puts text on the clipboard, through the app (WebKitGTK refuses the web API after an await). */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    await navigator.clipboard.writeText(text);
+    await invoke<null>('copy_text', { text });
     return true;
   } catch {
     return false;
@@ -162,9 +163,10 @@ export function exportSnapshot(): Promise<string | null> {
   return invoke<string | null>('export_snapshot');
 }
 
-/** Saves the report as Markdown where the user picks; the path, or null if cancelled. */
-export function exportReport(report: CheckReport, locale: Locale): Promise<string | null> {
-  return invoke<string | null>('export_report', { report, locale });
+/** Saves the report (with the wait's `outcome`, if over) as Markdown where the user picks; the
+ * path, or null if cancelled. */
+export function exportReport(report: CheckReport, locale: Locale, outcome: WaitView | null = null): Promise<string | null> {
+  return invoke<string | null>('export_report', { report, locale, outcome });
 }
 
 /** Opens a snapshot a customer sent (the file's text) as if the check had just run here. */

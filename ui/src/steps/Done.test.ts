@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Done from './Done.svelte';
 import { report } from '../test-support';
 import type { ReportFinding, WaitView } from '../ipc';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
 
 const view: WaitView = {
   domain: 'example.com',
@@ -54,9 +58,28 @@ describe('Done', () => {
     expect(onagain).toHaveBeenCalled();
   });
 
+  it('copies the report of the finished wait, with its outcome', async () => {
+    const asked: Record<string, unknown>[] = [];
+    const copied: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'report_document') {
+        asked.push(args as Record<string, unknown>);
+        return '# report';
+      }
+      if (cmd === 'copy_text') copied.push(String((args as { text: string }).text));
+      return null;
+    });
+    render(Done, { view, report: report({ findings: [cname] }), onagain: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy the report' }));
+    await vi.waitFor(() => expect(copied).toEqual(['# report']));
+    expect(asked[0]!.outcome).toEqual(view);
+    expect(await screen.findByRole('button', { name: 'Copied to the clipboard' })).toBeTruthy();
+  });
+
   it('still sums up a wait resumed without its check', () => {
     render(Done, { view, report: null, onagain: vi.fn() });
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Mail to example.com works again');
     expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Copy the report' })).toBeNull();
   });
 });

@@ -47,6 +47,25 @@ function view(over: Partial<WaitView>): WaitView {
 }
 
 describe('Wait', () => {
+  it('in practice mode, names the practice caches instead of their loopback addresses', () => {
+    const v = view({
+      vantages: [
+        vantage({}),
+        vantage({ kind: 'custom', name: '127.0.0.21:53053', server: '127.0.0.21:53053', state: 'stale', expires_in: 30 }),
+        vantage({ kind: 'custom', name: '127.0.0.22:53053', server: '127.0.0.22:53053' }),
+      ],
+    });
+    const { container, unmount } = render(Wait, { view: v, receivedAt: Date.now(), technical: false, practice: true, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(screen.getByText('Practice cache 2')).toBeTruthy();
+    expect(screen.getAllByText(/^Practice DNS cache/)).toHaveLength(2);
+    expect(container.textContent).not.toContain('127.0.0.2');
+    expect(screen.getByText('ns1.example.com')).toBeTruthy();
+    unmount();
+    // Outside practice mode a resolver the user listed keeps its address as its name.
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(screen.getByText('127.0.0.22:53053')).toBeTruthy();
+  });
+
   it('shows each server with its state, the countdown and the flush page', () => {
     const v = view({
       vantages: [

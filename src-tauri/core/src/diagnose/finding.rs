@@ -96,7 +96,7 @@ pub struct RepairOption {
     pub recommended: bool,
     pub fix: Vec<FixRow>,
     /// Values for the wording catalog (e.g. the addresses found).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub params: BTreeMap<String, String>,
 }
 
@@ -114,9 +114,9 @@ pub struct Finding {
     /// The RFC section or seed the rule rests on.
     pub reference: String,
     /// Values the wording catalog fills in.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub params: BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub options: Vec<RepairOption>,
 }
 
