@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -77,3 +79,15 @@ def test_a_hostile_txt_record_is_shown_as_text_and_runs_nothing(app):
         raise AssertionError("the TXT value ran as a script (an alert opened)")
     except NoAlertPresentException:
         pass
+
+    # Switching the language rewords what is shown, hostile record and all, without a new check.
+    before = [e.text for e in w.all("article.finding h3")]
+    w.choose("header .settings select", "zh-CN")
+    w.locale = "zh-CN"
+    w.wait_until(
+        lambda: [e.text for e in w.all("article.finding h3")] not in ([], before)
+        and all(re.search(r"[\u4e00-\u9fff]", e.text) for e in w.all("article.finding h3")),
+        "the findings were not reworded in Chinese",
+    )
+    assert HOSTILE in w.text()
+    w.shot("check-reworded")
