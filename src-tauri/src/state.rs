@@ -1,6 +1,7 @@
 //! What the app keeps between commands: where to ask, and the running check (to cancel it).
 
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub locale: Mutex<Locale>,
     /// Practice mode's DNS world, while it runs: then every question goes to it.
     pub practice: Mutex<Option<Practice>>,
+    /// Counts practice worlds started and stopped; a world's background work ends when it moves.
+    pub practice_generation: AtomicU64,
     /// `--practice` was given on the command line.
     pub practice_requested: bool,
 }
@@ -38,6 +41,7 @@ impl AppState {
             wait: Mutex::default(),
             locale: Mutex::default(),
             practice: Mutex::default(),
+            practice_generation: AtomicU64::new(0),
             practice_requested: std::env::args().any(|a| a == "--practice"),
         }
     }

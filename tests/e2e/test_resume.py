@@ -23,6 +23,11 @@ def test_closing_mid_wait_and_starting_again_resumes_the_wait(app):
     assert again.current_step() == again.t("steps.wait")
     assert again.t("practice.banner", domain="seed000.test") in again.text()
     assert len(again.all("tr.vantage")) == 5
+    # The practice caches kept their copies while the app was closed, as the internet's do:
+    # the first round after the restart still finds the old records, counting down.
+    again.wait_until(lambda: again.all("tr.vantage.stale"), "no cache held the old records after the restart")
+    assert seconds_after(again.text(), again.prefix("wait.old_for")) is not None
+    again.shot("resumed-stale")
     again.wait_text(again.t("wait.clear"), timeout=WAIT_TIMEOUT)
     again.shot("cleared")
     again.click(again.t("wait.to_done"))

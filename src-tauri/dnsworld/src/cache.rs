@@ -2,12 +2,14 @@
 //! public DNS service or an ISP's resolver does, small enough to start inside the app. Answers
 //! are kept in hickory-resolver's own [`ResponseCache`]: positive answers for their TTL,
 //! NXDOMAIN and NODATA for the SOA's negative TTL (RFC 2308 §5), and TTLs count down in what it
-//! serves, as real caches do.
+//! serves, as real caches do. What a cache holds can be taken out ([`CachingResolver::kept`])
+//! and put into a new one ([`CachingResolver::restore`]) with the same expiry times: a practice
+//! session closed mid-wait finds the caches as the internet's would be, still counting down.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use hickory_net::runtime::{Time, TokioRuntimeProvider};
 use hickory_net::udp::UdpClientStream;
@@ -20,6 +22,7 @@ use hickory_resolver::{ResponseCache, TtlConfig};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::zone_handler::MessageResponseBuilder;
 use hickory_server::Server;
+use serde::{Deserialize, Serialize};
 
 use crate::server::{send, serve};
 
@@ -29,32 +32,83 @@ struct Handler {
     upstream: Arc<Vec<SocketAddr>>,
     timeout: Duration,
     queries: Arc<AtomicU64>,
+    /// Every answer put in the cache, newest per question, for [`CachingResolver::kept`].
+    kept: Arc<Mutex<Vec<KeptAnswer>>>,
+}
+
+/// One answer a cache holds: the upstream message (DNS wire format) and when it came (ms since
+/// the Unix epoch), enough to put the same copy into a new cache with the same expiry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptAnswer {
+    pub message: Vec<u8>,
+    pub at_ms: u64,
 }
 
 /// A running caching resolver. Dropping it stops it.
 pub struct CachingResolver {
     addr: SocketAddr,
-    queries: Arc<AtomicU64>,
+    handler: Handler,
     _server: Server<Handler>,
 }
 
 impl CachingResolver {
     /// Starts on `ip:port` (0 picks a free port), asking `upstream` servers in turn.
     pub async fn start(ip: IpAddr, port: u16, upstream: Vec<SocketAddr>) -> std::io::Result<Self> {
-        let cache = ResponseCache::new(4096, TtlConfig::from_opts(&ResolverOpts::default()));
-        let queries = Arc::new(AtomicU64::new(0));
         let handler = Handler {
-            cache: cache.clone(),
+            cache: ResponseCache::new(4096, TtlConfig::from_opts(&ResolverOpts::default())),
             upstream: Arc::new(upstream),
             timeout: Duration::from_secs(2),
-            queries: queries.clone(),
+            queries: Arc::new(AtomicU64::new(0)),
+            kept: Arc::default(),
         };
-        let (addr, server) = serve(handler, ip, port).await?;
+        let (addr, server) = serve(handler.clone(), ip, port).await?;
         Ok(Self {
             addr,
-            queries,
+            handler,
             _server: server,
         })
+    }
+
+    /// What the cache holds now (expired copies left out).
+    pub fn kept(&self) -> Vec<KeptAnswer> {
+        let now = now_ms();
+        let kept = self
+            .handler
+            .kept
+            .lock()
+            .map(|k| k.clone())
+            .unwrap_or_default();
+        kept.into_iter()
+            .filter(|k| {
+                Message::from_vec(&k.message).is_ok_and(|m| {
+                    let ttl = keep_for(&m).unwrap_or(0);
+                    k.at_ms + u64::from(ttl) * 1000 > now
+                })
+            })
+            .collect()
+    }
+
+    /// Puts `kept` copies into the cache as if they had come when they did: each expires when
+    /// it would have in the cache it was taken from. Copies already expired and messages that
+    /// do not parse are skipped.
+    pub fn restore(&self, kept: &[KeptAnswer]) {
+        let (now, now_ms) = (Instant::now(), now_ms());
+        for k in kept {
+            let Ok(m) = Message::from_vec(&k.message) else {
+                continue;
+            };
+            let Some(query) = m.queries.first().cloned() else {
+                continue;
+            };
+            let age = Duration::from_millis(now_ms.saturating_sub(k.at_ms));
+            let Some(then) = now.checked_sub(age) else {
+                continue;
+            };
+            if let Some(entry) = entry_of(&query, m) {
+                self.handler.cache.insert(query, entry, then);
+                self.handler.remember(k.clone());
+            }
+        }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -63,7 +117,7 @@ impl CachingResolver {
 
     /// How many queries it has received (from clients, not sent upstream).
     pub fn queries(&self) -> u64 {
-        self.queries.load(Ordering::Relaxed)
+        self.handler.queries.load(Ordering::Relaxed)
     }
 }
 
@@ -101,32 +155,27 @@ impl Handler {
         if let Some(hit) = self.cache.get(query, now) {
             return Some(from_cache(hit));
         }
-        let result = self.ask_upstream(query).await;
-        let entry: Result<Message, NetError> = match result {
-            Ok(m) if m.metadata.response_code == ResponseCode::NoError && !m.answers.is_empty() => {
-                Ok(m)
-            }
-            Ok(m)
-                if matches!(
-                    m.metadata.response_code,
-                    ResponseCode::NoError | ResponseCode::NXDomain
-                ) =>
-            {
-                let negative_ttl = m.authorities.iter().find_map(|r| match &r.data {
-                    RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
-                    _ => None,
-                });
-                let mut nr = NoRecords::new(query.clone(), m.metadata.response_code);
-                nr.negative_ttl = negative_ttl;
-                nr.authorities = Some(Arc::from(m.authorities.clone()));
-                Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
-            }
+        let entry = match self.ask_upstream(query).await {
             Ok(m) => {
-                // SERVFAIL, REFUSED: passed on, never kept.
-                return Some(Cached::Negative {
-                    rcode: m.metadata.response_code,
-                    authorities: Vec::new(),
-                });
+                let wire = m.to_vec().ok();
+                match entry_of(query, m.clone()) {
+                    Some(entry) => {
+                        if let Some(message) = wire {
+                            self.remember(KeptAnswer {
+                                message,
+                                at_ms: now_ms(),
+                            });
+                        }
+                        entry
+                    }
+                    // SERVFAIL, REFUSED: passed on, never kept.
+                    None => {
+                        return Some(Cached::Negative {
+                            rcode: m.metadata.response_code,
+                            authorities: Vec::new(),
+                        })
+                    }
+                }
             }
             Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => {
                 Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
@@ -139,6 +188,61 @@ impl Handler {
         self.cache.insert(query.clone(), entry.clone(), now);
         Some(from_cache(entry))
     }
+
+    /// Keeps `k` as the one copy for its question.
+    fn remember(&self, k: KeptAnswer) {
+        let question = |bytes: &[u8]| {
+            Message::from_vec(bytes)
+                .ok()
+                .and_then(|m| m.queries.first().cloned())
+        };
+        let q = question(&k.message);
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.retain(|old| question(&old.message) != q);
+            if kept.len() >= 4096 {
+                kept.remove(0);
+            }
+            kept.push(k);
+        }
+    }
+}
+
+/// What the cache keeps for an upstream answer to `query`: the answer, or NXDOMAIN/NODATA for
+/// the SOA's negative TTL; `None` for SERVFAIL and REFUSED, which are never kept.
+fn entry_of(query: &Query, m: Message) -> Option<Result<Message, NetError>> {
+    match m.metadata.response_code {
+        ResponseCode::NoError if !m.answers.is_empty() => Some(Ok(m)),
+        ResponseCode::NoError | ResponseCode::NXDomain => {
+            let mut nr = NoRecords::new(query.clone(), m.metadata.response_code);
+            nr.negative_ttl = negative_ttl(&m);
+            nr.authorities = Some(Arc::from(m.authorities.clone()));
+            Some(Err(NetError::Dns(DnsError::NoRecordsFound(nr))))
+        }
+        _ => None,
+    }
+}
+
+fn negative_ttl(m: &Message) -> Option<u32> {
+    m.authorities.iter().find_map(|r| match &r.data {
+        RData::SOA(soa) => Some(r.ttl.min(soa.minimum)),
+        _ => None,
+    })
+}
+
+/// How long a copy of `m` stays in the cache (seconds).
+fn keep_for(m: &Message) -> Option<u32> {
+    if m.answers.is_empty() {
+        negative_ttl(m)
+    } else {
+        m.answers.iter().map(|r| r.ttl).min()
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 fn from_cache(entry: Result<Message, NetError>) -> Cached {

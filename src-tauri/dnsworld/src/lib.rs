@@ -13,7 +13,7 @@ mod server;
 mod unbound;
 mod zone;
 
-pub use cache::CachingResolver;
+pub use cache::{CachingResolver, KeptAnswer};
 pub use lab::{Lab, NS1, NS2};
 pub use server::{Behavior, DnsServer};
 pub use unbound::{unbound_binary, Unbound};

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use serde::{Deserialize, Serialize};
 
-use crate::cache::CachingResolver;
+use crate::cache::{CachingResolver, KeptAnswer};
 use crate::lab::{NS1, NS2};
 use crate::server::DnsServer;
 use crate::zone::Zone;
@@ -172,6 +172,20 @@ impl Practice {
     /// The caching resolvers, for the wizard to ask as it would ask the internet's.
     pub fn resolvers(&self) -> Vec<SocketAddr> {
         self.caches.iter().map(CachingResolver::addr).collect()
+    }
+
+    /// What each caching resolver holds, to be handed to [`Practice::restore_caches`] after a
+    /// restart (in the order of [`Practice::resolvers`]).
+    pub fn kept(&self) -> Vec<Vec<KeptAnswer>> {
+        self.caches.iter().map(CachingResolver::kept).collect()
+    }
+
+    /// Fills the caches with what they held before a restart, each copy expiring when it would
+    /// have: a wait resumed in practice mode meets the caches as it left them.
+    pub fn restore_caches(&self, kept: &[Vec<KeptAnswer>]) {
+        for (cache, kept) in self.caches.iter().zip(kept) {
+            cache.restore(kept);
+        }
     }
 
     /// The port the practice DNS host's servers (127.0.0.11, .12) listen on.

@@ -82,3 +82,49 @@ async fn answers_are_kept_for_their_ttl_counting_down_and_absence_for_the_negati
     assert_eq!(fresh.answers[0].data.to_string(), "10 new.example.net.");
     assert!(cache.queries() >= 6);
 }
+
+#[tokio::test]
+async fn a_cache_restarted_with_what_it_kept_still_holds_the_old_answer_until_it_expires() {
+    let zone = Zone::parse(&ZONE.replace("$TTL 3", "$TTL 4"), None).unwrap();
+    let lab = Lab::start(vec![zone], Vec::new()).await.unwrap();
+    let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
+    let cache = CachingResolver::start(ip, 0, lab.auth_addrs())
+        .await
+        .unwrap();
+    let addr = cache.addr();
+    let first = ask(addr, "cached.test.", RecordType::MX).await;
+    assert_eq!(first.answers[0].ttl, 4);
+    let missing = ask(addr, "www.cached.test.", RecordType::A).await;
+    assert_eq!(missing.metadata.response_code, ResponseCode::NXDomain);
+    let kept = cache.kept();
+    assert_eq!(kept.len(), 2, "the answer and the NXDOMAIN");
+    drop(cache);
+
+    // The DNS host changes the MX while the cache is down; a second later it starts again
+    // with what it kept, on the same address.
+    let apex = Name::from_ascii("cached.test.").unwrap();
+    lab.edit_zone("cached.test", |z| {
+        let new = Name::from_ascii("new.example.net.").unwrap();
+        z.replace(&apex, RecordType::MX, 4, vec![RData::MX(MX::new(10, new))]);
+    });
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let again = CachingResolver::start(ip, addr.port(), lab.auth_addrs())
+        .await
+        .unwrap();
+    again.restore(&kept);
+    let held = ask(addr, "cached.test.", RecordType::MX).await;
+    assert_eq!(held.answers[0].data.to_string(), "10 old.example.net.");
+    assert!(
+        held.answers[0].ttl <= 3,
+        "the TTL went on counting while it was down: {}",
+        held.answers[0].ttl
+    );
+    let still_missing = ask(addr, "www.cached.test.", RecordType::A).await;
+    assert_eq!(still_missing.metadata.response_code, ResponseCode::NXDomain);
+
+    // After the TTL the copies are gone (and not handed on again), and the new MX shows.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    assert_eq!(again.kept(), []);
+    let fresh = ask(addr, "cached.test.", RecordType::MX).await;
+    assert_eq!(fresh.answers[0].data.to_string(), "10 new.example.net.");
+}

@@ -1,9 +1,13 @@
 //! Practice mode: the embedded DNS world and its console. The wizard itself has no practice
 //! path: while the world runs, every question simply goes to its servers.
 
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
 use mxdoctor_dnsworld::practice::{self, ConsoleRow, Practice, Scenario};
+use mxdoctor_dnsworld::KeptAnswer;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
@@ -27,12 +31,18 @@ pub struct PracticeView {
     pub rows: Vec<ConsoleRow>,
 }
 
-/// Kept in the store: which scenario, and the learner's records.
+/// Kept in the store: which scenario, the learner's records, and what the caches hold (so a
+/// wait resumed after a restart meets them still counting down, as the internet's would).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SavedPractice {
     pub scenario: String,
     pub rows: Vec<ConsoleRow>,
+    #[serde(default)]
+    pub caches: Vec<Vec<KeptAnswer>>,
 }
+
+/// How often what the practice caches hold is written to the store, when it changed.
+const KEEP_CACHES_EVERY: Duration = Duration::from_secs(2);
 
 fn view(p: &Practice) -> PracticeView {
     PracticeView {
@@ -48,6 +58,7 @@ fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) {
             Some(&SavedPractice {
                 scenario: p.scenario.id.to_string(),
                 rows: p.rows(),
+                caches: p.kept(),
             }),
         );
     }
@@ -59,6 +70,7 @@ async fn launch<R: Runtime>(
     state: &AppState,
     id: &str,
     rows: Option<&[ConsoleRow]>,
+    caches: &[Vec<KeptAnswer>],
 ) -> Result<PracticeView> {
     // The old world stops first: the new one takes its addresses.
     if let Ok(mut slot) = state.practice.lock() {
@@ -75,12 +87,43 @@ async fn launch<R: Runtime>(
             format!("The practice DNS servers could not start: {e}"),
         )
     })?;
+    p.restore_caches(caches);
     let shown = view(&p);
     save(app, &p);
     if let Ok(mut slot) = state.practice.lock() {
         *slot = Some(p);
     }
+    keep_caches(
+        app.clone(),
+        state.practice_generation.fetch_add(1, Ordering::SeqCst) + 1,
+    );
     Ok(shown)
+}
+
+/// While practice world `generation` runs, writes what its caches hold to the store whenever
+/// it changed, so that closing the app (or its end by a crash) loses at most a moment of it.
+fn keep_caches<R: Runtime>(app: AppHandle<R>, generation: u64) {
+    tauri::async_runtime::spawn(async move {
+        let mut last = None;
+        loop {
+            tokio::time::sleep(KEEP_CACHES_EVERY).await;
+            let state = app.state::<AppState>();
+            if state.practice_generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let Ok(slot) = state.practice.lock() else {
+                return;
+            };
+            let Some(p) = slot.as_ref() else {
+                return;
+            };
+            let kept = p.kept();
+            if last.as_ref() != Some(&kept) {
+                save(&app, p);
+                last = Some(kept);
+            }
+        }
+    });
 }
 
 /// The practice scenarios.
@@ -108,12 +151,14 @@ pub async fn practice_status<R: Runtime>(
     let saved = persist::open(&app)
         .0
         .and_then(|s| persist::load_practice(&s));
-    let (id, rows) = match saved {
-        Some(s) => (s.scenario, Some(s.rows)),
-        None if state.practice_requested => ("seed000".to_string(), None),
+    let (id, rows, caches) = match saved {
+        Some(s) => (s.scenario, Some(s.rows), s.caches),
+        None if state.practice_requested => ("seed000".to_string(), None, Vec::new()),
         None => return Ok(None),
     };
-    launch(&app, &state, &id, rows.as_deref()).await.map(Some)
+    launch(&app, &state, &id, rows.as_deref(), &caches)
+        .await
+        .map(Some)
 }
 
 /// Starts (or switches to) scenario `id` with its starting records.
@@ -123,12 +168,13 @@ pub async fn practice_start<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<PracticeView> {
-    launch(&app, &state, &id, None).await
+    launch(&app, &state, &id, None, &[]).await
 }
 
 /// Leaves practice mode: its servers stop, the next check asks the internet.
 #[tauri::command]
 pub fn practice_stop<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    state.practice_generation.fetch_add(1, Ordering::SeqCst);
     if let Ok(mut slot) = state.practice.lock() {
         slot.take();
     }

@@ -12,4 +12,4 @@ id: string, recommended: boolean, fix: Array<FixRow>,
 /**
  * Values for the wording catalog (e.g. the addresses found).
  */
-params: { [key in string]: string }, };
+params?: { [key in string]: string }, };

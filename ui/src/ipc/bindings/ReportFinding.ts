@@ -29,4 +29,4 @@ reference: string,
 /**
  * Values the wording catalog fills in.
  */
-params: { [key in string]: string }, options: Array<RepairOption>, };
+params?: { [key in string]: string }, options?: Array<RepairOption>, };
