@@ -60,10 +60,13 @@ describe('Wait', () => {
     expect(screen.getAllByText(/^Practice DNS cache/)).toHaveLength(2);
     expect(container.textContent).not.toContain('127.0.0.2');
     expect(screen.getByText('ns1.example.com')).toBeTruthy();
+    // One practice cache is one cache: the note on large public services' many copies is left out.
+    expect(screen.queryByText(/keeps many copies/)).toBeNull();
     unmount();
     // Outside practice mode a resolver the user listed keeps its address as its name.
     render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
     expect(screen.getByText('127.0.0.22:53053')).toBeTruthy();
+    expect(screen.getByText(/keeps many copies/)).toBeTruthy();
   });
 
   it('shows each server with its state, the countdown and the flush page', () => {
