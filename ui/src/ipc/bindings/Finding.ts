@@ -25,4 +25,4 @@ reference: string,
 /**
  * Values the wording catalog fills in.
  */
-params: { [key in string]: string }, options: Array<RepairOption>, };
+params?: { [key in string]: string }, options?: Array<RepairOption>, };
