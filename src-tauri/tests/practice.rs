@@ -78,6 +78,27 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
     assert_eq!(err["code"], "bad_setting");
     assert!(err["message"].as_str().unwrap().contains("not an address"));
 
+    // The DNS host's own name server rows are shown locked and cannot be deleted.
+    let ns = rows
+        .iter()
+        .position(|r| r["type"] == "NS" && r["host"] == "@")
+        .expect("the NS rows are listed");
+    assert_eq!(started["locked"][ns], true);
+    assert_eq!(started["locked"][cname], false);
+    let err = invoke(
+        &window,
+        "practice_edit",
+        json!({ "index": ns, "row": null }),
+    )
+    .unwrap_err();
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("managed by the DNS host"),
+        "{err}"
+    );
+
     // The learner deletes the alias and adds the two A rows.
     invoke(
         &window,

@@ -107,6 +107,8 @@ pub enum ConsoleError {
     Ttl,
     #[error("there is no row {0}")]
     NoRow(usize),
+    #[error("the name server rows (NS at @, and the addresses of those servers) are managed by the DNS host and cannot be changed here")]
+    Locked,
     #[error("the practice zone cannot be changed: {0}")]
     Zone(String),
 }
@@ -234,22 +236,40 @@ impl Practice {
         Ok(())
     }
 
+    /// For each of [`Practice::rows`], whether the DNS host manages it itself, as hosting
+    /// panels show the name servers: the NS rows at `@` and the addresses of those servers.
+    /// Changing them would cut the practice domain off, so they cannot be edited or deleted.
+    pub fn locked_rows(&self) -> Vec<bool> {
+        let rows = self.rows();
+        rows.iter()
+            .map(|r| locked(&rows, r, self.scenario.domain))
+            .collect()
+    }
+
     pub fn add(&self, row: &ConsoleRow) -> Result<(), ConsoleError> {
         let mut rows = self.rows();
+        if locked(&rows, row, self.scenario.domain) {
+            return Err(ConsoleError::Locked);
+        }
         rows.push(row.clone());
         self.set_rows(&rows)
     }
 
     pub fn update(&self, index: usize, row: &ConsoleRow) -> Result<(), ConsoleError> {
         let mut rows = self.rows();
-        *rows.get_mut(index).ok_or(ConsoleError::NoRow(index))? = row.clone();
+        let old = rows.get(index).ok_or(ConsoleError::NoRow(index))?;
+        if locked(&rows, old, self.scenario.domain) || locked(&rows, row, self.scenario.domain) {
+            return Err(ConsoleError::Locked);
+        }
+        rows[index] = row.clone();
         self.set_rows(&rows)
     }
 
     pub fn delete(&self, index: usize) -> Result<(), ConsoleError> {
         let mut rows = self.rows();
-        if index >= rows.len() {
-            return Err(ConsoleError::NoRow(index));
+        let old = rows.get(index).ok_or(ConsoleError::NoRow(index))?;
+        if locked(&rows, old, self.scenario.domain) {
+            return Err(ConsoleError::Locked);
         }
         rows.remove(index);
         self.set_rows(&rows)
@@ -266,6 +286,30 @@ impl Practice {
             });
         }
     }
+}
+
+/// The DNS host's own rows among `rows` of `domain`: NS at `@`, and the A/AAAA rows of the
+/// name servers those NS rows name inside the domain.
+fn locked(rows: &[ConsoleRow], row: &ConsoleRow, domain: &str) -> bool {
+    let rtype = row.rtype.to_ascii_uppercase();
+    let host = row.host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let apex = host.is_empty() || host == "@" || host == domain;
+    if rtype == "NS" && apex {
+        return true;
+    }
+    if rtype != "A" && rtype != "AAAA" {
+        return false;
+    }
+    let full = if host.ends_with(&format!(".{domain}")) {
+        host
+    } else {
+        format!("{host}.{domain}")
+    };
+    rows.iter().any(|r| {
+        r.host == "@"
+            && r.rtype.eq_ignore_ascii_case("NS")
+            && r.value.trim_end_matches('.').eq_ignore_ascii_case(&full)
+    })
 }
 
 fn to_row(record: &Record, origin: &Name) -> ConsoleRow {
@@ -385,6 +429,42 @@ mod tests {
         for t in AROUND {
             zone_of(t);
         }
+    }
+
+    #[test]
+    fn the_name_server_rows_are_the_dns_hosts_own() {
+        let row = |host: &str, t: &str, v: &str| ConsoleRow {
+            host: host.into(),
+            rtype: t.into(),
+            priority: None,
+            value: v.into(),
+            ttl: 60,
+        };
+        let rows = [
+            row("@", "NS", "ns1.seed000.test"),
+            row("@", "NS", "ns2.seed000.test"),
+            row("ns1", "A", "127.0.0.11"),
+            row("@", "A", "203.0.113.7"),
+            row("www", "NS", "ns.elsewhere.test"),
+        ];
+        let d = "seed000.test";
+        assert!(locked(&rows, &rows[0], d));
+        assert!(locked(&rows, &rows[2], d), "the address of a name server");
+        assert!(!locked(&rows, &rows[3], d));
+        assert!(
+            !locked(&rows, &rows[4], d),
+            "a delegation below @ is the user's"
+        );
+        assert!(
+            locked(&rows, &row("", "ns", "ns3.example"), d),
+            "a new NS at @"
+        );
+        assert!(locked(
+            &rows,
+            &row("ns2.seed000.test.", "A", "192.0.2.1"),
+            d
+        ));
+        assert!(!locked(&rows, &row("ns3", "A", "192.0.2.1"), d));
     }
 
     #[test]

@@ -29,6 +29,9 @@ fn port() -> u16 {
 pub struct PracticeView {
     pub scenario: Scenario,
     pub rows: Vec<ConsoleRow>,
+    /// For each row, whether the DNS host manages it (its name servers): shown without Edit
+    /// and Delete.
+    pub locked: Vec<bool>,
 }
 
 /// Kept in the store: which scenario, the learner's records, and what the caches hold (so a
@@ -48,6 +51,7 @@ fn view(p: &Practice) -> PracticeView {
     PracticeView {
         scenario: p.scenario.clone(),
         rows: p.rows(),
+        locked: p.locked_rows(),
     }
 }
 

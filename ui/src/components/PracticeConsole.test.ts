@@ -14,7 +14,11 @@ const rows: ConsoleRow[] = [
   { host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', ttl: 60 },
   { host: '@', type: 'TXT', priority: null, value: '<img src=x onerror=alert(1)>', ttl: 60 },
 ];
-const practice: PracticeView = { scenario: { id: 'seed000', domain: 'seed000.test', provider: 'alibaba-standard' }, rows };
+const practice: PracticeView = {
+  scenario: { id: 'seed000', domain: 'seed000.test', provider: 'alibaba-standard' },
+  rows,
+  locked: rows.map(() => false),
+};
 
 describe('PracticeConsole', () => {
   it('lists the records as text, deletes one and adds one, and says why a bad row is refused', async () => {
@@ -27,7 +31,7 @@ describe('PracticeConsole', () => {
       if (row && row.value === 'not an address') throw { code: 'bad_setting', message: 'This record cannot be saved: "not an address" is not a valid A value.' };
       if (index !== null && row === null) current = current.filter((_, i) => i !== index);
       else if (row) current = [...current, row];
-      return { ...practice, rows: current };
+      return { ...practice, rows: current, locked: current.map(() => false) };
     });
     const onchange = vi.fn();
     render(PracticeConsole, { practice, onchange, onclose: vi.fn() });
@@ -48,5 +52,14 @@ describe('PracticeConsole', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(edits.at(-1)).toEqual({ index: null, row: { host: '@', type: 'A', priority: null, value: '203.0.113.7', ttl: 60 } });
     expect(onchange).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the name server rows as set by the DNS host, with no Edit or Delete', () => {
+    const ns: ConsoleRow = { host: '@', type: 'NS', priority: null, value: 'ns1.seed000.test', ttl: 60 };
+    render(PracticeConsole, { practice: { ...practice, rows: [ns, ...rows], locked: [true, false, false, false] }, onchange: vi.fn(), onclose: vi.fn() });
+    const row = screen.getByText('ns1.seed000.test').closest('tr')!;
+    expect(row.textContent).toContain('Set by the DNS host');
+    expect(row.querySelectorAll('button')).toHaveLength(0);
+    expect(screen.getAllByRole('button', { name: /^Delete / })).toHaveLength(3);
   });
 });

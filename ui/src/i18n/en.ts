@@ -161,6 +161,7 @@ export const en = {
   'practice.console_intro': "This works like the DNS settings page of a hosting panel. A change is saved at once at the practice DNS host; the practice DNS services keep their old copies until those expire (about a minute).",
   'practice.actions': "Actions",
   'practice.edit': "Edit",
+  'practice.locked': 'Set by the DNS host',
   'practice.delete': "Delete",
   'practice.edit_row': "Edit {row}",
   'practice.delete_row': "Delete {row}",

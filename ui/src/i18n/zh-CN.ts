@@ -163,6 +163,7 @@ export const zhCN: Record<MessageKey, string> = {
   'practice.console_intro': "它的用法与托管面板的 DNS 设置页面相同。修改会立即保存在练习用 DNS 服务商处；练习用 DNS 服务会保留旧副本，直到副本过期（大约一分钟）。",
   'practice.actions': "操作",
   'practice.edit': "编辑",
+  'practice.locked': '由解析服务商设置',
   'practice.delete': "删除",
   'practice.edit_row': "编辑 {row}",
   'practice.delete_row': "删除 {row}",

@@ -5,4 +5,9 @@ import type { Scenario } from "./Scenario";
 /**
  * What the window shows of practice mode.
  */
-export type PracticeView = { scenario: Scenario, rows: Array<ConsoleRow>, };
+export type PracticeView = { scenario: Scenario, rows: Array<ConsoleRow>, 
+/**
+ * For each row, whether the DNS host manages it (its name servers): shown without Edit
+ * and Delete.
+ */
+locked: Array<boolean>, };
