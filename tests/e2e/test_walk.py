@@ -37,6 +37,8 @@ def test_practice_walk_from_the_alias_to_a_cleared_domain(app, locale):
     w.click(w.t("check.to_repair"))
     w.wait_text(w.t("repair.heading"))
     assert rows_of(w, "ol.plan table.rows") == SEED000_ROWS
+    # In practice mode the practice DNS console is the DNS host's settings page.
+    assert w.t("practice.dns_step_open") in w.text()
     w.shot("repair")
     if locale != "en":
         assert english_words(w) == []

@@ -125,6 +125,20 @@ describe('Repair', () => {
   });
 });
 
+describe('Repair, in practice mode', () => {
+  it('names the practice DNS console as the DNS host settings page, with its steps', () => {
+    const r = report({
+      findings: [cname],
+      plan: { steps: [{ id: 'delete_cname', rows: [del, a1] }], target: [] },
+      dns_host: { host: null, name_servers: ['ns1.seed000.test', 'ns2.seed000.test'], steps: ['Log in where you bought or manage your domain name.'] },
+    });
+    render(Repair, { report: r, practice: true, onback: vi.fn(), onsaved: vi.fn() });
+    expect(screen.getByText(/its settings page is the practice DNS console/).textContent).toContain('ns1.seed000.test, ns2.seed000.test');
+    expect(screen.getByText('Open the practice DNS console with the button at the top of the window.')).toBeTruthy();
+    expect(screen.queryByText('Log in where you bought or manage your domain name.')).toBeNull();
+  });
+});
+
 describe('Repair, for the helpdesk', () => {
   it('shows what each DNS host server said about a row when technical details are on', async () => {
     mockIPC((cmd, args) =>
