@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
@@ -39,6 +40,8 @@ def test_bad_domain_input_gets_a_clear_inline_message(app, typed):
     # A sentence, not a code or an empty line.
     assert len(message.split()) >= 3 or len(message) >= 8, message
     w.click(w.t("prepare.start"))
+    # The submit checks the input again before it would move on: give it the time to.
+    time.sleep(1.0)
     assert w.current_step() == w.t("steps.prepare")
     assert w.find("#domain").get_attribute("value") == typed, "the field lost what was typed"
 
@@ -47,6 +50,7 @@ def test_an_empty_domain_field_says_what_to_do(app):
     w: Window = app()
     w.click(w.t("prepare.start"))
     w.wait_text(w.t("prepare.empty"))
+    time.sleep(1.0)
     assert w.current_step() == w.t("steps.prepare")
 
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, Severity};
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
-use crate::propagation::{VantageState, WaitStatus, WaitView};
+use crate::propagation::{rfc3339, VantageState, WaitStatus, WaitView};
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
 use crate::snapshot::Snapshot;
@@ -299,10 +299,7 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
     if !report.plan.steps.is_empty() && !done {
         out += &format!("{}\n\n", request.replace("{domain}", domain));
     }
-    let time = utc(&humantime::format_rfc3339_seconds(
-        std::time::UNIX_EPOCH + std::time::Duration::from_secs(report.taken_at),
-    )
-    .to_string());
+    let time = utc(&rfc3339(report.taken_at * 1000));
     out += &format!(
         "{}\n\n",
         w("checked")

@@ -6,6 +6,7 @@
 //! and put into a new one ([`CachingResolver::restore`]) with the same expiry times: a practice
 //! session closed mid-wait finds the caches as the internet's would be, still counting down.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,7 +25,7 @@ use hickory_server::zone_handler::MessageResponseBuilder;
 use hickory_server::Server;
 use serde::{Deserialize, Serialize};
 
-use crate::server::{send, serve};
+use crate::server::{send, send_empty, serve};
 
 #[derive(Clone)]
 struct Handler {
@@ -32,16 +33,19 @@ struct Handler {
     upstream: Arc<Vec<SocketAddr>>,
     timeout: Duration,
     queries: Arc<AtomicU64>,
-    /// Every answer put in the cache, newest per question, for [`CachingResolver::kept`].
-    kept: Arc<Mutex<Vec<KeptAnswer>>>,
+    /// The newest answer put in the cache for each question, for [`CachingResolver::kept`].
+    kept: Arc<Mutex<HashMap<Query, KeptAnswer>>>,
 }
 
-/// One answer a cache holds: the upstream message (DNS wire format) and when it came (ms since
-/// the Unix epoch), enough to put the same copy into a new cache with the same expiry.
+/// One answer a cache holds: the upstream message (DNS wire format), when it came and when it
+/// expires (ms since the Unix epoch), enough to put the same copy into a new cache.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeptAnswer {
     pub message: Vec<u8>,
     pub at_ms: u64,
+    /// Copies saved without it count as expired.
+    #[serde(default)]
+    pub until_ms: u64,
 }
 
 /// A running caching resolver. Dropping it stops it.
@@ -72,20 +76,11 @@ impl CachingResolver {
     /// What the cache holds now (expired copies left out).
     pub fn kept(&self) -> Vec<KeptAnswer> {
         let now = now_ms();
-        let kept = self
-            .handler
-            .kept
-            .lock()
-            .map(|k| k.clone())
-            .unwrap_or_default();
-        kept.into_iter()
-            .filter(|k| {
-                Message::from_vec(&k.message).is_ok_and(|m| {
-                    let ttl = keep_for(&m).unwrap_or(0);
-                    k.at_ms + u64::from(ttl) * 1000 > now
-                })
-            })
-            .collect()
+        let Ok(mut kept) = self.handler.kept.lock() else {
+            return Vec::new();
+        };
+        kept.retain(|_, k| k.until_ms > now);
+        kept.values().cloned().collect()
     }
 
     /// Puts `kept` copies into the cache as if they had come when they did: each expires when
@@ -93,7 +88,7 @@ impl CachingResolver {
     /// do not parse are skipped.
     pub fn restore(&self, kept: &[KeptAnswer]) {
         let (now, now_ms) = (Instant::now(), now_ms());
-        for k in kept {
+        for k in kept.iter().filter(|k| k.until_ms > now_ms) {
             let Ok(m) = Message::from_vec(&k.message) else {
                 continue;
             };
@@ -105,8 +100,10 @@ impl CachingResolver {
                 continue;
             };
             if let Some(entry) = entry_of(&query, m) {
-                self.handler.cache.insert(query, entry, then);
-                self.handler.remember(k.clone());
+                self.handler.cache.insert(query.clone(), entry, then);
+                if let Ok(mut held) = self.handler.kept.lock() {
+                    held.insert(query, k.clone());
+                }
             }
         }
     }
@@ -158,13 +155,19 @@ impl Handler {
         let entry = match self.ask_upstream(query).await {
             Ok(m) => {
                 let wire = m.to_vec().ok();
+                let ttl = keep_for(&m);
                 match entry_of(query, m.clone()) {
                     Some(entry) => {
-                        if let Some(message) = wire {
-                            self.remember(KeptAnswer {
+                        if let (Some(message), Some(ttl)) = (wire, ttl) {
+                            let at_ms = now_ms();
+                            let kept = KeptAnswer {
                                 message,
-                                at_ms: now_ms(),
-                            });
+                                at_ms,
+                                until_ms: at_ms + u64::from(ttl) * 1000,
+                            };
+                            if let Ok(mut held) = self.kept.lock() {
+                                held.insert(query.clone(), kept);
+                            }
                         }
                         entry
                     }
@@ -187,23 +190,6 @@ impl Handler {
         };
         self.cache.insert(query.clone(), entry.clone(), now);
         Some(from_cache(entry))
-    }
-
-    /// Keeps `k` as the one copy for its question.
-    fn remember(&self, k: KeptAnswer) {
-        let question = |bytes: &[u8]| {
-            Message::from_vec(bytes)
-                .ok()
-                .and_then(|m| m.queries.first().cloned())
-        };
-        let q = question(&k.message);
-        if let Ok(mut kept) = self.kept.lock() {
-            kept.retain(|old| question(&old.message) != q);
-            if kept.len() >= 4096 {
-                kept.remove(0);
-            }
-            kept.push(k);
-        }
     }
 }
 
@@ -269,27 +255,27 @@ impl RequestHandler for Handler {
         self.queries.fetch_add(1, Ordering::Relaxed);
         let mut metadata = Metadata::response_from_request(&request.metadata);
         metadata.recursion_available = true;
-        let builder = MessageResponseBuilder::from_message_request(request);
         let Some(q) = request.queries.queries().first() else {
-            metadata.response_code = ResponseCode::FormErr;
-            return send(
+            return send_empty(
                 &mut response_handle,
-                builder.build_no_records(metadata),
+                request,
                 metadata,
+                ResponseCode::FormErr,
             )
             .await;
         };
         let name: Name = q.name().into();
         let query = Query::query(name, q.query_type());
         let Some(found) = self.resolve(&query).await else {
-            metadata.response_code = ResponseCode::ServFail;
-            return send(
+            return send_empty(
                 &mut response_handle,
-                builder.build_no_records(metadata),
+                request,
                 metadata,
+                ResponseCode::ServFail,
             )
             .await;
         };
+        let builder = MessageResponseBuilder::from_message_request(request);
         match found {
             Cached::Answer(m) => {
                 metadata.response_code = ResponseCode::NoError;

@@ -107,7 +107,7 @@ pub enum ConsoleError {
     Ttl,
     #[error("there is no row {0}")]
     NoRow(usize),
-    #[error("the name server rows (NS at @, and the addresses of those servers) are managed by the DNS host and cannot be changed here")]
+    #[error("this row names the DNS host's own servers, which are managed by the DNS host and cannot be changed here")]
     Locked,
     #[error("the practice zone cannot be changed: {0}")]
     Zone(String),

@@ -172,14 +172,16 @@ impl RequestHandler for Handler {
             _ => None,
         };
         if let Some(rcode) = fixed_rcode {
-            metadata.response_code = rcode;
-            let response = builder.build_no_records(metadata);
-            return send(&mut response_handle, response, metadata).await;
+            return send_empty(&mut response_handle, request, metadata, rcode).await;
         }
         let Some(query) = request.queries.queries().first() else {
-            metadata.response_code = ResponseCode::FormErr;
-            let response = builder.build_no_records(metadata);
-            return send(&mut response_handle, response, metadata).await;
+            return send_empty(
+                &mut response_handle,
+                request,
+                metadata,
+                ResponseCode::FormErr,
+            )
+            .await;
         };
         let qname: Name = query.name().into();
         let qtype: RecordType = query.query_type();
@@ -192,6 +194,18 @@ impl RequestHandler for Handler {
         let response = builder.build(metadata, found.answers.iter(), [], found.soa.iter(), []);
         send(&mut response_handle, response, metadata).await
     }
+}
+
+/// Answers `request` with no records and `rcode` (SERVFAIL, REFUSED, FORMERR, an empty NOERROR).
+pub(crate) async fn send_empty<R: ResponseHandler>(
+    handle: &mut R,
+    request: &Request,
+    mut metadata: Metadata,
+    rcode: ResponseCode,
+) -> ResponseInfo {
+    metadata.response_code = rcode;
+    let response = MessageResponseBuilder::from_message_request(request).build_no_records(metadata);
+    send(handle, response, metadata).await
 }
 
 pub(crate) async fn send<'a, R: ResponseHandler>(

@@ -78,10 +78,7 @@ pub async fn export_report<R: Runtime>(
     let Some(path) = ask_where(&app, &name, "Markdown", "md").await else {
         return Ok(None);
     };
-    let text = match &outcome {
-        Some(view) => report::outcome_document(&report, view, locale),
-        None => report::document(&report, locale),
-    };
+    let text = crate::commands::check::report_document(report, locale, outcome);
     write_file(&path, &text).map_err(internal)?;
     Ok(Some(path.display().to_string()))
 }
@@ -143,8 +140,7 @@ pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
 #[tauri::command]
 pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<()> {
     app.clipboard().write_text(text).map_err(|e| {
-        internal(format!(
-            "MX Doctor could not put the text on the clipboard ({e}). Save it as a file instead."
-        ))
+        tracing::warn!("clipboard: {e}");
+        internal("MX Doctor could not copy the text. Save it as a file instead.")
     })
 }
