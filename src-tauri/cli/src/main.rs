@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand};
-use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::check::{self, CheckOptions, ChoiceError};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::CheckStatus;
@@ -207,34 +207,23 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
 }
 
 pub(crate) fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Failure> {
-    match id {
-        None if mx.is_empty() => Ok(ProviderChoice::Detect),
-        None | Some(CUSTOM_ID) => {
-            let entries = mx
-                .iter()
-                .map(|m| check::parse_mx(m).map_err(|e| fail("bad_mx", e.to_string())))
-                .collect::<Result<Vec<_>, _>>()?;
-            if entries.is_empty() {
-                return Err(fail(
-                    "bad_provider",
-                    "--provider custom needs your MX records: --mx \"10 mail.example.com\"",
-                ));
-            }
-            Ok(ProviderChoice::Given(providers::custom(entries)))
+    check::provider_choice(id, mx).map_err(|e| match e {
+        ChoiceError::Mx(e) => fail("bad_mx", e.to_string()),
+        ChoiceError::NoRows => fail(
+            "bad_provider",
+            "--provider custom needs your MX records: --mx \"10 mail.example.com\"",
+        ),
+        ChoiceError::Unknown(id) => {
+            let ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
+            fail(
+                "bad_provider",
+                format!(
+                    "unknown provider \"{id}\"; use one of: {}, custom",
+                    ids.join(", ")
+                ),
+            )
         }
-        Some(id) => providers::by_id(id)
-            .map(|p| ProviderChoice::Given(p.clone()))
-            .ok_or_else(|| {
-                let ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
-                fail(
-                    "bad_provider",
-                    format!(
-                        "unknown provider \"{id}\"; use one of: {}, custom",
-                        ids.join(", ")
-                    ),
-                )
-            }),
-    }
+    })
 }
 
 pub(crate) fn timeout(seconds: f64) -> Result<Duration, Failure> {

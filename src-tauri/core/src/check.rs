@@ -149,6 +149,41 @@ pub fn parse_mx(text: &str) -> Result<providers::MxEntry, SettingError> {
     })
 }
 
+/// Why a provider choice cannot be used; each front end words it for its own inputs.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChoiceError {
+    #[error(transparent)]
+    Mx(#[from] SettingError),
+    /// `custom` with no MX rows.
+    #[error("your own mail servers need at least one MX row")]
+    NoRows,
+    /// Not a provider id of the catalog.
+    #[error("unknown mailbox service \"{0}\"")]
+    Unknown(String),
+}
+
+/// The mailbox service to check against, from a provider id (or none) and the user's own MX
+/// rows: none and no rows suggests one from the current MX records; `custom` (or none) with
+/// rows checks against those rows.
+pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, ChoiceError> {
+    match id.filter(|i| !i.is_empty()) {
+        None if mx.is_empty() => Ok(ProviderChoice::Detect),
+        None | Some(providers::CUSTOM_ID) => {
+            let rows = mx
+                .iter()
+                .map(|m| parse_mx(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            if rows.is_empty() {
+                return Err(ChoiceError::NoRows);
+            }
+            Ok(ProviderChoice::Given(providers::custom(rows)))
+        }
+        Some(id) => providers::by_id(id)
+            .map(|p| ProviderChoice::Given(p.clone()))
+            .ok_or_else(|| ChoiceError::Unknown(id.to_string())),
+    }
+}
+
 /// Normalises the input: re-exported so front ends need one import.
 pub fn parse_domain(input: &str) -> Result<MailDomain, InputError> {
     domain::normalise(input)
@@ -157,6 +192,41 @@ pub fn parse_domain(input: &str) -> Result<MailDomain, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_provider_choice_is_detect_an_id_or_the_users_own_rows() {
+        assert!(matches!(
+            provider_choice(None, &[]),
+            Ok(ProviderChoice::Detect)
+        ));
+        assert!(matches!(
+            provider_choice(Some(""), &[]),
+            Ok(ProviderChoice::Detect)
+        ));
+        let Ok(ProviderChoice::Given(p)) = provider_choice(Some("alibaba-standard"), &[]) else {
+            panic!("a catalog id is that provider");
+        };
+        assert_eq!(p.id, "alibaba-standard");
+        let rows = ["10 mail.example.com".to_string()];
+        for id in [None, Some("custom")] {
+            let Ok(ProviderChoice::Given(p)) = provider_choice(id, &rows) else {
+                panic!("rows are the user's own servers");
+            };
+            assert_eq!(p.mx_sets[0][0].host, "mail.example.com");
+        }
+        assert_eq!(
+            provider_choice(Some("custom"), &[]).err(),
+            Some(ChoiceError::NoRows)
+        );
+        assert_eq!(
+            provider_choice(Some("nope"), &[]).err(),
+            Some(ChoiceError::Unknown("nope".into()))
+        );
+        assert!(matches!(
+            provider_choice(Some("custom"), &["mail.example.com".into()]),
+            Err(ChoiceError::Mx(SettingError::Mx(_)))
+        ));
+    }
 
     #[test]
     fn servers_as_people_type_them() {

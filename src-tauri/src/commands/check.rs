@@ -3,11 +3,10 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::check::{self, CheckOptions, ChoiceError};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::dns::{LookupEvent, ProgressSink};
 use mxdoctor_core::propagation::WaitView;
-use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
 use serde::{Deserialize, Serialize};
@@ -19,27 +18,17 @@ use crate::error::{AppError, ErrorCode, Result};
 use crate::persist::{self, RecentCheck};
 use crate::state::{AppState, LastCheck};
 
-/// Which provider to check against: an id, `custom` with MX rows, or none (suggest one).
+/// Which provider to check against: an id, `custom` with MX rows, or none (suggest one);
+/// refused in the window's words.
 pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice> {
-    let bad = |m: String| AppError::new(ErrorCode::BadSetting, m);
-    match id {
-        None | Some("") => Ok(ProviderChoice::Detect),
-        Some(CUSTOM_ID) => {
-            let rows = mx
-                .iter()
-                .map(|m| check::parse_mx(m).map_err(|e| bad(e.to_string())))
-                .collect::<Result<Vec<_>>>()?;
-            if rows.is_empty() {
-                return Err(bad(
-                    "Add at least one mail server row for your own servers.".into(),
-                ));
-            }
-            Ok(ProviderChoice::Given(providers::custom(rows)))
-        }
-        Some(id) => providers::by_id(id)
-            .map(|p| ProviderChoice::Given(p.clone()))
-            .ok_or_else(|| bad(format!("Unknown mailbox service \"{id}\"."))),
-    }
+    check::provider_choice(id, mx).map_err(|e| {
+        let message = match e {
+            ChoiceError::Mx(e) => e.to_string(),
+            ChoiceError::NoRows => "Add at least one mail server row for your own servers.".into(),
+            ChoiceError::Unknown(id) => format!("Unknown mailbox service \"{id}\"."),
+        };
+        AppError::new(ErrorCode::BadSetting, message)
+    })
 }
 
 /// What the preparation step asks to check.
