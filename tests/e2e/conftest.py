@@ -238,7 +238,9 @@ class Window:
             self.driver.quit()
         except (WebDriverException, urllib3.exceptions.HTTPError, OSError):
             pass
-        stop_group(self._tauri_driver)
+        finally:
+            # Whatever the session said, the driver and the app it started go.
+            stop_group(self._tauri_driver)
 
 
 def xpath_literal(s: str) -> str:
@@ -314,9 +316,11 @@ def app(display, tmp_path, request):
     yield open_window
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for w in windows:
-        if failed and not w.closed:
-            w.shot("failed")
-        w.quit()
+        try:
+            if failed and not w.closed:
+                w.shot("failed")
+        finally:
+            w.quit()
 
 
 @pytest.hookimpl(wrapper=True)
