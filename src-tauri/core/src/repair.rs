@@ -27,10 +27,13 @@ pub struct RepairPlan {
     pub target: Vec<FixRow>,
 }
 
-fn step_of(code: Code, action: Action) -> &'static str {
+fn step_of(code: Code, row: &FixRow) -> &'static str {
+    let action = row.action;
     match code {
         Code::MxForeign => "delete_stray_mx",
         Code::MxNull if action == Action::Delete => "delete_stray_mx",
+        // MX rows hidden beside an alias go before the alias (seed 001 §2.1, then §2.2).
+        Code::CnameAtMailHost if action == Action::Delete && row.rtype == "MX" => "delete_stray_mx",
         Code::CnameAtMailHost => "delete_cname",
         Code::MxMissing
         | Code::MxNull
@@ -61,7 +64,7 @@ pub fn plan(diagnosis: &Diagnosis, snap: &Snapshot) -> RepairPlan {
         .collect();
     for finding in &diagnosis.findings {
         for row in &finding.fix {
-            let id = step_of(finding.code, row.action);
+            let id = step_of(finding.code, row);
             if let Some(step) = steps.iter_mut().find(|s| s.id == id) {
                 if !step.rows.contains(row) {
                     step.rows.push(row.clone());
@@ -89,6 +92,7 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<FixRow> {
         priority,
         value,
         new_value: None,
+        keep: Vec::new(),
     };
     let mut rows: Vec<FixRow> = provider
         .expected_mx(&snap.domain)

@@ -355,6 +355,11 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
             Action::Change => w("change_row"),
         };
         let value = r.new_value.as_ref().unwrap_or(&r.value);
+        let value = if r.is_all_except() {
+            all_except(r, w)
+        } else {
+            format!("`{}`", value.replace('|', "\\|").replace('`', "'"))
+        };
         let cells = [
             action,
             format!("`{}`", r.host),
@@ -362,12 +367,39 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
             r.priority
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
-            format!("`{}`", value.replace('|', "\\|").replace('`', "'")),
+            value,
         ];
         let cells = if with_action { &cells[..] } else { &cells[1..] };
         out += &format!("| {} |\n", cells.join(" | "));
     }
     out
+}
+
+/// The value cell of a row that stands for unseen rows: "every MX row except `a`, `b`".
+fn all_except(row: &FixRow, w: &dyn Fn(&str) -> String) -> String {
+    let keep: Vec<String> = row
+        .keep
+        .iter()
+        .map(|k| format!("`{}`", k.replace('|', "\\|").replace('`', "'")))
+        .collect();
+    w("all_except")
+        .replace("{type}", &row.rtype)
+        .replace("{keep}", &keep.join(", "))
+}
+
+/// The value of a row as a person reads it, in `locale`: the value itself, or for a row that
+/// stands for unseen rows, "every MX row except a, b".
+pub fn row_value_text(row: &FixRow, locale: Locale) -> String {
+    if !row.is_all_except() {
+        return row.value.clone();
+    }
+    catalog(locale)
+        .document
+        .get("all_except")
+        .cloned()
+        .unwrap_or_default()
+        .replace("{type}", &row.rtype)
+        .replace("{keep}", &row.keep.join(", "))
 }
 
 /// The title of a plan step.
@@ -387,6 +419,9 @@ fn variant(f: &Finding) -> Option<&'static str> {
         Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
         Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
         Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
+        Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
+        Code::CnameAtMailHost if p("hidden_mx") == Some("true") => Some("hidden_mx"),
+        Code::NsInconsistent if p("stale").is_some_and(|s| !s.is_empty()) => Some("stale"),
         _ => None,
     }
 }

@@ -101,6 +101,10 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
         records.iter().any(|r| holds(r, rtype, priority, value))
     };
     let done = match row.action {
+        // Every row of the type except the kept values is gone.
+        Action::Delete if row.is_all_except() => records
+            .iter()
+            .all(|r| row.keep.iter().any(|k| holds(r, rtype, None, k))),
         Action::Delete => !has(row.priority, &row.value),
         Action::Add => has(row.priority, &row.value),
         Action::Change => match row.new_value.as_deref() {
@@ -204,6 +208,7 @@ mod tests {
             priority,
             value: value.into(),
             new_value: None,
+            keep: Vec::new(),
         }
     }
 

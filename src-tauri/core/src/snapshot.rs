@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::{find, DnsRecord, Observation, Outcome, RType, Status};
+use crate::dns::{find, DnsRecord, Observation, Outcome, RType, RecordData};
 
 /// Bumped when the format changes incompatibly; older files are refused with a message.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -49,6 +49,16 @@ impl AuthServer {
     pub fn get(&self, name: &str, rtype: RType) -> Option<&Outcome> {
         find(&self.observations, name, rtype)
     }
+
+    /// The SOA serial this server gave for `zone`, if it was asked and answered.
+    pub fn serial(&self, zone: &str) -> Option<u32> {
+        self.get(zone, RType::SOA)?
+            .of(zone, RType::SOA)
+            .find_map(|r| match r.data {
+                RecordData::SOA { serial, .. } => Some(serial),
+                _ => None,
+            })
+    }
 }
 
 /// A snapshot file that cannot be used.
@@ -86,35 +96,79 @@ impl Snapshot {
         self.authoritative.iter().filter(|s| s.address.is_some())
     }
 
-    /// What the DNS host publishes for a question at the mail host: the records of every
-    /// authoritative server that answered, merged (a record on any server is published
-    /// somewhere), falling back to the recursive answer when no authoritative server answered.
-    /// The scope is the mail host only; other names are asked of the recursive resolvers.
+    /// The zone the mail host belongs to, or the mail host itself when no zone was found.
+    pub fn zone_name(&self) -> &str {
+        self.zone.as_deref().unwrap_or(&self.domain)
+    }
+
+    /// The DNS host's servers that hold the current copy of the zone: those whose SOA serial no
+    /// other server's serial is newer than (RFC 1982 serial arithmetic). A server that gave no
+    /// serial is current unless some server gave one: a server that cannot say which copy it has
+    /// is judged by its answers only when nobody can. Unreachable servers are never current.
+    pub fn current_auth(&self) -> Vec<&AuthServer> {
+        let zone = self.zone_name();
+        let serials: Vec<u32> = self
+            .reachable_auth()
+            .filter_map(|s| s.serial(zone))
+            .collect();
+        self.reachable_auth()
+            .filter(|s| match s.serial(zone) {
+                Some(mine) => !serials.iter().any(|other| serial_newer(*other, mine)),
+                None => serials.is_empty(),
+            })
+            .collect()
+    }
+
+    /// Servers that serve an older copy of the zone than the others, with their serial.
+    pub fn stale_auth(&self) -> Vec<(&AuthServer, u32)> {
+        let zone = self.zone_name();
+        let current = self.current_auth();
+        self.reachable_auth()
+            .filter(|s| !current.iter().any(|c| std::ptr::eq(*c, *s)))
+            .filter_map(|s| s.serial(zone).map(|serial| (s, serial)))
+            .collect()
+    }
+
+    /// What the DNS host publishes for a question at the mail host: the answer of the first
+    /// server holding the current copy of the zone that answered it. Record sets of different
+    /// servers are never merged (DESIGN.md "Truth rules": two servers with one SPF record each
+    /// is not two SPF records); where servers disagree, `NS_INCONSISTENT` shows each one's. Falls
+    /// back to the recursive answer only when no current server answered at all.
     pub fn published(&self, name: &str, rtype: RType) -> Option<Outcome> {
-        let answered: Vec<&Outcome> = self
+        self.current_auth()
+            .into_iter()
+            .filter_map(|s| s.get(name, rtype))
+            .find(|o| !o.status.is_failure())
+            .or_else(|| self.recursive(name, rtype))
+            .cloned()
+    }
+
+    /// Every record of `rtype` owned by `name` that any vantage (a DNS-host server, current or
+    /// not, or a resolver) showed. Only for listing rows that must go wherever they are seen,
+    /// never for judging a record set (seed 001 §2.1: old MX rows beside an alias).
+    pub fn seen_anywhere(&self, name: &str, rtype: RType) -> Vec<DnsRecord> {
+        let mut found: Vec<DnsRecord> = Vec::new();
+        let outcomes = self
             .authoritative
             .iter()
-            .filter_map(|s| s.get(name, rtype))
-            .filter(|o| !o.status.is_failure())
-            .collect();
-        let Some(first) = answered.first() else {
-            return self.recursive(name, rtype).cloned();
-        };
-        let mut merged = (*first).clone();
-        for other in &answered[1..] {
-            for record in &other.records {
-                if !merged.records.iter().any(|r| same_record(r, record)) {
-                    merged.records.push(record.clone());
+            .flat_map(|s| s.observations.iter())
+            .chain(self.recursive.iter())
+            .filter(|o| o.name == name)
+            .map(|o| &o.outcome);
+        for outcome in outcomes {
+            for r in outcome.of(name, rtype) {
+                if !found.iter().any(|f| same_record(f, r)) {
+                    found.push(r.clone());
                 }
             }
-            if other.status == Status::Answer {
-                merged.status = Status::Answer;
-            } else if merged.status == Status::NxDomain && other.status == Status::NoData {
-                merged.status = Status::NoData;
-            }
         }
-        Some(merged)
+        found
     }
+}
+
+/// RFC 1982 §3.2: `a` is newer than `b` in serial number arithmetic (wraps at 2^32).
+pub fn serial_newer(a: u32, b: u32) -> bool {
+    a != b && a.wrapping_sub(b) < 1 << 31
 }
 
 /// Same owner, type and data; TTLs may differ.

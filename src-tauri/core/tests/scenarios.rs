@@ -93,8 +93,12 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
         .find(|f| f.finding.code == Code::CnameAtMailHost)
         .expect("CNAME conflict found");
     assert_eq!(f.finding.severity, Severity::Error);
-    let a_rows: Vec<&str> = f.finding.options[0]
-        .fix
+    let hidden = &f.finding.options[0].fix[0];
+    assert!(
+        hidden.is_all_except() && hidden.rtype == "MX",
+        "the alias hides the MX rows: every one that is not the provider's goes first: {hidden:?}"
+    );
+    let a_rows: Vec<&str> = f.finding.options[0].fix[1..]
         .iter()
         .map(|r| r.value.as_str())
         .collect();
@@ -117,7 +121,11 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
         "{:?}",
         mx.records
     );
-    assert_eq!(r.plan.steps[0].id, "delete_cname");
+    assert_eq!(
+        r.plan.steps[0].id, "delete_stray_mx",
+        "seed 001 §2.1: the hidden MX rows first"
+    );
+    assert_eq!(r.plan.steps[1].id, "delete_cname");
     assert_eq!(
         r.authoritative_servers,
         [
@@ -217,9 +225,17 @@ async fn two_authoritative_servers_that_disagree() {
         f.finding.params["servers"]
     );
     assert!(
-        has(&r, Code::MxForeign),
-        "the old MX is still published on ns2"
+        f.finding.params["stale"].starts_with("ns2.split.test (127.0.0.12"),
+        "ns2 holds the older copy (serial 1): {}",
+        f.finding.params["stale"]
     );
+    for false_code in [Code::MxForeign, Code::SpfMultiple, Code::SpfProviderMissing] {
+        assert!(
+            !has(&r, false_code),
+            "{false_code:?} is false for each server; the plan follows the newest copy: {:?}",
+            codes(&r)
+        );
+    }
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Action, Code, Ctx, Finding, RepairOption, Severity};
+use super::{Action, Code, Ctx, Finding, FixRow, RepairOption, Severity};
 use crate::dns::{DnsRecord, RType, RecordData};
 
 const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
@@ -23,11 +23,17 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
         return None;
     };
     let addresses = target_addresses(ctx);
-    let options = vec![
+    let hidden = hidden_mx_rows(ctx);
+    let mut options = vec![
         replace_with_a(ctx, &cname, &addresses),
         move_cname(ctx, &cname, target),
         separate_subdomain(ctx),
     ];
+    // Once the alias is gone the rows beside it are served: old ones must go first (seed 001
+    // §2.1 before §2.2). Keeping the alias (a separate subdomain) leaves them hidden and harmless.
+    for option in options.iter_mut().filter(|o| o.id != "separate_subdomain") {
+        option.fix.splice(0..0, hidden.iter().cloned());
+    }
     let fix = options[0].fix.clone();
     let mut finding = Finding::new(
         Code::CnameAtMailHost,
@@ -38,9 +44,53 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
     .records([cname.clone()])
     .fix(fix)
     .param("target", target.clone())
-    .param("host_label", ctx.host_label(ctx.domain));
+    .param("host_label", ctx.host_label(ctx.domain))
+    .param("hidden_mx", (!hidden.is_empty()).to_string())
+    .param(
+        "provider",
+        ctx.provider.map(|p| p.name.clone()).unwrap_or_default(),
+    );
     finding.options = options;
     Some(finding)
+}
+
+/// MX rows at the mail host that are not the provider's, when the DNS host's current answer
+/// shows the alias and no MX (seed 001's exact situation: the old provider's rows sit beside the
+/// alias, and deleting the alias brings them back). Listed by value where any vantage shows them;
+/// where none does, one row stands for "every MX row except the provider's". Nothing when the
+/// provider is unknown (nothing to keep is known) or when the MX rows are visible (the MX rules
+/// list those).
+fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
+    let Some(provider) = ctx.provider else {
+        return Vec::new();
+    };
+    let visible = ctx
+        .published(RType::MX)
+        .is_some_and(|o| o.of(ctx.domain, RType::MX).next().is_some());
+    if visible {
+        return Vec::new();
+    }
+    let keep: Vec<String> = provider
+        .expected_mx(ctx.domain)
+        .into_iter()
+        .map(|e| e.host)
+        .collect();
+    if keep.is_empty() {
+        return Vec::new();
+    }
+    let seen = ctx.snap.seen_anywhere(ctx.domain, RType::MX);
+    if seen.is_empty() {
+        let mut row = ctx.new_row(Action::Delete, ctx.domain, "MX", None, "");
+        row.keep = keep;
+        return vec![row];
+    }
+    seen.iter()
+        .filter(|r| match &r.data {
+            RecordData::MX { exchange, .. } => !provider.owns(exchange) && !keep.contains(exchange),
+            _ => false,
+        })
+        .map(|r| ctx.row(Action::Delete, ctx.domain, r))
+        .collect()
 }
 
 /// The IPv4 addresses the alias leads to right now, to pre-fill option 2.
@@ -146,19 +196,83 @@ mod tests {
         let ids: Vec<&str> = f.options.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids, ["replace_with_a", "move_cname", "separate_subdomain"]);
         let a = &f.options[0].fix;
-        assert_eq!(row_text(&a[0]), "delete @ CNAME - cdn.example.net");
         assert_eq!(
-            row_text(&a[1]),
+            (row_text(&a[0]), a[0].keep.clone()),
+            (
+                "delete @ MX - ".to_string(),
+                ALIBABA.iter().map(|(_, h)| h.to_string()).collect()
+            ),
+            "the alias hides the MX rows everywhere: every MX row but the provider's goes first"
+        );
+        assert_eq!(row_text(&a[1]), "delete @ CNAME - cdn.example.net");
+        assert_eq!(
+            row_text(&a[2]),
             "add @ A - 203.0.113.7",
             "pre-filled with the current address"
         );
         assert_eq!(
-            row_text(&f.options[1].fix[1]),
+            row_text(&f.options[1].fix[2]),
             "add www CNAME - cdn.example.net"
+        );
+        assert_eq!(
+            f.options[2].fix.len(),
+            3,
+            "keeping the alias leaves @ alone"
         );
         assert_eq!(
             row_text(&f.options[2].fix[0]),
             "add mail MX 5 mx1.qiye.aliyun.com"
+        );
+    }
+
+    #[test]
+    fn seed_001_old_mx_rows_hidden_by_the_alias_are_listed_where_any_server_shows_them() {
+        // The DNS host's current server answers the alias only; a resolver (or another
+        // server) still shows the rows beside it, the old provider's among them.
+        let mut entries = ALIBABA.to_vec();
+        entries.push((1, "aspmx.l.google.com"));
+        let shown = answer(entries.iter().map(|(p, h)| mx(DOMAIN, *p, h)).collect());
+        let snap = world()
+            .auth_mx_answer_is_cname(DOMAIN, "cdn.example.net")
+            .auth_cname(DOMAIN, "cdn.example.net")
+            .rec(DOMAIN, RType::MX, shown)
+            .build();
+        let d = diagnose(&snap, alibaba());
+        let f = only(&d, Code::CnameAtMailHost);
+        assert_eq!(f.params["hidden_mx"], "true");
+        assert_eq!(
+            row_text(&f.fix[0]),
+            "delete @ MX 1 aspmx.l.google.com",
+            "listed by value, the provider's own rows kept"
+        );
+        assert_eq!(row_text(&f.fix[1]), "delete @ CNAME - cdn.example.net");
+        let plan = crate::repair::plan(&d, &snap);
+        assert_eq!(
+            plan.steps[0].id, "delete_stray_mx",
+            "seed 001: stray MX first"
+        );
+        assert_eq!(plan.steps[1].id, "delete_cname");
+        assert!(
+            !has(&d, Code::MxForeign),
+            "listed once, in the alias finding"
+        );
+    }
+
+    #[test]
+    fn visible_mx_rows_beside_the_alias_are_the_mx_rules_business() {
+        let mut entries = ALIBABA.to_vec();
+        entries.push((1, "aspmx.l.google.com"));
+        let snap = world()
+            .auth_mx(DOMAIN, &entries)
+            .auth_cname(DOMAIN, "cdn.example.net")
+            .build();
+        let d = diagnose(&snap, alibaba());
+        let f = only(&d, Code::CnameAtMailHost);
+        assert_eq!(f.params["hidden_mx"], "false");
+        assert!(f.fix.iter().all(|r| r.rtype != "MX"));
+        assert_eq!(
+            row_text(&only(&d, Code::MxForeign).fix[0]),
+            "delete @ MX 1 aspmx.l.google.com"
         );
     }
 

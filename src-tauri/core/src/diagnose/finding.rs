@@ -85,6 +85,18 @@ pub struct FixRow {
     /// For `change`: the value to put instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
+    /// For a `delete` row that stands for rows no server lets us see (an alias at the host hides
+    /// them, seed 001 §2.1): delete every row of this type at this host whose value is not one of
+    /// these; `value` is then empty. Empty for an ordinary row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<String>,
+}
+
+impl FixRow {
+    /// True for a row that stands for unseen rows: "every MX row except these".
+    pub fn is_all_except(&self) -> bool {
+        !self.keep.is_empty()
+    }
 }
 
 /// One way to resolve a finding that has more than one (seed 000's three options).

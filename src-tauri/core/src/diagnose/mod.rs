@@ -68,6 +68,7 @@ impl Ctx<'_> {
             priority: record.priority(),
             value: record.value(),
             new_value: None,
+            keep: Vec::new(),
         }
     }
 
@@ -86,6 +87,7 @@ impl Ctx<'_> {
             priority,
             value: value.to_string(),
             new_value: None,
+            keep: Vec::new(),
         }
     }
 

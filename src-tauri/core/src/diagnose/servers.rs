@@ -27,6 +27,7 @@ pub(crate) fn domain_not_found(ctx: &Ctx) -> Option<Finding> {
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(unreachable(ctx));
+    findings.extend(resolver_failures(ctx));
     findings.extend(inconsistent(ctx));
     findings.extend(stale(ctx));
     findings
@@ -91,6 +92,42 @@ fn unreachable(ctx: &Ctx) -> Vec<Finding> {
     findings
 }
 
+/// Questions at the mail host that the resolvers could not answer while the DNS host's own
+/// servers did. What senders see is what resolvers serve: a resolver that cannot get the MX (a
+/// DNSSEC failure does exactly this) is never hidden behind the authoritative answer.
+fn resolver_failures(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rtype in [RType::MX, RType::TXT, RType::Cname, RType::A, RType::Aaaa] {
+        let Some(served) = ctx.snap.recursive(ctx.domain, rtype) else {
+            continue;
+        };
+        let published_answered = ctx
+            .snap
+            .current_auth()
+            .iter()
+            .filter_map(|s| s.get(ctx.domain, rtype))
+            .any(|o| !o.status.is_failure());
+        if served.status.is_failure() && published_answered {
+            let severity = if rtype == RType::MX {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let purpose = match rtype {
+                RType::MX => "mx",
+                RType::TXT => "spf",
+                _ => "host_records",
+            };
+            findings.push(
+                lookup_failed(ctx.domain, rtype, served, severity, purpose)
+                    .param("vantage", "resolver")
+                    .param("server", ctx.snap.resolvers.join(", ")),
+            );
+        }
+    }
+    findings
+}
+
 fn record_set(outcome: &Outcome, name: &str, rtype: RType) -> BTreeSet<String> {
     outcome
         .of(name, rtype)
@@ -133,17 +170,35 @@ fn inconsistent(ctx: &Ctx) -> Option<Finding> {
             }
         }
     }
-    (!differing.is_empty()).then(|| {
+    if differing.is_empty() {
+        return None;
+    }
+    let zone = ctx.snap.zone_name();
+    let current_serial = ctx.snap.current_auth().iter().find_map(|s| s.serial(zone));
+    let stale: Vec<String> = ctx
+        .snap
+        .stale_auth()
+        .iter()
+        .map(|(s, serial)| format!("{} (serial {serial})", s.label()))
+        .collect();
+    let current: Vec<String> = ctx.snap.current_auth().iter().map(|s| s.label()).collect();
+    Some(
         Finding::new(
             Code::NsInconsistent,
             Severity::Warning,
             ctx.domain,
-            "RFC 1034 §4.3.5; RFC 2181 §5",
+            "RFC 1034 §4.3.5; RFC 2181 §5; RFC 1982",
         )
         .records(evidence)
         .param("types", differing.join(", "))
         .param("servers", lines.join("\n"))
-    })
+        .param("stale", stale.join(", "))
+        .param("current", current.join(", "))
+        .param(
+            "current_serial",
+            current_serial.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+    )
 }
 
 /// `RESOLVER_STALE`: the resolver still serves something other than what is published.
@@ -219,7 +274,7 @@ pub(crate) fn ttl_high(ctx: &Ctx, findings: &[Finding]) -> Option<Finding> {
 mod tests {
     use super::super::fixtures::*;
     use super::super::*;
-    use crate::dns::{RType, Status};
+    use crate::dns::{Outcome, RType, RecordData, Status};
 
     #[test]
     fn a_domain_that_does_not_exist() {
@@ -247,12 +302,125 @@ mod tests {
         assert_eq!(f.params["types"], "MX");
         assert!(f.params["servers"]
             .contains("ns2.example.com (192.0.2.54) MX: MX 10 mx.old-provider.example"));
+        assert_eq!(f.params["stale"], "", "no serial tells them apart");
         assert!(
-            has(&d, Code::MxForeign),
-            "a record on any server is published somewhere"
+            !has(&d, Code::MxForeign) && !has(&d, Code::MxProviderIncomplete),
+            "each server is judged on its own records, never a merge: {:?}",
+            codes(&d)
         );
         let agreeing = check(&world().alibaba_healthy().second_server().build());
         assert!(!has(&agreeing, Code::NsInconsistent));
+    }
+
+    fn soa(serial: u32) -> Outcome {
+        answer(vec![rec(
+            DOMAIN,
+            RecordData::SOA {
+                mname: "ns1.example.com".into(),
+                rname: "hostmaster.example.com".into(),
+                serial,
+                minimum: 300,
+            },
+        )])
+    }
+
+    #[test]
+    fn a_stale_server_is_named_and_the_plan_follows_the_newest_copy() {
+        // The current copy (serial 2026120102) on ns1 has one SPF record and the provider's MX;
+        // ns2 (serial 2025010101), a former host still listed, has another SPF and an old MX.
+        let old_mx = answer(vec![mx(DOMAIN, 10, "mx.old-provider.example")]);
+        let old_spf = answer(vec![txt(
+            DOMAIN,
+            "v=spf1 include:old-provider.example -all",
+        )]);
+        let snap = world()
+            .alibaba_healthy()
+            .second_server()
+            .with(|s| {
+                s.authoritative[0]
+                    .observations
+                    .push(obs(DOMAIN, RType::SOA, soa(2026120102)));
+                s.authoritative[1]
+                    .observations
+                    .push(obs(DOMAIN, RType::SOA, soa(2025010101)));
+            })
+            .auth_on(1, RType::MX, old_mx)
+            .auth_on(1, RType::TXT, old_spf)
+            .build();
+        // The stale server is listed second and first: neither order changes the verdict.
+        for flipped in [false, true] {
+            let mut snap = snap.clone();
+            if flipped {
+                snap.authoritative.reverse();
+            }
+            let d = check(&snap);
+            let f = only(&d, Code::NsInconsistent);
+            assert_eq!(
+                f.params["stale"],
+                "ns2.example.com (192.0.2.54) (serial 2025010101)"
+            );
+            assert_eq!(f.params["current_serial"], "2026120102");
+            assert_eq!(f.params["types"], "MX, TXT");
+            for false_code in [Code::SpfMultiple, Code::MxForeign, Code::SpfProviderMissing] {
+                assert!(
+                    !has(&d, false_code),
+                    "{false_code:?} is false for each server: {:?}",
+                    codes(&d)
+                );
+            }
+            let report = crate::report::build(&crate::domain::normalise(DOMAIN).unwrap(), &snap, d);
+            assert!(
+                report.findings[0].title.contains("old copy"),
+                "{}",
+                report.findings[0].title
+            );
+        }
+    }
+
+    #[test]
+    fn serial_numbers_compare_as_rfc_1982_says() {
+        use crate::snapshot::serial_newer;
+        assert!(serial_newer(2, 1));
+        assert!(!serial_newer(1, 2));
+        assert!(!serial_newer(7, 7));
+        assert!(serial_newer(3, u32::MAX), "the serial wrapped past 2^32");
+    }
+
+    #[test]
+    fn a_resolver_that_fails_where_the_dns_host_answers_is_never_hidden() {
+        for status in [
+            Status::Timeout,
+            Status::ServFail,
+            Status::Refused,
+            Status::Error,
+        ] {
+            let d = check(
+                &world()
+                    .alibaba_healthy()
+                    .rec(DOMAIN, RType::MX, failed(status))
+                    .rec(DOMAIN, RType::TXT, failed(status))
+                    .build(),
+            );
+            let failed: Vec<&Finding> = d
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::LookupFailed)
+                .collect();
+            assert_eq!(
+                failed.len(),
+                2,
+                "MX and TXT at the resolver: {:?}",
+                codes(&d)
+            );
+            assert_eq!(failed[0].params["vantage"], "resolver");
+            assert_eq!(failed[0].params["server"], "192.0.2.1:53");
+            assert_eq!(
+                failed[0].severity,
+                Severity::Error,
+                "senders that cannot get the MX cannot deliver"
+            );
+            assert!(!has(&d, Code::MxMissing) && !has(&d, Code::SpfMissing));
+        }
     }
 
     #[test]

@@ -332,13 +332,23 @@ async fn authoritative_servers(
         .collect();
     lookups.extend(addresses);
 
+    // Each server's SOA serial says which copy of the zone it holds, so servers that disagree
+    // can be told apart: the stale one is named, the current one is judged (RFC 1982).
+    let mut questions: Vec<(String, RType)> = HOST_TYPES
+        .iter()
+        .map(|t| (domain.to_string(), *t))
+        .collect();
+    if let Some(zone) = &zone {
+        questions.push((zone.clone(), RType::SOA));
+    }
+    let questions = &questions;
     let asked = servers.into_iter().map(|(host, ip)| async move {
         let observations = match ip {
             Some(ip) => {
                 join_all(
-                    HOST_TYPES
+                    questions
                         .iter()
-                        .map(|t| asker.authoritative(ip, domain, *t)),
+                        .map(|(name, t)| asker.authoritative(ip, name, *t)),
                 )
                 .await
             }

@@ -1,0 +1,209 @@
+//! The check says only what it saw (DESIGN.md "Truth rules"), against real servers on loopback:
+//! a resolver that fails for one record type while the DNS host answers, and seed 001's repair
+//! done exactly as the plan says, in the practice world, with the MX rows hidden by the alias.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mxdoctor_core::check::{check, parse_domain, CheckOptions};
+use mxdoctor_core::diagnose::{Action, Code, FixRow, ProviderChoice, Severity};
+use mxdoctor_core::providers;
+use mxdoctor_core::report::{CheckReport, CheckStatus};
+use mxdoctor_dnsworld::practice::{ConsoleRow, Practice};
+use mxdoctor_dnsworld::{load_dir, Fault, Lab, Liar, RecordType};
+
+fn alibaba() -> ProviderChoice {
+    ProviderChoice::Given(providers::by_id("alibaba-standard").unwrap().clone())
+}
+
+fn codes(r: &CheckReport) -> Vec<Code> {
+    r.findings.iter().map(|f| f.finding.code).collect()
+}
+
+async fn lab() -> Lab {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones");
+    let zones = load_dir(&dir).expect("zones load").into_values().collect();
+    Lab::start(zones, Vec::new()).await.expect("servers start")
+}
+
+/// Every named fault, on the MX question and then on the TXT question, at a resolver in front
+/// of a healthy domain whose DNS host answers everything: the check is never `ok`, names the
+/// resolver, and calls nothing missing.
+#[tokio::test]
+async fn a_resolver_failing_one_question_is_never_hidden_behind_the_dns_host() {
+    let lab = lab().await;
+    let liar = Liar::start("127.0.0.1".parse().unwrap(), lab.resolver.addr())
+        .await
+        .expect("liar starts");
+    let options = CheckOptions {
+        resolvers: vec![liar.addr()],
+        auth_port: lab.auth_port,
+        timeout: Duration::from_millis(500),
+        progress: None,
+    };
+    let domain = parse_domain("scope.test").unwrap();
+    let (healthy, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
+    assert_eq!(
+        healthy.status,
+        CheckStatus::Ok,
+        "the domain is healthy through an honest resolver: {:?}",
+        codes(&healthy)
+    );
+    let faults = [
+        Fault::Timeout,
+        Fault::ServFail,
+        Fault::Refused,
+        Fault::Garbage,
+        Fault::WrongId,
+        Fault::WrongQuestion,
+    ];
+    for (rtype, question) in [(RecordType::MX, "MX"), (RecordType::TXT, "TXT")] {
+        for fault in faults {
+            liar.set(None, Fault::Forward);
+            liar.set(Some(rtype), fault);
+            let (r, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
+            assert_ne!(
+                r.status,
+                CheckStatus::Ok,
+                "{fault:?} on {question} at the resolver: {:?}",
+                codes(&r)
+            );
+            let failed = r
+                .findings
+                .iter()
+                .find(|f| {
+                    f.finding.code == Code::LookupFailed
+                        && f.finding.params.get("vantage").map(String::as_str) == Some("resolver")
+                        && f.finding.params["question"] == format!("scope.test {question}")
+                })
+                .unwrap_or_else(|| panic!("{fault:?} on {question}: {:?}", codes(&r)));
+            assert_eq!(failed.finding.params["server"], liar.addr().to_string());
+            assert!(
+                failed.title.contains("DNS service"),
+                "worded as the resolver's failure: {}",
+                failed.title
+            );
+            for false_code in [Code::MxMissing, Code::SpfMissing, Code::DomainNotFound] {
+                assert!(
+                    !codes(&r).contains(&false_code),
+                    "{fault:?} on {question}: nothing was seen missing: {:?}",
+                    codes(&r)
+                );
+            }
+            if rtype == RecordType::MX {
+                assert_eq!(failed.finding.severity, Severity::Error);
+            }
+        }
+    }
+}
+
+fn row_matches(console: &ConsoleRow, row: &FixRow, domain: &str) -> bool {
+    let host = |h: &str| {
+        let h = h.trim_end_matches('.').to_ascii_lowercase();
+        if h == "@" || h == domain {
+            "@".to_string()
+        } else {
+            h.trim_end_matches(&format!(".{domain}")).to_string()
+        }
+    };
+    let value = |v: &str| v.trim_end_matches('.').to_ascii_lowercase();
+    if host(&console.host) != host(&row.host) || !console.rtype.eq_ignore_ascii_case(&row.rtype) {
+        return false;
+    }
+    if row.is_all_except() {
+        return !row.keep.iter().any(|k| value(k) == value(&console.value));
+    }
+    value(&console.value) == value(&row.value)
+        && (row.priority.is_none() || row.priority == console.priority)
+}
+
+/// Does in the practice console exactly what the plan says, step by step, as a person would.
+fn follow_the_plan(practice: &Practice, report: &CheckReport) -> Vec<String> {
+    let domain = practice.scenario.domain;
+    let mut done = Vec::new();
+    for step in &report.plan.steps {
+        for row in &step.rows {
+            match row.action {
+                Action::Delete => {
+                    while let Some(i) = practice
+                        .rows()
+                        .iter()
+                        .position(|c| row_matches(c, row, domain))
+                    {
+                        let gone = practice.rows()[i].clone();
+                        practice.delete(i).expect("the console deletes the row");
+                        done.push(format!(
+                            "delete {} {} {}",
+                            gone.host, gone.rtype, gone.value
+                        ));
+                    }
+                }
+                Action::Add => {
+                    practice
+                        .add(&ConsoleRow {
+                            host: row.host.clone(),
+                            rtype: row.rtype.clone(),
+                            priority: row.priority,
+                            value: row.value.clone(),
+                            ttl: 60,
+                        })
+                        .expect("the console takes the row");
+                    done.push(format!("add {} {} {}", row.host, row.rtype, row.value));
+                }
+                Action::Change => panic!("seed 001's plan changes nothing in place: {row:?}"),
+            }
+        }
+    }
+    done
+}
+
+/// Seed 001 as the practice world serves it: the old provider's MX rows sit beside the alias
+/// at `@`, and the DNS host's servers answer the alias alone, so nobody sees them. The plan
+/// must still make the user delete them; done as it says, the domain is healthy by our own
+/// check.
+#[tokio::test]
+async fn seed_001_done_as_the_plan_says_leaves_a_healthy_domain() {
+    let practice = Practice::start("seed001", 0, None)
+        .await
+        .expect("practice world starts");
+    let options = CheckOptions {
+        resolvers: practice.resolvers(),
+        auth_port: practice.port(),
+        timeout: Duration::from_millis(700),
+        progress: None,
+    };
+    let domain = parse_domain(practice.scenario.domain).unwrap();
+    let (before, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
+    assert_eq!(before.status, CheckStatus::Problems);
+    assert_eq!(
+        before.plan.steps[0].id, "delete_stray_mx",
+        "seed 001 §2.1 first: {:?}",
+        before.plan
+    );
+    let hidden = &before.plan.steps[0].rows[0];
+    assert!(
+        hidden.is_all_except() && hidden.rtype == "MX" && hidden.host == "@",
+        "the alias hides the MX rows everywhere, so the step covers every one that is not the provider's: {hidden:?}"
+    );
+    let done = follow_the_plan(&practice, &before);
+    assert!(
+        done.iter().any(|d| d.contains("aspmx.l.google.com")),
+        "the old provider's rows were deleted: {done:?}"
+    );
+    assert!(
+        !done.iter().any(|d| d.contains("mx1.qiye.aliyun.com")),
+        "the provider's own rows stay: {done:?}"
+    );
+    let (after, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
+    let serious: Vec<Code> = after
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity <= Severity::Warning)
+        .map(|f| f.finding.code)
+        .collect();
+    assert!(
+        serious.is_empty(),
+        "after doing what the plan said: {serious:?} (done: {done:?})"
+    );
+    assert_eq!(after.status, CheckStatus::Ok);
+}
