@@ -11,6 +11,8 @@ from conftest import ROOT, Window
 
 # Seed 000's repair, as the repair table must show it (action, host, type, priority, value).
 SEED000_ROWS = [
+    # The alias hides the MX rows beside it: every one that is not the provider's goes first.
+    ("delete", "@", "MX", "—", "all except mx1.qiye.aliyun.com mx2.qiye.aliyun.com mx3.qiye.aliyun.com"),
     ("delete", "@", "CNAME", "—", "site.cdn.test"),
     ("add", "@", "A", "—", "203.0.113.7"),
     ("add", "@", "A", "—", "203.0.113.8"),
@@ -29,7 +31,10 @@ def rows_of(w: Window, table: str) -> list[tuple[str, ...]]:
         cells = tr.find_elements(By.CSS_SELECTOR, "td")
         codes = [c.find_elements(By.CSS_SELECTOR, "code") for c in cells]
         host = codes[1][0].text
-        value = codes[4][0].text
+        if cells[4].find_elements(By.CSS_SELECTOR, ".all-except"):
+            value = "all except " + " ".join(c.text for c in codes[4])
+        else:
+            value = codes[4][0].text
         rows.append((tr.get_attribute("class").strip(), host, cells[2].text, cells[3].text, value))
     return rows
 

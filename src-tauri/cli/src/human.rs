@@ -8,7 +8,7 @@ use mxdoctor_core::diagnose::{Action, FixRow, ProviderSource, Severity};
 use mxdoctor_core::dns::RType;
 use mxdoctor_core::domain::Adjustment;
 use mxdoctor_core::propagation::{Gap, GapKind, Phase, VantageState, WaitStatus, WaitView};
-use mxdoctor_core::report::{step_title, CheckReport, CheckStatus, ReportFinding};
+use mxdoctor_core::report::{self, step_title, CheckReport, CheckStatus, Locale, ReportFinding};
 
 /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 pub fn use_colour() -> bool {
@@ -219,7 +219,7 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
             .unwrap_or_else(|| "-".into());
         let value = match &r.new_value {
             Some(new) => format!("{} -> {}", clean(&r.value), clean(new)),
-            None => clean(&r.value),
+            None => clean(&report::row_value_text(r, Locale::En)),
         };
         let _ = writeln!(
             out,

@@ -101,6 +101,12 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
         records.iter().any(|r| holds(r, rtype, priority, value))
     };
     let done = match row.action {
+        // Rows hidden behind an alias cannot be seen yet: saying "saved" would be a guess.
+        Action::Delete
+            if row.is_all_except() && outcome.of(name, RType::Cname).next().is_some() =>
+        {
+            return RowState::Unknown
+        }
         // Every row of the type except the kept values is gone.
         Action::Delete if row.is_all_except() => records
             .iter()
@@ -240,6 +246,36 @@ mod tests {
             preference: p,
             exchange: host.into(),
         }
+    }
+
+    #[test]
+    fn every_mx_row_but_the_kept_ones_is_saved_only_when_no_other_is_left() {
+        let mut all_but = row(Action::Delete, "MX", None, "");
+        all_but.keep = vec!["mx1.qiye.aliyun.com".into(), "mx2.qiye.aliyun.com".into()];
+        let kept = answer(vec![
+            mx(5, "MX1.qiye.aliyun.com."),
+            mx(10, "mx2.qiye.aliyun.com"),
+        ]);
+        assert_eq!(judge(&all_but, "example.com", &kept), RowState::Saved);
+        let old = answer(vec![
+            mx(5, "mx1.qiye.aliyun.com"),
+            mx(1, "aspmx.l.google.com"),
+        ]);
+        assert_eq!(
+            judge(&all_but, "example.com", &old),
+            RowState::NotSaved,
+            "an old provider's row is still there"
+        );
+        let failed = Outcome::failed(Status::Timeout, "no answer");
+        assert_eq!(judge(&all_but, "example.com", &failed), RowState::Unknown);
+        let hidden = answer(vec![RecordData::Cname {
+            target: "cdn.example.net".into(),
+        }]);
+        assert_eq!(
+            judge(&all_but, "example.com", &hidden),
+            RowState::Unknown,
+            "while the alias hides them, nobody can tell whether they are gone"
+        );
     }
 
     #[test]

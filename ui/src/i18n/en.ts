@@ -58,6 +58,7 @@ export const en = {
   'repair.action.delete': 'Delete',
   'repair.action.add': 'Add',
   'repair.action.change': 'Change',
+  'repair.all_except': 'Every {type} row except these, which stay:',
   'repair.copy': 'Copy',
   'repair.copied': 'Copied',
   'repair.target': 'When you are done, these rows should be there',

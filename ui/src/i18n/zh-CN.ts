@@ -60,6 +60,7 @@ export const zhCN: Record<MessageKey, string> = {
   'repair.action.delete': '删除',
   'repair.action.add': '添加',
   'repair.action.change': '修改',
+  'repair.all_except': '除以下保留的记录外，所有 {type} 记录：',
   'repair.copy': '复制',
   'repair.copied': '已复制',
   'repair.target': '修改完成后，应有以下记录',

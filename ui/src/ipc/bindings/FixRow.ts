@@ -16,4 +16,10 @@ value: string,
 /**
  * For `change`: the value to put instead.
  */
-new_value: string | null, };
+new_value: string | null, 
+/**
+ * For a `delete` row that stands for rows no server lets us see (an alias at the host hides
+ * them, seed 001 §2.1): delete every row of this type at this host whose value is not one of
+ * these; `value` is then empty. Empty for an ordinary row.
+ */
+keep?: Array<string>, };

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/svelte';
+import RowTable from './RowTable.svelte';
+import { i18n } from '../i18n/index.svelte';
+import type { FixRow } from '../ipc';
+
+afterEach(() => {
+  cleanup();
+  i18n.locale = 'en';
+});
+
+// Seed 001: the alias hides the MX rows beside it, so the row stands for every MX row that is
+// not the provider's; the values to keep are listed, and there is no empty value to copy.
+const hidden: FixRow = {
+  action: 'delete',
+  host: '@',
+  type: 'MX',
+  priority: null,
+  value: '',
+  new_value: null,
+  keep: ['mx1.qiye.aliyun.com', 'mx2.qiye.aliyun.com'],
+};
+const cname: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.test', new_value: null };
+
+describe('RowTable', () => {
+  it('shows a row for unseen rows as "every MX row except" the kept values, with nothing to copy', () => {
+    render(RowTable, { rows: [hidden, cname] });
+    expect(screen.getByText('Every MX row except these, which stay:')).toBeTruthy();
+    expect(screen.getByText('mx1.qiye.aliyun.com')).toBeTruthy();
+    expect(screen.getByText('mx2.qiye.aliyun.com')).toBeTruthy();
+    const copies = screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent);
+    // Host copy on both rows, value copy only on the CNAME row.
+    expect(copies.length).toBe(3);
+  });
+
+  it('says it in Chinese too', () => {
+    i18n.locale = 'zh-CN';
+    render(RowTable, { rows: [hidden] });
+    expect(screen.getByText('除以下保留的记录外，所有 MX 记录：')).toBeTruthy();
+  });
+});
