@@ -30,13 +30,23 @@ pub struct RepairPlan {
 fn step_of(code: Code, action: Action) -> &'static str {
     match code {
         Code::MxForeign => "delete_stray_mx",
-        Code::MxNull if action == Action::Delete => "delete_stray_mx",
+        // A row that is not the provider's goes, whatever else is wrong with it.
+        Code::MxNull
+        | Code::MxTargetCname
+        | Code::MxTargetIpLiteral
+        | Code::MxTargetUnresolvable
+        | Code::MxZoneAppended
+            if action == Action::Delete =>
+        {
+            "delete_stray_mx"
+        }
         Code::CnameAtMailHost => "delete_cname",
         Code::MxMissing
         | Code::MxNull
         | Code::MxProviderIncomplete
         | Code::MxTargetCname
-        | Code::MxTargetIpLiteral => "mail_servers",
+        | Code::MxTargetIpLiteral
+        | Code::MxZoneAppended => "mail_servers",
         c if c.as_str().starts_with("SPF") => "spf",
         _ => "other",
     }

@@ -227,10 +227,22 @@ async fn cname_loop_and_spf_include_loop_end_cleanly() {
     let lab = lab().await;
     let (r, _) = run(&lab, "loops.test", ProviderChoice::Detect).await;
     assert!(has(&r, Code::SpfIncludeLoop), "{:?}", codes(&r));
+    // One row, one reason: an alias that goes round in circles leads to no address. It used
+    // to be reported twice, once as an alias to "change to mail.loops.test" (itself).
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::MxTargetUnresolvable)
+        .expect("the looping exchange has no address");
     assert!(
-        has(&r, Code::MxTargetCname) && has(&r, Code::MxTargetUnresolvable),
-        "{:?}",
+        !has(&r, Code::MxTargetCname),
+        "no fix that changes the row to the loop: {:?}",
         codes(&r)
+    );
+    assert!(
+        f.finding.records.iter().any(|r| r.type_label() == "CNAME"),
+        "the loop's aliases are the evidence: {:?}",
+        f.finding.records
     );
     assert_eq!(r.status, CheckStatus::Problems);
 }
