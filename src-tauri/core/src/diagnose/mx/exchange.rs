@@ -753,4 +753,51 @@ mod tests {
             .fix
             .is_empty());
     }
+
+    #[test]
+    fn on_a_subdomain_mail_host_the_mail_host_or_the_zone_may_be_appended() {
+        // Mail host `sub.example.com` in zone `example.com`: some panels append the zone to a
+        // row at `sub`, others the row's own name.
+        let host = "sub.example.com";
+        let rows = [
+            (5, "mx1.qiye.aliyun.com.sub.example.com"),
+            (10, "mx2.qiye.aliyun.com.example.com"),
+            (15, "mx3.qiye.aliyun.com"),
+        ];
+        let snap = world()
+            .rec_nx_host(rows[0].1)
+            .rec_nx_host(rows[1].1)
+            .rec_host("mx3.qiye.aliyun.com", "198.51.100.3")
+            .with(|s| {
+                s.domain = host.into();
+                let records: Vec<_> = rows.iter().map(|(p, x)| mx(host, *p, x)).collect();
+                for server in &mut s.authoritative {
+                    let answered = obs(host, RType::MX, answer(records.clone()));
+                    server.observations.push(answered);
+                }
+                s.recursive.push(obs(host, RType::MX, answer(records)));
+            })
+            .build();
+        let d = check(&snap);
+        let fixes: Vec<String> = d
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::MxZoneAppended)
+            .map(|f| row_text(&f.fix[0]))
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                "change sub MX 5 mx1.qiye.aliyun.com.sub.example.com -> mx1.qiye.aliyun.com",
+                "change sub MX 10 mx2.qiye.aliyun.com.example.com -> mx2.qiye.aliyun.com",
+            ],
+            "{:?}",
+            codes(&d)
+        );
+        assert!(
+            !has(&d, Code::MxForeign) && !has(&d, Code::MxProviderIncomplete),
+            "{:?}",
+            codes(&d)
+        );
+    }
 }
