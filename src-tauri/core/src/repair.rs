@@ -31,7 +31,16 @@ fn step_of(code: Code, row: &FixRow) -> &'static str {
     let action = row.action;
     match code {
         Code::MxForeign => "delete_stray_mx",
-        Code::MxNull if action == Action::Delete => "delete_stray_mx",
+        // A row that is not the provider's goes, whatever else is wrong with it.
+        Code::MxNull
+        | Code::MxTargetCname
+        | Code::MxTargetIpLiteral
+        | Code::MxTargetUnresolvable
+        | Code::MxZoneAppended
+            if action == Action::Delete =>
+        {
+            "delete_stray_mx"
+        }
         // MX rows hidden beside an alias go before the alias (seed 001 §2.1, then §2.2).
         Code::CnameAtMailHost if action == Action::Delete && row.rtype == "MX" => "delete_stray_mx",
         Code::CnameAtMailHost => "delete_cname",
@@ -39,7 +48,8 @@ fn step_of(code: Code, row: &FixRow) -> &'static str {
         | Code::MxNull
         | Code::MxProviderIncomplete
         | Code::MxTargetCname
-        | Code::MxTargetIpLiteral => "mail_servers",
+        | Code::MxTargetIpLiteral
+        | Code::MxZoneAppended => "mail_servers",
         c if c.as_str().starts_with("SPF") => "spf",
         _ => "other",
     }

@@ -417,6 +417,19 @@ fn variant(f: &Finding) -> Option<&'static str> {
     match f.code {
         Code::MxMissing if p("provider") == Some("") => Some("no_provider"),
         Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
+        // A row that is not the provider's is deleted for its own fault (diagnose/mx.rs).
+        Code::MxTargetUnresolvable => match (p("nxdomain") == Some("true"), p("foreign").is_some())
+        {
+            (true, true) => Some("nxdomain_foreign"),
+            (true, false) => Some("nxdomain"),
+            (false, true) => Some("foreign"),
+            (false, false) => None,
+        },
+        Code::MxTargetCname | Code::MxTargetIpLiteral | Code::MxZoneAppended
+            if p("foreign").is_some() =>
+        {
+            Some("foreign")
+        }
         Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
         Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
         Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
@@ -537,6 +550,7 @@ mod tests {
             "TTL_HIGH",
             "LOOKUP_FAILED",
             "RESOLVER_STALE",
+            "MX_ZONE_APPENDED",
         ];
         let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {

@@ -39,6 +39,9 @@ pub enum Code {
     LookupFailed,
     /// The resolver still serves older data than the DNS host publishes: a wait is under way.
     ResolverStale,
+    /// An MX exchange is a server's name with the mail host or the zone appended by the DNS
+    /// panel, because the value was typed without its final dot (RFC 1035 §5.1).
+    MxZoneAppended,
 }
 
 impl Code {

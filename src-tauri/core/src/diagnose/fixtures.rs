@@ -190,6 +190,17 @@ impl World {
         self
     }
 
+    /// `name` does not exist: the resolvers answer NXDOMAIN to its A and AAAA questions.
+    pub fn rec_nx_host(self, name: &str) -> Self {
+        self.rec(name, RType::A, nx()).rec(name, RType::Aaaa, nx())
+    }
+
+    /// `name` resolves directly to `ip` (IPv4 only).
+    pub fn rec_host(self, name: &str, ip: &str) -> Self {
+        self.rec(name, RType::A, answer(vec![a(name, ip)]))
+            .rec(name, RType::Aaaa, nodata())
+    }
+
     pub fn auth_cname(self, name: &str, target: &str) -> Self {
         self.auth(name, RType::Cname, answer(vec![cname(name, target)]))
     }

@@ -1,11 +1,18 @@
-//! MX rules: missing, null, foreign, incomplete, and exchanges that are aliases, IP addresses
-//! or nothing at all.
-
-use std::net::IpAddr;
+//! MX rules: missing, null, foreign, incomplete, and exchanges that are aliases, IP addresses,
+//! names with the zone appended or nothing at all.
+//!
+//! Every row is judged once, for the real reason (DESIGN.md "Name the real fault"): an
+//! exchange is foreign only if, after following its aliases and taking off a zone the panel
+//! appended, it is not the provider's; a row with a fault is reported for that fault, also
+//! when the plan deletes it. One row, one reason, one fix.
 
 use super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
-use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
+use crate::dns::{DnsRecord, RType, RecordData};
 use crate::providers::{self, MxEntry};
+
+mod exchange;
+
+use exchange::{judge, Fault};
 
 /// `hidden_by_cname`: an alias sits at the mail host, so servers may hide the MX behind it;
 /// the CNAME finding covers that, and "missing" would be wrong.
@@ -52,6 +59,13 @@ fn ours(ctx: &Ctx, exchange: &str) -> bool {
     })
 }
 
+/// The catalogued provider whose server `exchange` is: id and name, empty when unknown.
+fn owner(exchange: &str) -> (String, String) {
+    providers::recognise(exchange)
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .unwrap_or_default()
+}
+
 fn provider_name(ctx: &Ctx) -> String {
     ctx.provider.map(|p| p.name.clone()).unwrap_or_default()
 }
@@ -95,19 +109,16 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
         return Vec::new();
     };
     let mut groups: Vec<(String, String, Vec<DnsRecord>)> = Vec::new();
-    for record in records {
-        let Some((_, exchange)) = mx_parts(record) else {
-            continue;
-        };
-        if ours(ctx, exchange) {
+    for x in records.iter().filter_map(|r| judge(ctx, r)) {
+        // A row with a fault of its own is reported for that fault (`targets`), once. A row
+        // whose address could not be looked up is still another provider's by its name.
+        if x.belongs(ctx) || !matches!(x.fault, None | Some(Fault::Unverified { .. })) {
             continue;
         }
-        let (owner_id, owner_name) = providers::recognise(exchange)
-            .map(|p| (p.id.clone(), p.name.clone()))
-            .unwrap_or_default();
+        let (owner_id, owner_name) = owner(x.exchange);
         match groups.iter_mut().find(|g| g.0 == owner_id) {
-            Some(g) => g.2.push(record.clone()),
-            None => groups.push((owner_id, owner_name, vec![record.clone()])),
+            Some(g) => g.2.push(x.record.clone()),
+            None => groups.push((owner_id, owner_name, vec![x.record.clone()])),
         }
     }
     groups
@@ -137,7 +148,14 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
 /// accepted set that matches best.
 fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
     let provider = ctx.provider?;
-    let present: Vec<(u16, &str)> = records.iter().filter_map(mx_parts).collect();
+    // A row meant as one of the provider's servers (zone appended, an alias of it) counts as
+    // present: its own finding corrects the value, so adding the server again would double it.
+    let judged: Vec<(u16, String)> = records
+        .iter()
+        .filter_map(|r| judge(ctx, r))
+        .map(|x| (x.priority, x.intended))
+        .collect();
+    let present: Vec<(u16, &str)> = judged.iter().map(|(p, x)| (*p, x.as_str())).collect();
     let score = |set: &Vec<MxEntry>| {
         set.iter()
             .filter(|e| present.iter().any(|(_, x)| *x == e.host))
@@ -198,110 +216,15 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
     )
 }
 
-/// Checks each exchange that will stay: IP literal, alias, no address, or unverifiable.
+/// Names the fault of every row, kept or deleted: IP literal, zone appended, alias, no address,
+/// or unverifiable. A row that stays is corrected; a row that is not the provider's (after
+/// following what it was meant to be) is deleted, for the reason named.
 fn targets(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    // Exchanges that will stay after the repair: foreign ones are deleted, so not checked.
-    let staying = records
+    records
         .iter()
-        .filter(|r| mx_parts(r).is_some_and(|(_, x)| ctx.provider.is_none() || ours(ctx, x)));
-    for record in staying {
-        let Some((priority, exchange)) = mx_parts(record) else {
-            continue;
-        };
-        if exchange.parse::<IpAddr>().is_ok() {
-            let mut row = ctx.row(Action::Change, ctx.domain, record);
-            row.new_value = Some(format!("mail.{}", ctx.zone));
-            findings.push(
-                Finding::new(
-                    Code::MxTargetIpLiteral,
-                    Severity::Error,
-                    exchange,
-                    "RFC 5321 §5.1; RFC 1035 §3.3.9",
-                )
-                .records([record.clone()])
-                .fix([
-                    row,
-                    ctx.new_row(
-                        Action::Add,
-                        &format!("mail.{}", ctx.zone),
-                        "A",
-                        None,
-                        exchange,
-                    ),
-                ])
-                .param("address", exchange),
-            );
-            continue;
-        }
-        let a = ctx.snap.recursive(exchange, RType::A);
-        let aaaa = ctx.snap.recursive(exchange, RType::Aaaa);
-        let chain: Vec<DnsRecord> = a
-            .into_iter()
-            .chain(aaaa)
-            .flat_map(|o| o.of(exchange, RType::Cname).cloned().collect::<Vec<_>>())
-            .take(1)
-            .collect();
-        if let Some(alias) = chain.first() {
-            let canonical = a
-                .map(|o| o.cname_chain(exchange))
-                .and_then(|c| c.last().cloned())
-                .unwrap_or_else(|| alias.value());
-            let mut row = ctx.row(Action::Change, ctx.domain, record);
-            row.new_value = Some(canonical.clone());
-            findings.push(
-                Finding::new(
-                    Code::MxTargetCname,
-                    Severity::Warning,
-                    exchange,
-                    "RFC 2181 §10.3; RFC 5321 §5.1; seeds 003, 004",
-                )
-                .records([record.clone(), alias.clone()])
-                .fix([row])
-                .param("canonical", canonical)
-                .param("priority", priority.to_string()),
-            );
-        }
-        let addresses = [a, aaaa].into_iter().flatten().any(|o| {
-            !o.final_records(exchange, RType::A).is_empty()
-                || !o.final_records(exchange, RType::Aaaa).is_empty()
-        });
-        if addresses {
-            continue;
-        }
-        let not_asked = Outcome::failed(Status::Error, "this question was not asked");
-        let failure =
-            [(RType::A, a), (RType::Aaaa, aaaa)]
-                .into_iter()
-                .find_map(|(rtype, o)| match o {
-                    None => Some((rtype, &not_asked)),
-                    Some(o) if o.status.is_failure() => Some((rtype, o)),
-                    Some(_) => None,
-                });
-        match failure {
-            Some((rtype, o)) => findings.push(lookup_failed(
-                exchange,
-                rtype,
-                o,
-                Severity::Warning,
-                "mx_target",
-            )),
-            None => findings.push(
-                Finding::new(
-                    Code::MxTargetUnresolvable,
-                    Severity::Error,
-                    exchange,
-                    "RFC 5321 §5.1",
-                )
-                .records([record.clone()])
-                .param(
-                    "nxdomain",
-                    a.is_some_and(|o| o.status == Status::NxDomain).to_string(),
-                ),
-            ),
-        }
-    }
-    findings
+        .filter_map(|r| judge(ctx, r))
+        .filter_map(|x| exchange::finding(ctx, x))
+        .collect()
 }
 
 #[cfg(test)]

@@ -150,7 +150,12 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
     let mut recursive = asker.all_recursive(first).await;
 
     let (mx_targets, spf_tree, (zone, auth, ns_lookups)) = tokio::join!(
-        asker.all_recursive(mx_target_questions(&recursive, domain, &BTreeSet::new())),
+        asker.all_recursive(mx_target_questions(
+            &recursive,
+            domain,
+            zone_apex(&recursive, domain).as_deref(),
+            &BTreeSet::new()
+        )),
         expand_spf(&asker, domain, &recursive),
         authoritative_servers(&asker, domain, &recursive),
     );
@@ -161,7 +166,7 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
     // MX hosts that only the authoritative servers publish (an edit not yet in the caches).
     let asked: BTreeSet<String> = recursive.iter().map(|o| o.name.clone()).collect();
     let auth_obs: Vec<Observation> = auth.iter().flat_map(|s| s.observations.clone()).collect();
-    let extra = mx_target_questions(&auth_obs, domain, &asked);
+    let extra = mx_target_questions(&auth_obs, domain, zone.as_deref(), &asked);
     recursive.extend(asker.all_recursive(extra).await);
 
     Snapshot {
@@ -176,29 +181,49 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
 }
 
 /// A and AAAA for every MX exchange at `domain` not yet asked; an IP literal is not a name.
+/// Where an exchange ends with the mail host or its `zone`, the name before that suffix is
+/// asked too, in the same round: a panel that appends the zone to a value typed without its
+/// final dot turns `mx1.provider.example` into `mx1.provider.example.example.com`, and the
+/// rule needs the intended name's addresses to recognise it (diagnose/mx.rs). A single label
+/// left (`mail` of `mail.example.com`) is an ordinary name in the zone and is not asked.
 fn mx_target_questions(
     observations: &[Observation],
     domain: &str,
+    zone: Option<&str>,
     asked: &BTreeSet<String>,
 ) -> Vec<(String, RType)> {
     let mut names = BTreeSet::new();
+    let suffixes: Vec<String> = [Some(domain), zone]
+        .into_iter()
+        .flatten()
+        .map(|s| format!(".{s}"))
+        .collect();
     for obs in observations
         .iter()
         .filter(|o| o.name == domain && o.rtype == RType::MX)
     {
         for record in obs.outcome.of(domain, RType::MX) {
-            if let RecordData::MX { exchange, .. } = &record.data {
-                if exchange != "."
-                    && exchange.parse::<IpAddr>().is_err()
-                    && !asked.contains(exchange)
-                {
-                    names.insert(exchange.clone());
+            let RecordData::MX { exchange, .. } = &record.data else {
+                continue;
+            };
+            if exchange == "." || exchange.parse::<IpAddr>().is_ok() {
+                continue;
+            }
+            names.insert(exchange.clone());
+            // The mail host first: it is the longer suffix when it is not the zone apex.
+            let stripped = suffixes
+                .iter()
+                .find_map(|suffix| exchange.strip_suffix(suffix.as_str()));
+            if let Some(stripped) = stripped {
+                if stripped.contains('.') && stripped.parse::<IpAddr>().is_err() {
+                    names.insert(stripped.to_string());
                 }
             }
         }
     }
     names
         .into_iter()
+        .filter(|n| !asked.contains(n))
         .flat_map(|n| [(n.clone(), RType::A), (n, RType::Aaaa)])
         .collect()
 }
@@ -453,4 +478,88 @@ fn zone_apex(observations: &[Observation], domain: &str) -> Option<String> {
         .into_iter()
         .filter_map(|t| find(observations, domain, t)?.zone.clone())
         .find(|zone| domain.ends_with(&format!(".{zone}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::DnsRecord;
+
+    fn mx_answer(domain: &str, exchanges: &[&str]) -> Vec<Observation> {
+        let records = exchanges
+            .iter()
+            .map(|x| DnsRecord {
+                name: domain.to_string(),
+                ttl: 600,
+                data: RecordData::MX {
+                    preference: 10,
+                    exchange: x.to_string(),
+                },
+            })
+            .collect();
+        let outcome = Outcome {
+            status: Status::Answer,
+            records,
+            negative_ttl: None,
+            zone: None,
+            authoritative: false,
+            detail: None,
+            delegation: Vec::new(),
+        };
+        vec![Observation {
+            name: domain.to_string(),
+            rtype: RType::MX,
+            outcome,
+        }]
+    }
+
+    fn names(questions: &[(String, RType)]) -> Vec<&str> {
+        let mut out: Vec<&str> = questions.iter().map(|(n, _)| n.as_str()).collect();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn the_name_before_an_appended_zone_is_asked_in_the_same_round() {
+        let obs = mx_answer(
+            "sub.example.com",
+            &[
+                "mx1.qiye.aliyun.com.example.com",
+                "mx2.qiye.aliyun.com.sub.example.com",
+                "mail.example.com",
+                "192.0.2.25",
+                "192.0.2.26.example.com",
+                ".",
+            ],
+        );
+        let q = mx_target_questions(
+            &obs,
+            "sub.example.com",
+            Some("example.com"),
+            &BTreeSet::new(),
+        );
+        assert_eq!(
+            names(&q),
+            [
+                "192.0.2.26.example.com",
+                "mail.example.com",
+                "mx1.qiye.aliyun.com",
+                "mx1.qiye.aliyun.com.example.com",
+                "mx2.qiye.aliyun.com",
+                "mx2.qiye.aliyun.com.sub.example.com",
+            ],
+            "every exchange, and what is left once the mail host (else the zone) is taken off; \
+             an IP address (bare or with the zone appended) and a single label are no names to ask"
+        );
+        assert!(
+            q.iter().filter(|(n, _)| n == "mx1.qiye.aliyun.com").count() == 2,
+            "A and AAAA"
+        );
+        let asked: BTreeSet<String> = ["mx1.qiye.aliyun.com".to_string()].into();
+        let again = mx_target_questions(&obs, "sub.example.com", Some("example.com"), &asked);
+        assert!(
+            !names(&again).contains(&"mx1.qiye.aliyun.com"),
+            "a name asked already is not asked twice"
+        );
+    }
 }
