@@ -64,7 +64,16 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
         .contains("| Delete | `@` | CNAME | — | `site.cdn.test` |"));
     let fix = report["findings"][0]["options"][0]["fix"].clone();
     let before = invoke(&window, "verify_rows", json!({ "rows": fix })).unwrap();
-    assert_eq!(before[0]["state"], "not_saved");
+    assert_eq!(
+        fix[0]["keep"].as_array().map(Vec::len),
+        Some(3),
+        "the MX rows hidden by the alias: every one but the provider's three goes: {fix}"
+    );
+    assert_eq!(
+        before[0]["state"], "unknown",
+        "rows hidden behind the alias cannot be seen, so they are not called saved"
+    );
+    assert_eq!(before[1]["state"], "not_saved", "the alias is still there");
 
     // A bad row is refused in words and changes nothing.
     let bad =
