@@ -502,6 +502,8 @@ mod tests {
             "TTL_HIGH",
             "LOOKUP_FAILED",
             "RESOLVER_STALE",
+            "DMARC_MULTIPLE",
+            "DMARC_INHERITED",
         ];
         let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {

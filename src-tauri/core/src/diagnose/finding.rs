@@ -39,6 +39,12 @@ pub enum Code {
     LookupFailed,
     /// The resolver still serves older data than the DNS host publishes: a wait is under way.
     ResolverStale,
+    /// More than one `v=DMARC1` record at the name receivers take the policy from: they then
+    /// apply none (RFC 7489 §6.6.3 step 5).
+    DmarcMultiple,
+    /// The mail host has no DMARC record of its own; receivers apply its organisational
+    /// domain's (RFC 7489 §6.6.3 step 3). `info`: nothing is wrong, and nothing to add.
+    DmarcInherited,
 }
 
 impl Code {
