@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod diagnose;
+pub mod dmarc;
 pub mod dns;
 pub mod domain;
 pub mod propagation;

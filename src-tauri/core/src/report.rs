@@ -551,6 +551,8 @@ mod tests {
             "LOOKUP_FAILED",
             "RESOLVER_STALE",
             "MX_ZONE_APPENDED",
+            "DMARC_MULTIPLE",
+            "DMARC_INHERITED",
         ];
         let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {

@@ -645,3 +645,176 @@ async fn every_exchange_is_named_for_its_real_fault_and_the_repair_is_healthy() 
         codes(&again)
     );
 }
+
+/// Codes other than the DKIM note, which every lab domain gets (no key is published).
+fn codes_but_dkim(r: &CheckReport) -> Vec<Code> {
+    codes(r)
+        .into_iter()
+        .filter(|c| *c != Code::DkimNotFound)
+        .collect()
+}
+
+/// RFC 7489 §6.6.3: a mailbox at `sub.orgdmarc.test` has no `_dmarc` of its own, so receivers
+/// apply `orgdmarc.test`'s `p=reject`. Reported as inherited, never as missing, and no
+/// `p=none` row that would weaken the policy in force.
+#[tokio::test]
+async fn dmarc_inherited_from_the_organisational_domain() {
+    use mxdoctor_core::dns::{LookupEvent, ProgressSink, RType};
+    use std::sync::{Arc, Mutex};
+
+    let lab = lab().await;
+    let events: Arc<Mutex<Vec<LookupEvent>>> = Arc::default();
+    let sink = events.clone();
+    let mut opts = options(&lab);
+    opts.progress = Some(ProgressSink(Arc::new(move |e| {
+        sink.lock().unwrap().push(e)
+    })));
+    let d = parse_domain("sub.orgdmarc.test").unwrap();
+    let (r, snap) = check(&d, alibaba(), &opts, 0).await.expect("check runs");
+    assert_words_filled(&r);
+
+    assert_eq!(
+        codes_but_dkim(&r),
+        [Code::DmarcInherited],
+        "the healthy subdomain is only told where its policy comes from"
+    );
+    assert_eq!(r.status, CheckStatus::Ok, "{:?}", r.findings);
+    let f = &r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::DmarcInherited)
+        .unwrap()
+        .finding;
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(f.host, "_dmarc.orgdmarc.test");
+    assert_eq!(f.params["policy"], "reject");
+    assert_eq!(
+        f.records[0].value(),
+        "v=DMARC1; p=reject; rua=mailto:dmarc@orgdmarc.test"
+    );
+    assert!(
+        r.plan.steps.is_empty(),
+        "nothing to change, above all no p=none at _dmarc.sub: {:?}",
+        r.plan.steps
+    );
+    assert!(
+        snap.recursive("_dmarc.sub.orgdmarc.test", RType::TXT)
+            .is_some_and(|o| o.status == mxdoctor_core::dns::Status::NxDomain),
+        "the mail host's own policy name was asked first"
+    );
+
+    // No dependent round trip: the organisational domain's `_dmarc` starts with the first
+    // round, before any answer has come back. (The test runtime has one thread, so the lab's
+    // servers cannot answer until the check's first round has sent every question.)
+    let events = events.lock().unwrap();
+    let first_end = events
+        .iter()
+        .position(|e| e.status.is_some())
+        .expect("questions end");
+    let org_start = events
+        .iter()
+        .position(|e| e.status.is_none() && e.name == "_dmarc.orgdmarc.test")
+        .expect("the organisational domain's policy is asked");
+    assert!(
+        org_start < first_end,
+        "asked in the first round: started at event {org_start}, first answer at {first_end}"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.status.is_none() && e.name == "_dmarc.orgdmarc.test")
+            .count(),
+        1,
+        "asked once"
+    );
+}
+
+/// Two `v=DMARC1` records at `_dmarc`: receivers apply neither. A warning (mail still arrives),
+/// so the check is not `ok`; the fix keeps the strictest and deletes the other; the TXT record
+/// that is not DMARC neither counts nor is touched.
+#[tokio::test]
+async fn two_dmarc_records_at_the_domain_and_above_a_subdomain() {
+    let lab = lab().await;
+    let (r, _) = run(&lab, "twodmarc.test", alibaba()).await;
+    assert_eq!(
+        codes_but_dkim(&r),
+        [Code::DmarcMultiple],
+        "{:?}",
+        r.findings
+    );
+    assert_eq!(
+        r.status,
+        CheckStatus::Problems,
+        "two DMARC records must not pass as fine"
+    );
+    let f = &r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::DmarcMultiple)
+        .unwrap()
+        .finding;
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.host, "_dmarc.twodmarc.test");
+    assert_eq!(f.params["count"], "2");
+    let mut evidence: Vec<String> = f.records.iter().map(|r| r.value()).collect();
+    evidence.sort();
+    assert_eq!(
+        evidence,
+        [
+            "v=DMARC1; p=none; rua=mailto:dmarc@twodmarc.test",
+            "v=DMARC1; p=quarantine"
+        ],
+        "the two DMARC records are the evidence; the verification record is not"
+    );
+    let rows: Vec<(String, String, String, String)> = r
+        .plan
+        .steps
+        .iter()
+        .flat_map(|s| s.rows.iter())
+        .map(|row| {
+            (
+                format!("{:?}", row.action),
+                row.host.clone(),
+                row.rtype.clone(),
+                row.value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [(
+            "Delete".to_string(),
+            "_dmarc".to_string(),
+            "TXT".to_string(),
+            "v=DMARC1; p=none; rua=mailto:dmarc@twodmarc.test".to_string()
+        )],
+        "keep the strictest (quarantine), delete the other; nothing else to change"
+    );
+    assert!(!has(&r, Code::DmarcMissing));
+
+    // A mailbox below it finds the same two records at the organisational domain.
+    let (r, _) = run(&lab, "mail.twodmarc.test", alibaba()).await;
+    assert_eq!(
+        codes_but_dkim(&r),
+        [Code::DmarcMultiple],
+        "{:?}",
+        r.findings
+    );
+    assert_eq!(r.status, CheckStatus::Problems);
+    let f = &r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == Code::DmarcMultiple)
+        .unwrap()
+        .finding;
+    assert_eq!(f.host, "_dmarc.twodmarc.test");
+    assert_eq!(f.params["mail_host"], "mail.twodmarc.test");
+    assert_eq!(
+        f.fix
+            .iter()
+            .map(|row| row.host.as_str())
+            .collect::<Vec<_>>(),
+        ["_dmarc"],
+        "the row is at the organisational domain's _dmarc, not at _dmarc.mail"
+    );
+}

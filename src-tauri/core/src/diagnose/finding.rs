@@ -42,6 +42,12 @@ pub enum Code {
     /// An MX exchange is a server's name with the mail host or the zone appended by the DNS
     /// panel, because the value was typed without its final dot (RFC 1035 §5.1).
     MxZoneAppended,
+    /// More than one `v=DMARC1` record at the name receivers take the policy from: they then
+    /// apply none (RFC 7489 §6.6.3 step 5).
+    DmarcMultiple,
+    /// The mail host has no DMARC record of its own; receivers apply its organisational
+    /// domain's (RFC 7489 §6.6.3 step 3). `info`: nothing is wrong, and nothing to add.
+    DmarcInherited,
 }
 
 impl Code {

@@ -49,6 +49,31 @@ pub fn world() -> World {
     }
 }
 
+/// A mail host below its organisational domain, in the same zone.
+pub const SUB: &str = "sub.example.com";
+
+/// `sub.example.com` as the mail host, in the zone `example.com` (also its organisational
+/// domain), with Alibaba Mail Standard's MX and SPF: `_dmarc.sub.example.com` does not exist
+/// and `_dmarc.example.com` (asked in the same round) holds no record until a test sets one.
+pub fn sub_world() -> World {
+    world()
+        .with(|snap| {
+            snap.domain = SUB.into();
+            let observations = snap.recursive.iter_mut().chain(
+                snap.authoritative
+                    .iter_mut()
+                    .flat_map(|s| &mut s.observations),
+            );
+            for o in observations.filter(|o| o.name == DOMAIN) {
+                o.name = SUB.into();
+            }
+        })
+        .rec(&format!("_dmarc.{SUB}"), RType::TXT, nx())
+        .auth_mx(SUB, &ALIBABA)
+        .auth_txt(SUB, &["v=spf1 include:spf.qiye.aliyun.com -all"])
+        .auth_txt("spf.qiye.aliyun.com", &["v=spf1 ip4:198.51.100.0/24 -all"])
+}
+
 pub fn obs(name: &str, rtype: RType, outcome: Outcome) -> Observation {
     Observation {
         name: name.into(),
@@ -148,7 +173,7 @@ impl World {
 
     /// Sets the answer of every authoritative server (and of the resolvers, which agree).
     pub fn auth(mut self, name: &str, rtype: RType, outcome: Outcome) -> Self {
-        if name == DOMAIN {
+        if name == self.snap.domain {
             for server in &mut self.snap.authoritative {
                 set(&mut server.observations, name, rtype, outcome.clone());
             }

@@ -144,6 +144,12 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
     first.push((domain.to_string(), RType::NS));
     first.push((domain.to_string(), RType::SOA));
     first.push((format!("_dmarc.{domain}"), RType::TXT));
+    // Where receivers look when the mail host has no DMARC record (RFC 7489 §6.6.3), asked in
+    // the same round: the rule needs it only then, but waiting to know would cost a round trip.
+    let org = crate::dmarc::organisational_domain(domain);
+    if org != domain {
+        first.push((format!("_dmarc.{org}"), RType::TXT));
+    }
     for selector in &config.dkim_selectors {
         first.push((format!("{selector}._domainkey.{domain}"), RType::TXT));
     }
