@@ -147,6 +147,9 @@ struct Catalog {
     steps: BTreeMap<String, String>,
     /// What a failed lookup was for, in words: `LOOKUP_FAILED`'s `purpose` param.
     purposes: BTreeMap<String, String>,
+    /// What a proposed SPF record changed, one sentence per [`crate::spf::Change`], with the
+    /// term as `{term}`: the SPF findings' `changes` param, worded as `{changes_text}`.
+    spf_changes: BTreeMap<String, String>,
     /// The words of the exported report ([`document`]).
     document: BTreeMap<String, String>,
     /// Where to find the records at each DNS host, by host id (`generic` for any other host).
@@ -399,6 +402,27 @@ fn fill(template: &str, f: &Finding, extra: &BTreeMap<String, String>) -> String
     out.trim().to_string()
 }
 
+/// The sentences saying what a proposed SPF record left out or changed, from the finding's
+/// `changes` param (`reason term`, one a line; terms are already safe to print).
+fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale) -> String {
+    let Some(changes) = finding.params.get("changes") else {
+        return String::new();
+    };
+    let sentences: Vec<String> = changes
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(reason, term)| match cat.spf_changes.get(reason) {
+            Some(text) => text.replace("{term}", term),
+            None => format!("{reason}: {term}"),
+        })
+        .collect();
+    let between = match locale {
+        Locale::En => " ",
+        Locale::ZhCn => "",
+    };
+    sentences.join(between)
+}
+
 fn words(finding: Finding, locale: Locale) -> ReportFinding {
     let cat = catalog(locale);
     let code = finding.code.as_str();
@@ -428,6 +452,10 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
             text.replace("{host}", &finding.host),
         );
     }
+    extra.insert(
+        "changes_text".to_string(),
+        spf_changes(&finding, cat, locale),
+    );
     let (title, message) = match text {
         Some(t) => (
             fill(&t.title, &finding, &extra),
@@ -513,6 +541,55 @@ mod tests {
     }
 
     #[test]
+    fn every_spf_change_has_words_with_its_term() {
+        for locale in [Locale::En, Locale::ZhCn] {
+            let cat = catalog(locale);
+            for change in crate::spf::Change::ALL {
+                let text = cat.spf_changes.get(change.as_str());
+                assert!(
+                    text.is_some_and(|t| t.contains("{term}")),
+                    "{locale:?}: {} needs words naming the term",
+                    change.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_merged_spf_record_says_in_words_what_it_left_out() {
+        let f = Finding::new(Code::SpfMultiple, Severity::Error, "example.com", "x")
+            .param("count", "2")
+            .param("all", "-all")
+            .param(
+                "changes",
+                "unknown inclde:x.example\ncontrol ip4:192.0.2.1\\u{7}\nall_kept -all",
+            )
+            .param("dropped", "inclde:x.example ip4:192.0.2.1\\u{7}");
+        let en = words(f.clone(), Locale::En).message;
+        assert!(
+            en.ends_with(
+                "add the single combined record below. Left out \"inclde:x.example\": SPF does \
+                 not know this word; it is probably misspelt. Left out \"ip4:192.0.2.1\\u{7}\": \
+                 it contains a line break or an invisible control character, which SPF does not \
+                 allow. The combined record ends in \"-all\", the first ending found in your \
+                 records."
+            ),
+            "{en}"
+        );
+        let zh = words(f, Locale::ZhCn).message;
+        assert!(
+            zh.contains("已去掉“inclde:x.example”：SPF 不认识这个词"),
+            "{zh}"
+        );
+        let plain = Finding::new(Code::SpfPermissive, Severity::Warning, "example.com", "x");
+        let text = words(plain, Locale::En).message;
+        assert!(
+            !text.contains('{') && text.ends_with("send for you)."),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn words_fill_the_findings_values() {
         let f = Finding::new(Code::MxForeign, Severity::Error, "example.com", "seed 001")
             .param("count", "2")
@@ -586,6 +663,7 @@ mod tests {
             (&en.status, &zh.status),
             (&en.steps, &zh.steps),
             (&en.purposes, &zh.purposes),
+            (&en.spf_changes, &zh.spf_changes),
         ] {
             assert_eq!(
                 section_en.keys().collect::<Vec<_>>(),
