@@ -8,6 +8,8 @@ use crate::dns::{canonical, DnsRecord, Outcome, RType, RecordData};
 use crate::spf::{self, LookupTerm, Mode, Qualifier, SpfRecord, MAX_LOOKUPS, MAX_VOIDS};
 
 mod propose;
+#[cfg(test)]
+mod roundtrip;
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     let Some(outcome) = ctx.published(RType::TXT) else {
