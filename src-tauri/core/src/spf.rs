@@ -158,6 +158,17 @@ pub fn parse(text: &str) -> Result<SpfRecord, SpfError> {
     Ok(SpfRecord { terms })
 }
 
+/// The terms of an SPF record that parse, in order, the others skipped: what can be known of a
+/// record that does not parse as a whole (a merge keeps these; their lookups are asked too).
+pub fn readable(text: &str) -> SpfRecord {
+    SpfRecord {
+        terms: raw_terms(text)
+            .into_iter()
+            .filter_map(|raw| parse_term(raw).ok())
+            .collect(),
+    }
+}
+
 /// Parses one term of a record (RFC 7208 §12 `directive` / `modifier`).
 pub fn parse_term(raw: &str) -> Result<Term, SpfError> {
     if !raw.bytes().all(|b| b.is_ascii_graphic()) {
@@ -442,6 +453,18 @@ mod tests {
              exp=explain.%{d} foo=bar -all"
         )
         .is_ok());
+    }
+
+    #[test]
+    fn a_record_that_does_not_parse_is_still_read_term_by_term() {
+        let r = readable("v=spf1 inclde:x.example include:a.example mx\n-all ip4:192.0.2.1");
+        assert_eq!(
+            r.lookup_terms("example.com"),
+            [LookupTerm::Include("a.example".into())],
+            "the readable include is still looked up; the rest is skipped"
+        );
+        assert_eq!(r.terms.len(), 2);
+        assert!(readable("google-site-verification=abc").terms.is_empty());
     }
 
     #[test]
