@@ -208,223 +208,263 @@ pub fn compose(
     provider_include: Option<&str>,
     cost: impl Fn(&Term) -> Cost,
 ) -> Proposal {
-    let mut notes = Vec::new();
-    let mut note = |change: Change, raw: &str| {
-        notes.push(Note {
+    let mut draft = Draft::read(records, mode);
+    draft.price(&cost, provider_include);
+    draft.add_provider(&cost, provider_include);
+    draft.fit_limits();
+    draft.write()
+}
+
+/// A proposal being made: the terms kept so far and what was said about the others.
+struct Draft {
+    mode: Mode,
+    items: Vec<Item>,
+    /// The first `all` met, and the others (judged once the ending is chosen).
+    first_all: Option<(Qualifier, String)>,
+    other_alls: Vec<(Qualifier, String)>,
+    notes: Vec<Note>,
+}
+
+impl Draft {
+    fn note(&mut self, change: Change, raw: &str) {
+        self.notes.push(Note {
             change,
             term: shown(raw),
-        })
-    };
-    let mut items: Vec<Item> = Vec::new();
-    let mut first_all: Option<(Qualifier, String)> = None;
-    let mut other_alls: Vec<(Qualifier, String)> = Vec::new();
-    for raw in records.iter().flat_map(|r| raw_terms(r)) {
-        let term = match parse_term(raw) {
-            Ok(term) => term,
-            Err(e) => {
-                note(reason(&e, raw), raw);
-                continue;
-            }
+        });
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.items.iter().any(|i| i.key == key)
+    }
+
+    /// Every term of every record, in order: those that parse, once each.
+    fn read(records: &[&str], mode: Mode) -> Self {
+        let mut draft = Draft {
+            mode,
+            items: Vec::new(),
+            first_all: None,
+            other_alls: Vec::new(),
+            notes: Vec::new(),
         };
+        for raw in records.iter().flat_map(|r| raw_terms(r)) {
+            match parse_term(raw) {
+                Ok(term) => draft.take(raw, term),
+                Err(e) => draft.note(reason(&e, raw), raw),
+            }
+        }
+        draft
+    }
+
+    fn take(&mut self, raw: &str, term: Term) {
         let mut item = Item::new(raw, term);
-        let has = |items: &[Item], key: &str| items.iter().any(|i| i.key == key);
         match &item.term {
             Term::All { qualifier } => {
-                match first_all {
+                match self.first_all {
                     None => {
-                        first_all = Some((*qualifier, raw.to_string()));
-                        if mode == Mode::Repair {
-                            items.push(item);
+                        self.first_all = Some((*qualifier, raw.to_string()));
+                        if self.mode == Mode::Repair {
+                            self.items.push(item);
                         }
                     }
-                    // Judged once the ending is chosen.
-                    Some(_) => other_alls.push((*qualifier, raw.to_string())),
+                    Some(_) => self.other_alls.push((*qualifier, raw.to_string())),
                 }
-                continue;
+                return;
             }
-            // `v=spf1` typed twice reads as an unknown modifier: harmless, but not worth keeping.
+            // `v=spf1` typed twice reads as an unknown modifier: harmless, not worth keeping.
             Term::OtherModifier { name, value }
                 if name == "v" && value.eq_ignore_ascii_case("spf1") =>
             {
-                note(Change::Duplicate, raw);
-                continue;
+                return self.note(Change::Duplicate, raw);
             }
-            Term::Redirect { domain } if mode == Mode::Merge => {
-                note(Change::RedirectAsInclude, raw);
+            Term::Redirect { domain } if self.mode == Mode::Merge => {
+                self.note(Change::RedirectAsInclude, raw);
                 let include = format!("include:{domain}");
+                let domain = domain.clone();
                 item = Item::new(
                     &include,
                     Term::Include {
                         qualifier: Qualifier::Pass,
-                        domain: domain.clone(),
+                        domain,
                     },
                 );
-                if has(&items, &item.key) {
-                    continue;
+                if self.has(&item.key) {
+                    return;
                 }
             }
             Term::Redirect { .. } | Term::OtherModifier { .. }
                 if item.single_use()
-                    && !has(&items, &item.key)
-                    && items.iter().any(|i| i.same_modifier(&item)) =>
+                    && !self.has(&item.key)
+                    && self.items.iter().any(|i| i.same_modifier(&item)) =>
             {
-                note(Change::RepeatedModifier, raw);
-                continue;
+                return self.note(Change::RepeatedModifier, raw);
             }
             _ => {}
         }
-        if has(&items, &item.key) {
-            note(Change::Duplicate, raw);
-            continue;
+        if self.has(&item.key) {
+            return self.note(Change::Duplicate, raw);
         }
-        items.push(item);
+        self.items.push(item);
     }
 
-    // Price the DNS-querying terms; leave out those receivers would reject the record for.
-    for item in &mut items {
-        if item.term_costs() {
-            item.cost = cost(&item.term);
+    /// Prices the DNS-querying terms and leaves out those receivers would reject the whole
+    /// record for (a loop, an include without SPF), but the provider's own include.
+    fn price(&mut self, cost: &impl Fn(&Term) -> Cost, provider_include: Option<&str>) {
+        for item in &mut self.items {
+            if item.term_costs() {
+                item.cost = cost(&item.term);
+            }
+        }
+        let items = std::mem::take(&mut self.items);
+        for item in items {
+            let provider = provider_include.is_some_and(
+                |p| matches!(&item.term, Term::Include { domain, .. } if same_domain(domain, p)),
+            );
+            match item.cost.defect {
+                Some(defect) if !provider => self.note(defect, &item.raw),
+                _ => self.items.push(item),
+            }
         }
     }
-    let is_provider = |item: &Item| {
-        provider_include.is_some_and(
-            |p| matches!(&item.term, Term::Include { domain, .. } if same_domain(domain, p)),
-        )
-    };
-    items.retain(|item| match item.cost.defect {
-        Some(defect) if !is_provider(item) => {
-            note(defect, &item.raw);
-            false
-        }
-        _ => true,
-    });
 
-    // The provider's include, where no kept term reaches it yet.
-    if let Some(include) = provider_include {
-        if !items.iter().any(|i| i.cost.reaches_provider) {
-            let raw = format!("include:{include}");
-            let term = Term::Include {
+    /// Adds the provider's include where no kept term reaches it: in a repair just before the
+    /// ending, as a person would type it; in a merge after the other mechanisms.
+    fn add_provider(&mut self, cost: &impl Fn(&Term) -> Cost, provider_include: Option<&str>) {
+        let Some(include) = provider_include else {
+            return;
+        };
+        if self.items.iter().any(|i| i.cost.reaches_provider) {
+            return;
+        }
+        let raw = format!("include:{include}");
+        let mut item = Item::new(
+            &raw,
+            Term::Include {
                 qualifier: Qualifier::Pass,
                 domain: include.to_string(),
-            };
-            let mut item = Item::new(&raw, term);
-            item.cost = cost(&item.term);
-            item.cost.reaches_provider = true;
-            note(Change::IncludeAdded, &raw);
-            // Repair: just before the ending, as a person would type it; merge: after the
-            // other mechanisms (the ending and modifiers are placed after them anyway).
-            let at = match mode {
-                Mode::Repair => items
-                    .iter()
-                    .position(|i| matches!(i.term, Term::All { .. } | Term::Redirect { .. })),
-                Mode::Merge => None,
+            },
+        );
+        item.cost = cost(&item.term);
+        item.cost.reaches_provider = true;
+        self.note(Change::IncludeAdded, &raw);
+        let at = match self.mode {
+            Mode::Repair => self
+                .items
+                .iter()
+                .position(|i| matches!(i.term, Term::All { .. } | Term::Redirect { .. })),
+            Mode::Merge => None,
+        };
+        self.items.insert(at.unwrap_or(self.items.len()), item);
+    }
+
+    /// RFC 7208 §4.6.4's limits: the first term reaching the provider always stays; then the
+    /// other terms reaching it, then the rest, in order, while they fit.
+    fn fit_limits(&mut self) {
+        let mut order: Vec<usize> = (0..self.items.len()).collect();
+        order.sort_by_key(|&i| !self.items[i].cost.reaches_provider);
+        let first_provider = order
+            .first()
+            .copied()
+            .filter(|&i| self.items[i].cost.reaches_provider);
+        let (mut lookups, mut voids) = (0, 0);
+        let mut left_out = vec![None; self.items.len()];
+        for i in order {
+            let c = &self.items[i].cost;
+            if Some(i) != first_provider {
+                if lookups + c.lookups > MAX_LOOKUPS {
+                    left_out[i] = Some(Change::TooManyLookups);
+                    continue;
+                }
+                if voids + c.voids > MAX_VOIDS {
+                    left_out[i] = Some(Change::TooManyVoids);
+                    continue;
+                }
             }
-            .unwrap_or(items.len());
-            items.insert(at, item);
+            lookups += c.lookups;
+            voids += c.voids;
+        }
+        let items = std::mem::take(&mut self.items);
+        for (item, why) in items.into_iter().zip(left_out) {
+            match why {
+                Some(change) => self.note(change, &item.raw),
+                None => self.items.push(item),
+            }
         }
     }
 
-    // The limits: the first term reaching the provider always stays; then the other terms
-    // reaching it, then the rest, in order, while they fit.
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| !items[i].cost.reaches_provider);
-    let first_provider = order
-        .first()
-        .copied()
-        .filter(|&i| items[i].cost.reaches_provider);
-    let (mut lookups, mut voids) = (0, 0);
-    let mut keep = vec![true; items.len()];
-    for i in order {
-        let c = &items[i].cost;
-        if Some(i) != first_provider {
-            if lookups + c.lookups > MAX_LOOKUPS {
-                keep[i] = false;
-                note(Change::TooManyLookups, &items[i].raw);
-                continue;
-            }
-            if voids + c.voids > MAX_VOIDS {
-                keep[i] = false;
-                note(Change::TooManyVoids, &items[i].raw);
-                continue;
+    /// The record's text, with its one ending.
+    fn write(mut self) -> Proposal {
+        let items = std::mem::take(&mut self.items);
+        let (ending, terms) = match self.mode {
+            Mode::Repair => self.write_repair(items),
+            Mode::Merge => self.write_merge(items),
+        };
+        // The other endings: the one kept, again, says nothing new (a merge's records each
+        // have one); a different one is left out, and said so.
+        for (qualifier, raw) in std::mem::take(&mut self.other_alls) {
+            if Some(qualifier) != ending {
+                self.note(Change::AllExtra, &raw);
+            } else if self.mode == Mode::Repair {
+                self.note(Change::Duplicate, &raw);
             }
         }
-        lookups += c.lookups;
-        voids += c.voids;
+        let text = std::iter::once("v=spf1".to_string())
+            .chain(terms)
+            .collect::<Vec<_>>()
+            .join(" ");
+        Proposal {
+            text,
+            notes: self.notes,
+        }
     }
-    let mut kept: Vec<Item> = items
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(item, keep)| keep.then_some(item))
-        .collect();
 
-    let strict = |q: Qualifier| match q {
-        Qualifier::Pass | Qualifier::Neutral => None,
-        q => Some(q),
-    };
-    let (ending, terms): (Option<Qualifier>, Vec<String>) = match mode {
-        Mode::Repair => {
-            for item in &mut kept {
-                if let Term::All {
-                    qualifier: Qualifier::Pass | Qualifier::Neutral,
-                } = item.term
-                {
-                    note(Change::AllStrengthened, &item.raw);
-                    item.raw = "-all".into();
-                }
+    /// The user's order; a permissive ending made `-all`.
+    fn write_repair(&mut self, mut items: Vec<Item>) -> (Option<Qualifier>, Vec<String>) {
+        for item in &mut items {
+            if let Term::All {
+                qualifier: Qualifier::Pass | Qualifier::Neutral,
+            } = item.term
+            {
+                self.note(Change::AllStrengthened, &item.raw);
+                item.raw = "-all".into();
             }
-            let ending = first_all
-                .as_ref()
-                .map(|(q, _)| strict(*q).unwrap_or(Qualifier::Fail));
-            (ending, kept.into_iter().map(|i| i.raw).collect())
         }
-        Mode::Merge => {
-            let all = match &first_all {
-                None => {
-                    note(Change::AllAdded, "~all");
-                    "~all"
-                }
-                Some((Qualifier::Pass | Qualifier::Neutral, raw)) => {
-                    note(Change::AllSoftened, raw);
-                    "~all"
-                }
-                Some((Qualifier::Fail, _)) => {
-                    note(Change::AllKept, "-all");
-                    "-all"
-                }
-                Some((Qualifier::SoftFail, _)) => {
-                    note(Change::AllKept, "~all");
-                    "~all"
-                }
-            };
-            let (modifiers, mechanisms): (Vec<Item>, Vec<Item>) =
-                kept.into_iter().partition(Item::is_modifier);
-            let terms = mechanisms
-                .into_iter()
-                .map(|i| i.raw)
-                .chain([all.to_string()])
-                .chain(modifiers.into_iter().map(|i| i.raw))
-                .collect();
-            let ending = first_all
-                .as_ref()
-                .and_then(|(q, _)| strict(*q))
-                .or(Some(Qualifier::SoftFail));
-            (ending, terms)
-        }
-    };
-    // The other endings: the one kept again says nothing new (a merge's records each have
-    // one); a different one is left out, and said so.
-    for (qualifier, raw) in &other_alls {
-        if Some(*qualifier) != ending {
-            note(Change::AllExtra, raw);
-        } else if mode == Mode::Repair {
-            note(Change::Duplicate, raw);
-        }
+        let ending = self.first_all.as_ref().map(|(q, _)| match q {
+            Qualifier::Pass | Qualifier::Neutral => Qualifier::Fail,
+            q => *q,
+        });
+        (ending, items.into_iter().map(|i| i.raw).collect())
     }
-    let text = std::iter::once("v=spf1".to_string())
-        .chain(terms)
-        .collect::<Vec<_>>()
-        .join(" ");
-    Proposal { text, notes }
+
+    /// Mechanisms in order, the first ending (`~all` for a permissive one or none), modifiers.
+    fn write_merge(&mut self, items: Vec<Item>) -> (Option<Qualifier>, Vec<String>) {
+        let (ending, all) = match self.first_all.clone() {
+            None => {
+                self.note(Change::AllAdded, "~all");
+                (Qualifier::SoftFail, "~all")
+            }
+            Some((Qualifier::Pass | Qualifier::Neutral, raw)) => {
+                self.note(Change::AllSoftened, &raw);
+                (Qualifier::SoftFail, "~all")
+            }
+            Some((Qualifier::Fail, _)) => {
+                self.note(Change::AllKept, "-all");
+                (Qualifier::Fail, "-all")
+            }
+            Some((Qualifier::SoftFail, _)) => {
+                self.note(Change::AllKept, "~all");
+                (Qualifier::SoftFail, "~all")
+            }
+        };
+        let (modifiers, mechanisms): (Vec<Item>, Vec<Item>) =
+            items.into_iter().partition(Item::is_modifier);
+        let terms = mechanisms
+            .into_iter()
+            .map(|i| i.raw)
+            .chain([all.to_string()])
+            .chain(modifiers.into_iter().map(|i| i.raw))
+            .collect();
+        (Some(ending), terms)
+    }
 }
 
 impl Item {
