@@ -365,10 +365,33 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
             r.priority
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
-            format!("`{}`", value.replace('|', "\\|").replace('`', "'")),
+            format!("`{}`", cell(value)),
         ];
         let cells = if with_action { &cells[..] } else { &cells[1..] };
         out += &format!("| {} |\n", cells.join(" | "));
+    }
+    out
+}
+
+/// A record value as a table cell: untrusted DNS text, so a line break or a control or bidi
+/// character is written as an escape (`\n`, `\u{1b}`) and can neither end the row nor reach a
+/// terminal; `|` and backticks cannot end the cell.
+fn cell(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '`' => out.push('\''),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
     }
     out
 }
@@ -538,6 +561,25 @@ mod tests {
                 .expect("code parses");
             assert_eq!(parsed.as_str(), code);
         }
+    }
+
+    #[test]
+    fn a_record_value_cannot_break_the_table_or_reach_a_terminal() {
+        let row = FixRow {
+            action: Action::Delete,
+            host: "@".into(),
+            rtype: "TXT".into(),
+            priority: None,
+            value: "v=spf1 a\n| forged | row |\u{1b}[2J\u{202e}`x`".into(),
+            new_value: None,
+        };
+        let text = table(&[row], &|k| k.to_string(), true);
+        assert_eq!(text.lines().count(), 3, "header, rule and one row: {text}");
+        assert!(
+            text.contains(r"`v=spf1 a\n\| forged \| row \|\u{1b}[2J\u{202e}'x'`"),
+            "{text}"
+        );
+        assert!(!text.trim_end().chars().any(|c| c.is_control() && c != '\n'));
     }
 
     #[test]
