@@ -140,6 +140,28 @@ fn the_merge_copies_no_misspelt_term_line_break_or_control_character() {
     }
 }
 
+/// SPF_MISSING's record, for every provider in the catalog and for none: it parses, and added
+/// beside the other TXT records it yields no SPF finding.
+#[test]
+fn the_record_to_add_passes_for_every_provider() {
+    let snap = world()
+        .alibaba_healthy()
+        .auth_txt(DOMAIN, &["google-site-verification=abc"])
+        .build();
+    let choices = providers::all()
+        .iter()
+        .map(|p| ProviderChoice::Given(p.clone()))
+        .chain([ProviderChoice::Given(providers::custom(Vec::new()))]);
+    for choice in choices {
+        let d = diagnose(&snap, choice.clone());
+        let proposed = proposals(&d, &snap);
+        assert_eq!(proposed.len(), 1, "{choice:?}: one record to add");
+        assert!(spf::parse(&proposed[0]).is_ok(), "{proposed:?}");
+        let again = diagnose(&serve_back(&snap, &proposed[0]), choice.clone());
+        assert_eq!(spf_faults(&again), Vec::<String>::new(), "{proposed:?}");
+    }
+}
+
 /// One record over the limits: its repair keeps the provider and what fits, and passes.
 #[test]
 fn a_record_over_the_limits_is_repaired_to_fit() {
