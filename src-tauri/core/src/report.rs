@@ -613,8 +613,8 @@ mod tests {
                 "add the single combined record below. Left out \"inclde:x.example\": SPF does \
                  not know this word; it is probably misspelt. Left out \"ip4:192.0.2.1\\u{7}\": \
                  it contains a line break or an invisible control character, which SPF does not \
-                 allow. The combined record ends in \"-all\", the first ending found in your \
-                 records."
+                 allow. The combined record ends in \"-all\", as your records do (the record \
+                 naming your mailbox provider counts first)."
             ),
             "{en}"
         );

@@ -54,8 +54,22 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
 
 /// Two or more SPF records: receivers return permerror (RFC 7208 §4.5). Merge them into one
 /// that passes our own rules ([`spf::compose`] says how, and what it leaves out).
+///
+/// Servers may rotate a record set's order from one answer to the next (BIND's default), so
+/// the merge reads the record naming the provider first, then the others by text: each check
+/// proposes the same record, and "the first record's ending" is the provider record's.
 fn multiple(ctx: &Ctx, records: &[DnsRecord]) -> Finding {
-    let texts: Vec<String> = records.iter().map(DnsRecord::value).collect();
+    let names_provider = |text: &str| {
+        let readable = spf::readable(text);
+        ctx.provider
+            .is_some_and(|p| p.spf_includes().iter().any(|i| readable.includes(i)))
+    };
+    let mut texts: Vec<String> = records.iter().map(DnsRecord::value).collect();
+    texts.sort_by(|a, b| {
+        names_provider(b)
+            .cmp(&names_provider(a))
+            .then_with(|| a.cmp(b))
+    });
     let merged = propose::propose(ctx, &texts, Mode::Merge);
     let mut fix: Vec<_> = records
         .iter()
@@ -341,24 +355,52 @@ mod tests {
                 .auth_txt(
                     "example.com",
                     &[
-                        "v=spf1 ip4:192.0.2.1 +all",
-                        "v=spf1 inclde:spf.qiye.aliyun.com ip4:192.0.2.1 ~all",
+                        "v=spf1 inclde:x.example ip4:192.0.2.1 ip4:192.0.2.2 -all",
+                        "v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com +all",
                     ],
                 )
                 .build(),
         );
         let f = only(&d, Code::SpfMultiple);
         assert_eq!(
-            f.fix[2].value, "v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com ~all",
-            "the misspelt include is left out and the provider's added; +all becomes ~all"
+            f.fix[2].value, "v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com ip4:192.0.2.2 ~all",
+            "the record naming the provider is read first; its +all becomes ~all; the \
+             misspelt term is left out"
         );
         assert_eq!(f.params["all"], "~all");
-        assert_eq!(f.params["dropped"], "inclde:spf.qiye.aliyun.com");
+        assert_eq!(f.params["dropped"], "inclde:x.example -all");
         assert_eq!(
             f.params["changes"],
-            "unknown inclde:spf.qiye.aliyun.com\nduplicate ip4:192.0.2.1\n\
-             include_added include:spf.qiye.aliyun.com\nall_softened +all"
+            "unknown inclde:x.example\nduplicate ip4:192.0.2.1\n\
+             all_softened +all\nall_extra -all"
         );
+    }
+
+    #[test]
+    fn a_merge_is_the_same_whichever_order_the_server_answers_in() {
+        let records = [
+            "v=spf1 include:_spf.google.com ~all",
+            "v=spf1 ip4:192.0.2.1 -all",
+            "v=spf1 include:spf.qiye.aliyun.com ?all",
+        ];
+        let merged = |order: [usize; 3]| {
+            let texts = order.map(|i| records[i]);
+            let d = check(
+                &world()
+                    .alibaba_healthy()
+                    .auth_txt("example.com", &texts)
+                    .build(),
+            );
+            only(&d, Code::SpfMultiple).fix[3].value.clone()
+        };
+        let first = merged([0, 1, 2]);
+        assert_eq!(
+            first,
+            "v=spf1 include:spf.qiye.aliyun.com include:_spf.google.com ip4:192.0.2.1 ~all"
+        );
+        for order in [[2, 1, 0], [1, 0, 2], [1, 2, 0]] {
+            assert_eq!(merged(order), first, "answered in order {order:?}");
+        }
     }
 
     #[test]

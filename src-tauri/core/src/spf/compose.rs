@@ -3,7 +3,8 @@
 //! are kept; each term left out or changed is noted with the reason, for the user to read.
 //!
 //! Decisions, for the merge:
-//! - One `all`: the first record's ending (the first `all` in record order), except that
+//! - One `all`: the first record's ending (the first `all` in record order; the diagnosis
+//!   puts the record naming the provider first), except that
 //!   `+all` and `?all` become `~all`: a merged record speaks for senders from several records,
 //!   so it neither lets everyone through nor rejects mail outright on our guess. No `all`
 //!   anywhere: `~all` is added.
