@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow};
 use crate::dns::{RType, RecordData};
+use crate::providers::Provider;
 use crate::snapshot::Snapshot;
 use crate::spf;
 
@@ -109,26 +110,50 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<FixRow> {
         .into_iter()
         .map(|e| row("MX", Some(e.priority), e.host))
         .collect();
-    if let Some(include) = &provider.spf_include {
-        let current = snap.published(&snap.domain, RType::TXT).and_then(|o| {
-            o.of(&snap.domain, RType::TXT).find_map(|r| match &r.data {
-                RecordData::TXT { text } if spf::is_spf(text) => Some(text.clone()),
-                _ => None,
-            })
-        });
-        let value = match current {
-            Some(text)
-                if provider
-                    .spf_includes()
-                    .iter()
-                    .any(|i| spf::parse(&text).is_ok_and(|p| p.includes(i))) =>
-            {
-                text
-            }
-            Some(text) if spf::parse(&text).is_ok() => spf::with_include(&text, include),
-            _ => format!("v=spf1 include:{include} -all"),
-        };
+    if let Some(value) = target_spf(diagnosis, snap, &host, provider) {
         rows.push(row("TXT", None, value));
     }
     rows
+}
+
+/// The one SPF record the mail host should hold: the record the diagnosis proposes (a merge,
+/// a repair or the record to add, each built to pass our own rules), else the one published
+/// record when no SPF rule found fault with it, else the provider's own record.
+fn target_spf(
+    diagnosis: &Diagnosis,
+    snap: &Snapshot,
+    host: &str,
+    provider: &Provider,
+) -> Option<String> {
+    let proposed = diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str().starts_with("SPF"))
+        .flat_map(|f| &f.fix)
+        .filter(|r| r.rtype == "TXT" && r.host == host)
+        .find_map(|r| match r.action {
+            Action::Add => Some(r.value.clone()),
+            Action::Change => r.new_value.clone(),
+            Action::Delete => None,
+        })
+        .filter(|v| spf::is_spf(v));
+    if proposed.is_some() {
+        return proposed;
+    }
+    let include = provider.spf_include.as_ref()?;
+    let published: Vec<String> = snap
+        .published(&snap.domain, RType::TXT)
+        .map(|o| {
+            o.of(&snap.domain, RType::TXT)
+                .filter_map(|r| match &r.data {
+                    RecordData::TXT { text } if spf::is_spf(text) => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match published.as_slice() {
+        [one] if spf::parse(one).is_ok() => Some(one.clone()),
+        _ => Some(format!("v=spf1 include:{include} -all")),
+    }
 }

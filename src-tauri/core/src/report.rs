@@ -147,6 +147,9 @@ struct Catalog {
     steps: BTreeMap<String, String>,
     /// What a failed lookup was for, in words: `LOOKUP_FAILED`'s `purpose` param.
     purposes: BTreeMap<String, String>,
+    /// What a proposed SPF record changed, one sentence per [`crate::spf::Change`], with the
+    /// term as `{term}`: the SPF findings' `changes` param, worded as `{changes_text}`.
+    spf_changes: BTreeMap<String, String>,
     /// The words of the exported report ([`document`]).
     document: BTreeMap<String, String>,
     /// Where to find the records at each DNS host, by host id (`generic` for any other host).
@@ -358,11 +361,11 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
         let value = if r.is_all_except() {
             all_except(r, w)
         } else {
-            format!("`{}`", value.replace('|', "\\|").replace('`', "'"))
+            format!("`{}`", cell(value))
         };
         let cells = [
             action,
-            format!("`{}`", r.host),
+            format!("`{}`", cell(&r.host)),
             r.rtype.clone(),
             r.priority
                 .map(|p| p.to_string())
@@ -377,11 +380,7 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
 
 /// The value cell of a row that stands for unseen rows: "every MX row except `a`, `b`".
 fn all_except(row: &FixRow, w: &dyn Fn(&str) -> String) -> String {
-    let keep: Vec<String> = row
-        .keep
-        .iter()
-        .map(|k| format!("`{}`", k.replace('|', "\\|").replace('`', "'")))
-        .collect();
+    let keep: Vec<String> = row.keep.iter().map(|k| format!("`{}`", cell(k))).collect();
     w("all_except")
         .replace("{type}", &row.rtype)
         .replace("{keep}", &keep.join(", "))
@@ -400,6 +399,29 @@ pub fn row_value_text(row: &FixRow, locale: Locale) -> String {
         .unwrap_or_default()
         .replace("{type}", &row.rtype)
         .replace("{keep}", &row.keep.join(", "))
+}
+
+/// A record value as a table cell: untrusted DNS text, so a line break or a control or bidi
+/// character is written as an escape (`\n`, `\u{1b}`) and can neither end the row nor reach a
+/// terminal; `|` and backticks cannot end the cell.
+fn cell(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '`' => out.push('\''),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The title of a plan step.
@@ -447,6 +469,27 @@ fn fill(template: &str, f: &Finding, extra: &BTreeMap<String, String>) -> String
     out.trim().to_string()
 }
 
+/// The sentences saying what a proposed SPF record left out or changed, from the finding's
+/// `changes` param (`reason term`, one a line; terms are already safe to print).
+fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale) -> String {
+    let Some(changes) = finding.params.get("changes") else {
+        return String::new();
+    };
+    let sentences: Vec<String> = changes
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(reason, term)| match cat.spf_changes.get(reason) {
+            Some(text) => text.replace("{term}", term),
+            None => format!("{reason}: {term}"),
+        })
+        .collect();
+    let between = match locale {
+        Locale::En => " ",
+        Locale::ZhCn => "",
+    };
+    sentences.join(between)
+}
+
 fn words(finding: Finding, locale: Locale) -> ReportFinding {
     let cat = catalog(locale);
     let code = finding.code.as_str();
@@ -476,6 +519,10 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
             text.replace("{host}", &finding.host),
         );
     }
+    extra.insert(
+        "changes_text".to_string(),
+        spf_changes(&finding, cat, locale),
+    );
     let (title, message) = match text {
         Some(t) => (
             fill(&t.title, &finding, &extra),
@@ -564,6 +611,75 @@ mod tests {
     }
 
     #[test]
+    fn a_record_value_cannot_break_the_table_or_reach_a_terminal() {
+        let row = FixRow {
+            action: Action::Delete,
+            host: "@".into(),
+            rtype: "TXT".into(),
+            priority: None,
+            value: "v=spf1 a\n| forged | row |\u{1b}[2J\u{202e}`x`".into(),
+            new_value: None,
+            keep: Vec::new(),
+        };
+        let text = table(&[row], &|k| k.to_string(), true);
+        assert_eq!(text.lines().count(), 3, "header, rule and one row: {text}");
+        assert!(
+            text.contains(r"`v=spf1 a\n\| forged \| row \|\u{1b}[2J\u{202e}'x'`"),
+            "{text}"
+        );
+        assert!(!text.trim_end().chars().any(|c| c.is_control() && c != '\n'));
+    }
+
+    #[test]
+    fn every_spf_change_has_words_with_its_term() {
+        for locale in [Locale::En, Locale::ZhCn] {
+            let cat = catalog(locale);
+            for change in crate::spf::Change::ALL {
+                let text = cat.spf_changes.get(change.as_str());
+                assert!(
+                    text.is_some_and(|t| t.contains("{term}")),
+                    "{locale:?}: {} needs words naming the term",
+                    change.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_merged_spf_record_says_in_words_what_it_left_out() {
+        let f = Finding::new(Code::SpfMultiple, Severity::Error, "example.com", "x")
+            .param("count", "2")
+            .param("all", "-all")
+            .param(
+                "changes",
+                "unknown inclde:x.example\ncontrol ip4:192.0.2.1\\u{7}\nall_kept -all",
+            )
+            .param("dropped", "inclde:x.example ip4:192.0.2.1\\u{7}");
+        let en = words(f.clone(), Locale::En).message;
+        assert!(
+            en.ends_with(
+                "add the single combined record below. Left out \"inclde:x.example\": SPF does \
+                 not know this word; it is probably misspelt. Left out \"ip4:192.0.2.1\\u{7}\": \
+                 it contains a line break or an invisible control character, which SPF does not \
+                 allow. The combined record ends in \"-all\", as your records do (the record \
+                 naming your mailbox provider counts first)."
+            ),
+            "{en}"
+        );
+        let zh = words(f, Locale::ZhCn).message;
+        assert!(
+            zh.contains("已去掉“inclde:x.example”：SPF 不认识这个词"),
+            "{zh}"
+        );
+        let plain = Finding::new(Code::SpfPermissive, Severity::Warning, "example.com", "x");
+        let text = words(plain, Locale::En).message;
+        assert!(
+            !text.contains('{') && text.ends_with("send for you)."),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn words_fill_the_findings_values() {
         let f = Finding::new(Code::MxForeign, Severity::Error, "example.com", "seed 001")
             .param("count", "2")
@@ -637,6 +753,7 @@ mod tests {
             (&en.status, &zh.status),
             (&en.steps, &zh.steps),
             (&en.purposes, &zh.purposes),
+            (&en.spf_changes, &zh.spf_changes),
         ] {
             assert_eq!(
                 section_en.keys().collect::<Vec<_>>(),

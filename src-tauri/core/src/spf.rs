@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod compose;
+mod syntax;
+
+pub use compose::{compose, Change, Cost, Mode, Note, Proposal};
+
 /// One parsed `v=spf1` record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpfRecord {
@@ -62,7 +67,8 @@ pub enum Term {
     },
 }
 
-/// Why a record is not valid SPF; any of these is a "permerror" for receivers.
+/// Why a record is not valid SPF; any of these is a "permerror" for receivers. Terms are kept
+/// as [`shown`] gives them: untrusted DNS text, made safe to print.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum SpfError {
@@ -76,7 +82,18 @@ pub enum SpfError {
     BadNetwork { term: String },
     #[error("the {name}= modifier appears more than once")]
     DuplicateModifier { name: String },
+    /// RFC 7208 §12: terms are visible ASCII separated by spaces; a line break, a tab, a
+    /// control character or a full-width character makes the term unreadable.
+    #[error("\"{term}\" contains a character SPF does not allow")]
+    BadCharacter { term: String },
+    /// RFC 7208 §7.1 `domain-spec`: it must end in a top-level label (or a macro).
+    #[error("\"{term}\" does not name a valid domain")]
+    BadDomain { term: String },
 }
+
+/// RFC 7208 §4.6.4: more than 10 DNS-querying terms is a permerror; so is more than 2 voids.
+pub const MAX_LOOKUPS: usize = 10;
+pub const MAX_VOIDS: usize = 2;
 
 /// A DNS-querying term, which RFC 7208 §4.6.4 limits to ten per check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,16 +116,27 @@ pub fn is_spf(text: &str) -> bool {
         && (t.len() == 6 || t.as_bytes()[6] == b' ')
 }
 
+/// The terms of an SPF record as written: what follows `v=spf1`, split at spaces (RFC 7208
+/// §4.6.1: terms are separated by SP only, so a tab or line break stays inside a term).
+pub fn raw_terms(text: &str) -> Vec<&str> {
+    if !is_spf(text) {
+        return Vec::new();
+    }
+    text.trim_start()[6..]
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 /// Parses an SPF record.
 pub fn parse(text: &str) -> Result<SpfRecord, SpfError> {
     if !is_spf(text) {
         return Err(SpfError::NotSpf);
     }
-    let body = &text.trim_start()[6..];
     let mut terms = Vec::new();
     let mut seen_redirect = false;
     let mut seen_exp = false;
-    for raw in body.split(' ').filter(|t| !t.is_empty()) {
+    for raw in raw_terms(text) {
         let term = parse_term(raw)?;
         match &term {
             Term::Redirect { .. } if seen_redirect => {
@@ -117,7 +145,7 @@ pub fn parse(text: &str) -> Result<SpfRecord, SpfError> {
                 })
             }
             Term::Redirect { .. } => seen_redirect = true,
-            Term::OtherModifier { name, .. } if name.eq_ignore_ascii_case("exp") => {
+            Term::OtherModifier { name, .. } if name == "exp" => {
                 if seen_exp {
                     return Err(SpfError::DuplicateModifier { name: "exp".into() });
                 }
@@ -130,23 +158,49 @@ pub fn parse(text: &str) -> Result<SpfRecord, SpfError> {
     Ok(SpfRecord { terms })
 }
 
-fn parse_term(raw: &str) -> Result<Term, SpfError> {
+/// The terms of an SPF record that parse, in order, the others skipped: what can be known of a
+/// record that does not parse as a whole (a merge keeps these; their lookups are asked too).
+pub fn readable(text: &str) -> SpfRecord {
+    SpfRecord {
+        terms: raw_terms(text)
+            .into_iter()
+            .filter_map(|raw| parse_term(raw).ok())
+            .collect(),
+    }
+}
+
+/// Parses one term of a record (RFC 7208 §12 `directive` / `modifier`).
+pub fn parse_term(raw: &str) -> Result<Term, SpfError> {
+    if !raw.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(SpfError::BadCharacter { term: shown(raw) });
+    }
     // A modifier is name=value where the name is alphanumeric (RFC 7208 §12 "modifier").
     if let Some((name, value)) = raw.split_once('=') {
         let is_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-        if is_name && !name.contains(':') {
-            if name.eq_ignore_ascii_case("redirect") {
-                return Ok(Term::Redirect {
+        if is_name {
+            let name = name.to_ascii_lowercase();
+            return match name.as_str() {
+                "redirect" => Ok(Term::Redirect {
                     domain: domain_spec(raw, Some(value))?,
-                });
-            }
-            return Ok(Term::OtherModifier {
-                name: name.to_ascii_lowercase(),
-                value: value.to_string(),
-            });
+                }),
+                "exp" => {
+                    domain_spec(raw, Some(value))?;
+                    Ok(Term::OtherModifier {
+                        name,
+                        value: value.to_string(),
+                    })
+                }
+                _ if syntax::macro_string(value, syntax::ANY_MACRO).is_some() => {
+                    Ok(Term::OtherModifier {
+                        name,
+                        value: value.to_string(),
+                    })
+                }
+                _ => Err(SpfError::UnknownTerm { term: shown(raw) }),
+            };
         }
     }
     let (qualifier, rest) = match raw.as_bytes().first() {
@@ -159,32 +213,29 @@ fn parse_term(raw: &str) -> Result<Term, SpfError> {
     // The mechanism name ends at ':' or '/' (a CIDR length with no domain: `a/24`).
     let split = rest.find([':', '/']).unwrap_or(rest.len());
     let (name, arg) = rest.split_at(split);
-    let domain = arg.strip_prefix(':').map(|a| strip_cidr(a).to_string());
     let name = name.to_ascii_lowercase();
-    let unknown = || SpfError::UnknownTerm {
-        term: raw.to_string(),
-    };
+    let unknown = || SpfError::UnknownTerm { term: shown(raw) };
     Ok(match name.as_str() {
         "all" if arg.is_empty() => Term::All { qualifier },
         "include" => Term::Include {
             qualifier,
-            domain: domain_spec(raw, domain.as_deref())?,
+            domain: domain_spec(raw, arg.strip_prefix(':'))?,
         },
         "exists" => Term::Exists {
             qualifier,
-            domain: domain_spec(raw, domain.as_deref())?,
-        },
-        "a" => Term::A {
-            qualifier,
-            domain: optional_domain(raw, domain)?,
-        },
-        "mx" => Term::Mx {
-            qualifier,
-            domain: optional_domain(raw, domain)?,
+            domain: domain_spec(raw, arg.strip_prefix(':'))?,
         },
         "ptr" => Term::Ptr {
             qualifier,
-            domain: optional_domain(raw, domain)?,
+            domain: optional_domain(raw, arg)?,
+        },
+        "a" => Term::A {
+            qualifier,
+            domain: optional_domain(raw, syntax::strip_dual_cidr(raw, arg)?)?,
+        },
+        "mx" => Term::Mx {
+            qualifier,
+            domain: optional_domain(raw, syntax::strip_dual_cidr(raw, arg)?)?,
         },
         "ip4" => Term::Ip4 {
             qualifier,
@@ -198,43 +249,33 @@ fn parse_term(raw: &str) -> Result<Term, SpfError> {
     })
 }
 
-fn strip_cidr(arg: &str) -> &str {
-    // Only strip a trailing `/N` or `//N`; a macro may itself hold a slash: keep it simple.
-    match arg.find('/') {
-        Some(i)
-            if arg[i..]
-                .trim_start_matches('/')
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '/') =>
-        {
-            &arg[..i]
-        }
-        _ => arg,
-    }
-}
-
+/// A required `domain-spec` (RFC 7208 §7.1): present, non-empty and well formed.
 fn domain_spec(raw: &str, value: Option<&str>) -> Result<String, SpfError> {
     match value {
-        Some(v) if !v.is_empty() => Ok(v.to_string()),
-        _ => Err(SpfError::MissingDomain {
-            term: raw.to_string(),
-        }),
+        Some(v) if !v.is_empty() => {
+            if syntax::domain_spec(v) {
+                Ok(v.to_string())
+            } else {
+                Err(SpfError::BadDomain { term: shown(raw) })
+            }
+        }
+        _ => Err(SpfError::MissingDomain { term: shown(raw) }),
     }
 }
 
-fn optional_domain(raw: &str, domain: Option<String>) -> Result<Option<String>, SpfError> {
-    match domain {
-        Some(d) if d.is_empty() => Err(SpfError::MissingDomain {
-            term: raw.to_string(),
-        }),
-        other => Ok(other),
+/// The `[":" domain-spec]` of `a`, `mx` and `ptr`: nothing, or a colon and a domain.
+fn optional_domain(raw: &str, arg: &str) -> Result<Option<String>, SpfError> {
+    if arg.is_empty() {
+        return Ok(None);
+    }
+    match arg.strip_prefix(':') {
+        Some(spec) => domain_spec(raw, Some(spec)).map(Some),
+        None => Err(SpfError::UnknownTerm { term: shown(raw) }),
     }
 }
 
 fn network<T: std::str::FromStr>(raw: &str, arg: &str, max_len: u8) -> Result<String, SpfError> {
-    let bad = || SpfError::BadNetwork {
-        term: raw.to_string(),
-    };
+    let bad = || SpfError::BadNetwork { term: shown(raw) };
     let value = arg.strip_prefix(':').ok_or_else(bad)?;
     let (addr, len) = match value.split_once('/') {
         Some((a, l)) => (a, Some(l)),
@@ -242,12 +283,32 @@ fn network<T: std::str::FromStr>(raw: &str, arg: &str, max_len: u8) -> Result<St
     };
     addr.parse::<T>().map_err(|_| bad())?;
     if let Some(len) = len {
-        let len: u8 = len.parse().map_err(|_| bad())?;
-        if len > max_len {
+        if !syntax::cidr_length(len, max_len) {
             return Err(bad());
         }
     }
     Ok(value.to_string())
+}
+
+/// Untrusted DNS text made safe to show: anything but visible ASCII is escaped (`\n`,
+/// `\u{3000}`) and a long term is cut, so no control character reaches a screen or a log.
+pub fn shown(raw: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::new();
+    for (i, c) in raw.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        match c {
+            '!'..='~' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
 }
 
 impl SpfRecord {
@@ -287,23 +348,6 @@ impl SpfRecord {
             _ => false,
         })
     }
-}
-
-/// Adds `include:DOMAIN` to an SPF record's text just before its `all` or `redirect=`, or at
-/// the end, keeping everything else as the user wrote it.
-pub fn with_include(text: &str, domain: &str) -> String {
-    let mut parts: Vec<&str> = text.split_whitespace().collect();
-    let include = format!("include:{domain}");
-    let at = parts
-        .iter()
-        .position(|p| {
-            let p = p.to_ascii_lowercase();
-            let p = p.trim_start_matches(['+', '-', '~', '?']);
-            p == "all" || p.starts_with("redirect=")
-        })
-        .unwrap_or(parts.len());
-    parts.insert(at, &include);
-    parts.join(" ")
 }
 
 /// True when a domain-spec holds macros (`%{i}`), which cannot be expanded without a sender.
@@ -375,6 +419,27 @@ mod tests {
             ),
             ("v=spf1 all:x", "UnknownTerm"),
             ("spf1 -all", "NotSpf"),
+            // Terms are visible ASCII separated by spaces (RFC 7208 §12): a line break, a
+            // control character or a full-width space (a Chinese keyboard's) stays in the term.
+            (
+                "v=spf1 include:a.example\ninclude:b.example -all",
+                "BadCharacter",
+            ),
+            ("v=spf1 ip4:192.0.2.1\u{7} -all", "BadCharacter"),
+            (
+                "v=spf1 include:spf.qiye.aliyun.com\u{3000}-all",
+                "BadCharacter",
+            ),
+            ("v=spf1 include:x -all", "BadDomain"),
+            ("v=spf1 include:192.0.2.1 -all", "BadDomain"),
+            ("v=spf1 exists:%{z}.example.com -all", "BadDomain"),
+            ("v=spf1 exp=x", "BadDomain"),
+            ("v=spf1 foo=100% -all", "UnknownTerm"),
+            ("v=spf1 a/33 -all", "BadNetwork"),
+            ("v=spf1 mx//129 -all", "BadNetwork"),
+            ("v=spf1 ip4:192.0.2.0/024 -all", "BadNetwork"),
+            ("v=spf1 ptr/24 -all", "UnknownTerm"),
+            ("v=spf1 a:/24 -all", "MissingDomain"),
         ];
         for (text, want) in cases {
             let err = parse(text).expect_err(text);
@@ -382,21 +447,37 @@ mod tests {
         }
         assert!(parse("v=spf1 a/24 mx:example.com/24 ip6:2001:db8::/32 ~all").is_ok());
         assert!(parse("v=spf1 exp=explain.example -all").is_ok());
+        assert!(parse(
+            "v=spf1 a:mail.example.com/24//64 mx//64 include:_spf.google.com. \
+             exists:%{i}._spf.example.com ptr:example.com ?ip4:192.0.2.0/24 \
+             exp=explain.%{d} foo=bar -all"
+        )
+        .is_ok());
     }
 
     #[test]
-    fn adds_an_include_before_all() {
+    fn a_record_that_does_not_parse_is_still_read_term_by_term() {
+        let r = readable("v=spf1 inclde:x.example include:a.example mx\n-all ip4:192.0.2.1");
         assert_eq!(
-            with_include("v=spf1 include:_spf.google.com ~all", "spf.qiye.aliyun.com"),
-            "v=spf1 include:_spf.google.com include:spf.qiye.aliyun.com ~all"
+            r.lookup_terms("example.com"),
+            [LookupTerm::Include("a.example".into())],
+            "the readable include is still looked up; the rest is skipped"
         );
-        assert_eq!(
-            with_include("v=spf1 redirect=x.example", "a.example"),
-            "v=spf1 include:a.example redirect=x.example"
+        assert_eq!(r.terms.len(), 2);
+        assert!(readable("google-site-verification=abc").terms.is_empty());
+    }
+
+    #[test]
+    fn an_error_shows_the_term_without_its_control_characters() {
+        let err = parse("v=spf1 include:a.example\ninclude:b.example\u{1b}[2J -all").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(r"include:a.example\ninclude:b.example\u{1b}[2J"),
+            "the term is shown escaped: {text}"
         );
-        assert_eq!(
-            with_include("v=spf1 mx", "a.example"),
-            "v=spf1 mx include:a.example"
+        assert!(
+            !text.chars().any(char::is_control),
+            "no raw control character may reach a screen: {text:?}"
         );
     }
 

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
 use crate::dns::{canonical, DnsRecord, Outcome, RType, RecordData};
-use crate::spf::{self, LookupTerm, Qualifier, SpfRecord};
+use crate::spf::{self, LookupTerm, Mode, Qualifier, SpfRecord, MAX_LOOKUPS, MAX_VOIDS};
 
-/// RFC 7208 §4.6.4: more than 10 DNS-querying terms is a permerror; so is more than 2 voids.
-const MAX_LOOKUPS: usize = 10;
-const MAX_VOIDS: usize = 2;
+mod propose;
+#[cfg(test)]
+mod roundtrip;
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     let Some(outcome) = ctx.published(RType::TXT) else {
@@ -52,33 +52,31 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     }
 }
 
-/// Two or more SPF records: receivers return permerror (RFC 7208 §4.5). Merge them into one.
+/// Two or more SPF records: receivers return permerror (RFC 7208 §4.5). Merge them into one
+/// that passes our own rules ([`spf::compose`] says how, and what it leaves out).
+///
+/// Servers may rotate a record set's order from one answer to the next (BIND's default), so
+/// the merge reads the record naming the provider first, then the others by text: each check
+/// proposes the same record, and "the first record's ending" is the provider record's.
 fn multiple(ctx: &Ctx, records: &[DnsRecord]) -> Finding {
-    let mut terms: Vec<String> = Vec::new();
-    let mut all: Option<String> = None;
-    for record in records {
-        for term in record.value().split_whitespace().skip(1) {
-            let bare = term
-                .trim_start_matches(['+', '-', '~', '?'])
-                .to_ascii_lowercase();
-            if bare == "all" {
-                all.get_or_insert_with(|| term.to_string());
-            } else if !terms.iter().any(|t| t.eq_ignore_ascii_case(term)) {
-                terms.push(term.to_string());
-            }
-        }
-    }
-    let merged = std::iter::once("v=spf1".to_string())
-        .chain(terms)
-        .chain(all.or_else(|| Some("~all".into())))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let names_provider = |text: &str| {
+        let readable = spf::readable(text);
+        ctx.provider
+            .is_some_and(|p| p.spf_includes().iter().any(|i| readable.includes(i)))
+    };
+    let mut texts: Vec<String> = records.iter().map(DnsRecord::value).collect();
+    texts.sort_by(|a, b| {
+        names_provider(b)
+            .cmp(&names_provider(a))
+            .then_with(|| a.cmp(b))
+    });
+    let merged = propose::propose(ctx, &texts, Mode::Merge);
     let mut fix: Vec<_> = records
         .iter()
         .map(|r| ctx.row(Action::Delete, ctx.domain, r))
         .collect();
-    fix.push(ctx.new_row(Action::Add, ctx.domain, "TXT", None, &merged));
-    Finding::new(
+    fix.push(ctx.new_row(Action::Add, ctx.domain, "TXT", None, &merged.text));
+    let finding = Finding::new(
         Code::SpfMultiple,
         Severity::Error,
         ctx.domain,
@@ -87,28 +85,34 @@ fn multiple(ctx: &Ctx, records: &[DnsRecord]) -> Finding {
     .records(records.iter().cloned())
     .fix(fix)
     .param("count", records.len().to_string())
+    .param("all", propose::ending(&merged));
+    propose::describe(finding, &merged)
 }
 
 fn single(ctx: &Ctx, record: &DnsRecord, include: Option<&str>) -> Vec<Finding> {
     let text = record.value();
-    let parsed = match spf::parse(&text) {
-        Ok(p) => p,
-        Err(e) => {
-            return vec![Finding::new(
-                Code::SpfSyntax,
-                Severity::Error,
-                ctx.domain,
-                "RFC 7208 §4.6, §12",
-            )
-            .records([record.clone()])
-            .param("reason", e.to_string())]
-        }
+    let mut findings = match spf::parse(&text) {
+        Ok(parsed) => judge(ctx, record, &parsed, include),
+        Err(e) => vec![Finding::new(
+            Code::SpfSyntax,
+            Severity::Error,
+            ctx.domain,
+            "RFC 7208 §4.6, §12",
+        )
+        .records([record.clone()])
+        .param("reason", e.to_string())],
     };
+    propose::repair(ctx, record, &mut findings);
+    findings
+}
+
+/// The rules for one record that parses: its tree, its `all`, the provider's include.
+fn judge(ctx: &Ctx, record: &DnsRecord, parsed: &SpfRecord, include: Option<&str>) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut walk = Walk::default();
-    walk.visit(ctx, &parsed, ctx.domain, &mut vec![ctx.domain.to_string()]);
+    walk.visit(ctx, parsed, ctx.domain, &mut vec![ctx.domain.to_string()]);
     findings.extend(walk.findings(ctx, record));
-    if let Some(permissive) = permissive(ctx, record, &parsed) {
+    if let Some(permissive) = permissive(ctx, record, parsed) {
         findings.push(permissive);
     }
     if let (Some(include), Some(provider)) = (include, ctx.provider) {
@@ -117,8 +121,6 @@ fn single(ctx: &Ctx, record: &DnsRecord, include: Option<&str>) -> Vec<Finding> 
             .iter()
             .any(|i| walk.reached.contains(&canonical(i)));
         if !reached && !walk.unfinished {
-            let mut row = ctx.row(Action::Change, ctx.domain, record);
-            row.new_value = Some(spf::with_include(&text, include));
             findings.push(
                 Finding::new(
                     Code::SpfProviderMissing,
@@ -127,7 +129,6 @@ fn single(ctx: &Ctx, record: &DnsRecord, include: Option<&str>) -> Vec<Finding> 
                     "RFC 7208 §5.2; seed 001 §2.3",
                 )
                 .records([record.clone()])
-                .fix([row])
                 .param("include", include)
                 .param("provider", provider.name.clone()),
             );
@@ -143,17 +144,6 @@ fn permissive(ctx: &Ctx, record: &DnsRecord, parsed: &SpfRecord) -> Option<Findi
         Qualifier::Neutral => Severity::Info,
         _ => return None,
     };
-    let text = record.value();
-    let fixed = text
-        .split_whitespace()
-        .map(|t| match t.to_ascii_lowercase().as_str() {
-            "all" | "+all" | "?all" => "-all",
-            _ => t,
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut row = ctx.row(Action::Change, ctx.domain, record);
-    row.new_value = Some(fixed);
     Some(
         Finding::new(
             Code::SpfPermissive,
@@ -161,8 +151,7 @@ fn permissive(ctx: &Ctx, record: &DnsRecord, parsed: &SpfRecord) -> Option<Findi
             ctx.domain,
             "RFC 7208 §4.6.2, §8.1",
         )
-        .records([record.clone()])
-        .fix([row]),
+        .records([record.clone()]),
     )
 }
 
@@ -206,6 +195,8 @@ impl Walk {
                 continue;
             };
             if outcome.status.is_failure() {
+                // What lies behind a failed lookup is unknown: no verdict rests on its absence.
+                self.unfinished = true;
                 self.failed.push((domain, rtype, outcome.clone()));
                 continue;
             }
@@ -357,6 +348,144 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_says_which_ending_it_kept_and_what_it_left_out() {
+        let d = check(
+            &world()
+                .alibaba_healthy()
+                .auth_txt(
+                    "example.com",
+                    &[
+                        "v=spf1 inclde:x.example ip4:192.0.2.1 ip4:192.0.2.2 -all",
+                        "v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com +all",
+                    ],
+                )
+                .build(),
+        );
+        let f = only(&d, Code::SpfMultiple);
+        assert_eq!(
+            f.fix[2].value, "v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com ip4:192.0.2.2 ~all",
+            "the record naming the provider is read first; its +all becomes ~all; the \
+             misspelt term is left out"
+        );
+        assert_eq!(f.params["all"], "~all");
+        assert_eq!(f.params["dropped"], "inclde:x.example -all");
+        assert_eq!(
+            f.params["changes"],
+            "unknown inclde:x.example\nduplicate ip4:192.0.2.1\n\
+             all_softened +all\nall_extra -all"
+        );
+    }
+
+    #[test]
+    fn a_merge_is_the_same_whichever_order_the_server_answers_in() {
+        let records = [
+            "v=spf1 include:_spf.google.com ~all",
+            "v=spf1 ip4:192.0.2.1 -all",
+            "v=spf1 include:spf.qiye.aliyun.com ?all",
+        ];
+        let merged = |order: [usize; 3]| {
+            let texts = order.map(|i| records[i]);
+            let d = check(
+                &world()
+                    .alibaba_healthy()
+                    .auth_txt("example.com", &texts)
+                    .build(),
+            );
+            only(&d, Code::SpfMultiple).fix[3].value.clone()
+        };
+        let first = merged([0, 1, 2]);
+        assert_eq!(
+            first,
+            "v=spf1 include:spf.qiye.aliyun.com include:_spf.google.com ip4:192.0.2.1 ~all"
+        );
+        for order in [[2, 1, 0], [1, 0, 2], [1, 2, 0]] {
+            assert_eq!(merged(order), first, "answered in order {order:?}");
+        }
+    }
+
+    #[test]
+    fn one_record_gets_one_repair_for_all_its_faults() {
+        let d = check(
+            &with_spf("v=spf1 ip4:192.0.2.1 include:gone.example.net +all")
+                .rec("gone.example.net", RType::TXT, nx())
+                .build(),
+        );
+        let want = "change @ TXT - v=spf1 ip4:192.0.2.1 include:gone.example.net +all \
+                    -> v=spf1 ip4:192.0.2.1 include:spf.qiye.aliyun.com -all";
+        for code in [
+            Code::SpfBrokenInclude,
+            Code::SpfPermissive,
+            Code::SpfProviderMissing,
+        ] {
+            let f = only(&d, code);
+            assert_eq!(
+                f.fix.iter().map(row_text).collect::<Vec<_>>(),
+                [want],
+                "{code:?}: each fault of the record is fixed by the same one change"
+            );
+        }
+        let lead = only(&d, Code::SpfBrokenInclude);
+        assert_eq!(lead.params["dropped"], "include:gone.example.net");
+        assert!(
+            !only(&d, Code::SpfPermissive).params.contains_key("changes"),
+            "what the change does is said once, on the first finding shown"
+        );
+        let plan = crate::repair::plan(&d, &world().build());
+        let spf_rows: Vec<_> = plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.rows)
+            .filter(|r| r.rtype == "TXT")
+            .collect();
+        assert_eq!(
+            spf_rows.len(),
+            1,
+            "the plan asks for one change: {spf_rows:?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_record_gets_a_repair_that_says_what_it_left_out() {
+        let d = check(&with_spf("v=spf1 inclde:spf.qiye.aliyun.com -all").build());
+        let f = only(&d, Code::SpfSyntax);
+        assert_eq!(
+            f.fix[0].new_value.as_deref(),
+            Some("v=spf1 include:spf.qiye.aliyun.com -all")
+        );
+        assert_eq!(
+            f.params["changes"],
+            "unknown inclde:spf.qiye.aliyun.com\ninclude_added include:spf.qiye.aliyun.com"
+        );
+    }
+
+    #[test]
+    fn the_plans_target_is_the_proposed_record() {
+        let snap = world()
+            .alibaba_healthy()
+            .auth_txt(
+                "example.com",
+                &[
+                    "v=spf1 include:spf.qiye.aliyun.com -all",
+                    "v=spf1 include:_spf.google.com\n~all",
+                ],
+            )
+            .build();
+        let d = check(&snap);
+        let target = crate::repair::plan(&d, &snap).target;
+        let spf: Vec<&str> = target
+            .iter()
+            .filter(|r| r.rtype == "TXT")
+            .map(|r| r.value.as_str())
+            .collect();
+        assert_eq!(
+            spf,
+            [only(&d, Code::SpfMultiple).fix[2].value.as_str()],
+            "the rows to end with hold the merged record, not the first record with an include"
+        );
+        assert_eq!(spf, ["v=spf1 include:spf.qiye.aliyun.com -all"]);
+    }
+
+    #[test]
     fn syntax_errors_are_reported_with_the_reason() {
         let d = check(&with_spf("v=spf1 include:spf.qiye.aliyun.com ip4:999.1.1.1 -all").build());
         assert!(only(&d, Code::SpfSyntax).params["reason"].contains("999.1.1.1"));
@@ -475,6 +604,11 @@ mod tests {
         );
         assert_eq!(only(&d, Code::LookupFailed).host, "slow.example.net");
         assert!(!has(&d, Code::SpfBrokenInclude));
+        assert!(
+            !has(&d, Code::SpfProviderMissing),
+            "the provider may be behind the include that did not answer: {:?}",
+            codes(&d)
+        );
     }
 
     #[test]

@@ -265,10 +265,9 @@ fn spf_questions(observations: &[Observation], owner: &str) -> Vec<(String, RTyp
             let RecordData::TXT { text } = &record.data else {
                 continue;
             };
-            let Ok(parsed) = spf::parse(text) else {
-                continue;
-            };
-            for term in parsed.lookup_terms(owner) {
+            // Term by term: a record that does not parse may be merged into one that does,
+            // keeping its readable terms, whose lookups the proposal must be priced with.
+            for term in spf::readable(text).lookup_terms(owner) {
                 let q = match term {
                     LookupTerm::Include(d) | LookupTerm::Redirect(d) => (d, RType::TXT),
                     LookupTerm::A(d) | LookupTerm::Exists(d) => (d, RType::A),
