@@ -121,11 +121,22 @@ pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> Chec
     }
 }
 
-/// `error` when the mail host's MX could not be asked of anyone: nothing about receiving mail
+/// `error` when the mail host's MX could not be asked of anyone, when the resolvers deny names
+/// that exist, or when "does not exist" could not be confirmed: nothing about receiving mail
 /// could be judged. Otherwise `problems` if any finding is an error or a warning.
 fn status(snap: &Snapshot, diagnosis: &Diagnosis) -> CheckStatus {
     let mx = snap.published(&snap.domain, RType::MX);
     if mx.is_none_or(|o| o.status.is_failure()) {
+        return CheckStatus::Error;
+    }
+    // The resolvers deny names that exist, or "does not exist" could not be confirmed: the
+    // check judged nothing.
+    let judged_nothing = |f: &Finding| {
+        f.code == Code::ResolverUnreliable
+            || (f.code == Code::LookupFailed
+                && f.params.get("purpose").map(String::as_str) == Some("domain_exists"))
+    };
+    if diagnosis.findings.iter().any(judged_nothing) {
         return CheckStatus::Error;
     }
     if diagnosis
@@ -387,6 +398,8 @@ fn variant(f: &Finding) -> Option<&'static str> {
         Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
         Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
         Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
+        Code::LookupFailed if p("purpose") == Some("domain_exists") => Some("domain_exists"),
+        Code::ResolverUnreliable if p("reason") == Some("denies_domain") => Some("denies_domain"),
         _ => None,
     }
 }
@@ -502,6 +515,7 @@ mod tests {
             "TTL_HIGH",
             "LOOKUP_FAILED",
             "RESOLVER_STALE",
+            "RESOLVER_UNRELIABLE",
         ];
         let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {

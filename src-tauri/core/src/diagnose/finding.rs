@@ -39,6 +39,9 @@ pub enum Code {
     LookupFailed,
     /// The resolver still serves older data than the DNS host publishes: a wait is under way.
     ResolverStale,
+    /// The resolver denies names that exist (the root, or the mail host its servers answer
+    /// for): a captive portal, a filter, an offline computer. Nothing could be judged.
+    ResolverUnreliable,
 }
 
 impl Code {
