@@ -121,11 +121,22 @@ pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> Chec
     }
 }
 
-/// `error` when the mail host's MX could not be asked of anyone: nothing about receiving mail
+/// `error` when the mail host's MX could not be asked of anyone, when the resolvers deny names
+/// that exist, or when "does not exist" could not be confirmed: nothing about receiving mail
 /// could be judged. Otherwise `problems` if any finding is an error or a warning.
 fn status(snap: &Snapshot, diagnosis: &Diagnosis) -> CheckStatus {
     let mx = snap.published(&snap.domain, RType::MX);
     if mx.is_none_or(|o| o.status.is_failure()) {
+        return CheckStatus::Error;
+    }
+    // The resolvers deny names that exist, or "does not exist" could not be confirmed: the
+    // check judged nothing.
+    let judged_nothing = |f: &Finding| {
+        f.code == Code::ResolverUnreliable
+            || (f.code == Code::LookupFailed
+                && f.params.get("purpose").map(String::as_str) == Some("domain_exists"))
+    };
+    if diagnosis.findings.iter().any(judged_nothing) {
         return CheckStatus::Error;
     }
     if diagnosis
@@ -457,6 +468,8 @@ fn variant(f: &Finding) -> Option<&'static str> {
         Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
         Code::CnameAtMailHost if p("hidden_mx") == Some("true") => Some("hidden_mx"),
         Code::NsInconsistent if p("stale").is_some_and(|s| !s.is_empty()) => Some("stale"),
+        Code::LookupFailed if p("purpose") == Some("domain_exists") => Some("domain_exists"),
+        Code::ResolverUnreliable if p("reason") == Some("denies_domain") => Some("denies_domain"),
         _ => None,
     }
 }
@@ -600,6 +613,7 @@ mod tests {
             "MX_ZONE_APPENDED",
             "DMARC_MULTIPLE",
             "DMARC_INHERITED",
+            "RESOLVER_UNRELIABLE",
         ];
         let have: Vec<String> = catalog(Locale::En).codes.keys().cloned().collect();
         for code in all {

@@ -33,6 +33,9 @@ pub enum Behavior {
     Refused,
     /// Over UDP, answers with the TC bit and no records; over TCP, answers in full.
     Truncated,
+    /// Answers NXDOMAIN with no records to everything, the root included: a captive portal,
+    /// a filter or an offline network's resolver.
+    DenyAll,
 }
 
 #[derive(Debug)]
@@ -161,6 +164,7 @@ impl RequestHandler for Handler {
             Behavior::Timeout => return no_response(metadata),
             Behavior::ServFail => Some(ResponseCode::ServFail),
             Behavior::Refused => Some(ResponseCode::Refused),
+            Behavior::DenyAll => Some(ResponseCode::NXDomain),
             Behavior::Truncated if request.protocol() == Protocol::Udp => {
                 metadata.truncation = true;
                 Some(ResponseCode::NoError)

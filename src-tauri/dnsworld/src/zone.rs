@@ -136,6 +136,28 @@ impl Zone {
         self.records.iter().filter(move |r| r.name == *name)
     }
 
+    /// The records at `name`, or, when `name` does not exist, those of the wildcard at its
+    /// closest encloser, owned by `name` (RFC 4592 §3.3.1). `None` when neither exists.
+    fn at_or_wildcard(&self, name: &Name) -> Option<Vec<Record>> {
+        if self.name_exists(name) {
+            return Some(self.at(name).cloned().collect());
+        }
+        let mut encloser = name.base_name();
+        while !self.name_exists(&encloser) && self.origin.zone_of(&encloser.base_name()) {
+            encloser = encloser.base_name();
+        }
+        let wildcard = encloser.prepend_label("*").ok()?;
+        let synthesised: Vec<Record> = self
+            .at(&wildcard)
+            .map(|r| {
+                let mut r = r.clone();
+                r.name = name.clone();
+                r
+            })
+            .collect();
+        (!synthesised.is_empty()).then_some(synthesised)
+    }
+
     /// True when the name owns records or has descendants (an empty non-terminal, RFC 8020).
     fn name_exists(&self, name: &Name) -> bool {
         self.records.iter().any(|r| name.zone_of(&r.name))
@@ -156,11 +178,13 @@ pub fn answer(zones: &[Zone], qname: &Name, qtype: RecordType, policy: CnamePoli
     let mut name = qname.clone();
     let mut zone = first;
     for _ in 0..8 {
-        let here: Vec<&Record> = zone.at(&name).collect();
+        let found = zone.at_or_wildcard(&name);
+        let exists = found.is_some();
+        let here: Vec<Record> = found.unwrap_or_default();
         let wanted: Vec<Record> = here
             .iter()
             .filter(|r| r.record_type() == qtype)
-            .map(|r| (*r).clone())
+            .cloned()
             .collect();
         let cname = here.iter().find(|r| r.record_type() == RecordType::CNAME);
         // The zone's own SOA and NS at its apex are the panel's, not the user's: they are
@@ -171,7 +195,7 @@ pub fn answer(zones: &[Zone], qname: &Name, qtype: RecordType, policy: CnamePoli
             !infrastructure && (policy == CnamePolicy::CnameHidesOthers || wanted.is_empty());
         match cname {
             Some(cname) if qtype != RecordType::CNAME && cname_first => {
-                answers.push((*cname).clone());
+                answers.push(cname.clone());
                 let RData::CNAME(target) = &cname.data else {
                     break;
                 };
@@ -191,7 +215,7 @@ pub fn answer(zones: &[Zone], qname: &Name, qtype: RecordType, policy: CnamePoli
                 return positive(answers);
             }
             _ => {
-                let rcode = if zone.name_exists(&name) {
+                let rcode = if exists {
                     ResponseCode::NoError
                 } else {
                     ResponseCode::NXDomain
@@ -259,6 +283,7 @@ web IN A 192.0.2.10
 loop1 IN CNAME loop2
 loop2 IN CNAME loop1
 a.b IN A 192.0.2.1
+*.w IN CNAME web
 ";
 
     fn zone() -> Zone {
@@ -339,6 +364,51 @@ a.b IN A 192.0.2.1
             ent.rcode,
             ResponseCode::NoError,
             "an empty non-terminal exists"
+        );
+    }
+
+    #[test]
+    fn a_wildcard_answers_for_names_that_do_not_exist_as_the_name_asked() {
+        let z = [zone()];
+        let a = answer(
+            &z,
+            &name("mail.w.example.test."),
+            RecordType::MX,
+            CnamePolicy::default(),
+        );
+        assert_eq!(a.rcode, ResponseCode::NoError);
+        let owners: Vec<String> = a.answers.iter().map(|r| r.name.to_ascii()).collect();
+        assert_eq!(
+            owners,
+            ["mail.w.example.test."],
+            "the alias is synthesised at the name asked (RFC 4592 §3.3.1)"
+        );
+        assert_eq!(a.answers[0].record_type(), RecordType::CNAME);
+        let deeper = answer(
+            &z,
+            &name("a.mail.w.example.test."),
+            RecordType::A,
+            CnamePolicy::default(),
+        );
+        assert_eq!(
+            deeper
+                .answers
+                .iter()
+                .map(Record::record_type)
+                .collect::<Vec<_>>(),
+            [RecordType::CNAME, RecordType::A],
+            "the closest encloser is w: the wildcard covers every depth below it"
+        );
+        let elsewhere = answer(
+            &z,
+            &name("x.web.example.test."),
+            RecordType::A,
+            CnamePolicy::default(),
+        );
+        assert_eq!(
+            elsewhere.rcode,
+            ResponseCode::NXDomain,
+            "no wildcard at web's level"
         );
     }
 

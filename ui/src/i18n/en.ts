@@ -178,6 +178,7 @@ export const en = {
   'practice.reset': "Reset the example",
   'practice.back': "Back to the wizard",
   'practice.offer': "No DNS server can be reached from this computer. You can still practise with an example domain.",
+  'practice.offer_unreliable': "The DNS service this computer uses is not answering normally. You can still practise with an example domain.",
   'app.loading': "Opening MX Doctor…",
   'repair.server_state': "{server}: {state}",
 } as const;

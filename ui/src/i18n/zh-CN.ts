@@ -180,6 +180,7 @@ export const zhCN: Record<MessageKey, string> = {
   'practice.reset': "重置示例",
   'practice.back': "返回向导",
   'practice.offer': "这台电脑无法连接任何 DNS 服务器。您仍然可以用示例域名练习。",
+  'practice.offer_unreliable': "这台电脑使用的 DNS 服务工作不正常。您仍然可以用示例域名练习。",
   'app.loading': "正在打开 MX Doctor……",
   'repair.server_state': "{server}：{state}",
 };

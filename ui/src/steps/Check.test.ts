@@ -112,6 +112,33 @@ describe('Check', () => {
   });
 });
 
+const deniedEverything: ReportFinding = {
+  code: 'RESOLVER_UNRELIABLE',
+  severity: 'warning',
+  host: 'example.com',
+  records: [],
+  fix: [],
+  reference: 'RFC 8020 §2',
+  params: { reason: 'denies_root' },
+  options: [],
+  title: 'Your DNS service is not answering normally',
+  message: 'The DNS service this computer uses says that even names which always exist on the internet do not exist.',
+};
+
+describe('Check when the DNS service is not answering normally', () => {
+  it('offers practice mode, and says why', async () => {
+    mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'error', findings: [deniedEverything] }) : null));
+    const onpractice = vi.fn();
+    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice });
+    await screen.findByText('Your DNS service is not answering normally');
+    expect(screen.getByText('The DNS service this computer uses is not answering normally. You can still practise with an example domain.')).toBeTruthy();
+    expect(screen.queryByText(/No DNS server can be reached/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Practise with an example domain' }));
+    expect(onpractice).toHaveBeenCalledOnce();
+    expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+  });
+});
+
 describe('Check with a report it did not take itself', () => {
   it('says a snapshot file was not checked from this computer, and a restored check is not called one', async () => {
     let asked = 0;

@@ -48,6 +48,9 @@ pub enum Code {
     /// The mail host has no DMARC record of its own; receivers apply its organisational
     /// domain's (RFC 7489 §6.6.3 step 3). `info`: nothing is wrong, and nothing to add.
     DmarcInherited,
+    /// The resolver denies names that exist (the root, or the mail host its servers answer
+    /// for): a captive portal, a filter, an offline computer. Nothing could be judged.
+    ResolverUnreliable,
 }
 
 impl Code {

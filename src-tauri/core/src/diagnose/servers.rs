@@ -3,25 +3,142 @@
 
 use std::collections::BTreeSet;
 
-use super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
+use super::{lookup_failed, status_word, Action, Code, Ctx, Finding, Severity};
 use crate::dns::{DnsRecord, Outcome, RType, Status};
+use crate::snapshot::AuthServer;
 
 const HOST_TYPES: [RType; 4] = [RType::MX, RType::Cname, RType::A, RType::TXT];
 /// Above an hour, a changed record keeps old caches around long enough to warn about it.
 const TTL_HIGH_SECONDS: u32 = 3600;
 
-/// `DOMAIN_NOT_FOUND`: the name does not exist (RFC 8020: NXDOMAIN means nothing below either).
+/// What stops every other rule when the resolvers say the mail host does not exist:
+/// `DOMAIN_NOT_FOUND` when that is proven, `RESOLVER_UNRELIABLE` when the resolvers deny names
+/// that exist, `LOOKUP_FAILED` (purpose `domain_exists`) when it could not be confirmed.
+///
+/// NXDOMAIN from a resolver is no proof (DESIGN.md, truth rules): a captive portal, a filter or
+/// an offline computer denies everything. The proof is an authoritative NXDOMAIN from a server
+/// of the zone above, asked directly: nothing exists at or below that name (RFC 8020 §2). The
+/// observer asks those servers whenever it found no zone at the mail host itself. Snapshots of
+/// older versions are judged by the same rule: they hold that proof when the resolver's
+/// negative answer named the zone above (its servers were asked); without it, they read
+/// "could not be confirmed", never "does not exist".
 pub(crate) fn domain_not_found(ctx: &Ctx) -> Option<Finding> {
+    if let Some(f) = denies_root(ctx) {
+        return Some(f);
+    }
+    let answered: Vec<(&AuthServer, &Outcome)> = ctx
+        .snap
+        .reachable_auth()
+        .filter_map(|s| s.get(ctx.domain, RType::MX).map(|o| (s, o)))
+        .filter(|(_, o)| !o.status.is_failure())
+        .collect();
+    let denied = ctx
+        .snap
+        .recursive(ctx.domain, RType::MX)
+        .is_some_and(|o| o.status == Status::NxDomain && o.records.is_empty());
+    let exists: Vec<String> = answered
+        .iter()
+        .filter(|(_, o)| o.status != Status::NxDomain)
+        .map(|(s, _)| s.label())
+        .collect();
+    if denied && !exists.is_empty() {
+        return Some(
+            unreliable(ctx, "denies_domain")
+                .param("zone", ctx.zone)
+                .param("servers", exists.join(", ")),
+        );
+    }
     let mx = ctx.published(RType::MX)?;
-    (mx.status == Status::NxDomain && mx.records.is_empty()).then(|| {
+    if mx.status != Status::NxDomain || !mx.records.is_empty() {
+        return None;
+    }
+    let proof: Vec<String> = answered
+        .iter()
+        .filter(|(_, o)| o.status == Status::NxDomain && o.authoritative)
+        .map(|(s, _)| s.label())
+        .collect();
+    if proof.is_empty() {
+        return Some(unconfirmed(ctx));
+    }
+    let zone_ns = ctx
+        .snap
+        .recursive(ctx.zone, RType::NS)
+        .map(|o| o.of(ctx.zone, RType::NS).cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    Some(
         Finding::new(
             Code::DomainNotFound,
             Severity::Error,
             ctx.domain,
-            "RFC 1035 §4.1.1; RFC 8020",
+            "RFC 1035 §4.1.1; RFC 8020 §2",
         )
+        .records(zone_ns)
         .param("zone", ctx.zone.to_string())
-    })
+        .param("servers", proof.join(", ")),
+    )
+}
+
+/// `RESOLVER_UNRELIABLE` when the resolvers deny the root's name servers (asked when no
+/// ancestor of the mail host had any): they exist on every working connection.
+fn denies_root(ctx: &Ctx) -> Option<Finding> {
+    let root = ctx.snap.recursive(".", RType::NS)?;
+    if root.status.is_failure() || root.of(".", RType::NS).next().is_some() {
+        return None;
+    }
+    let denied: Vec<String> = ctx
+        .snap
+        .recursive
+        .iter()
+        .filter(|o| o.rtype == RType::NS)
+        .filter(|o| o.name == "." || ctx.domain.ends_with(&format!(".{}", o.name)))
+        .filter(|o| {
+            !o.outcome.status.is_failure() && o.outcome.of(&o.name, RType::NS).next().is_none()
+        })
+        .map(|o| format!("{} NS: {}", o.name, status_word(o.outcome.status)))
+        .collect();
+    Some(unreliable(ctx, "denies_root").param("denied", denied.join("; ")))
+}
+
+fn unreliable(ctx: &Ctx, reason: &str) -> Finding {
+    Finding::new(
+        Code::ResolverUnreliable,
+        Severity::Warning,
+        ctx.domain,
+        "RFC 8020 §2; DESIGN.md truth rules: \"does not exist\" needs proof",
+    )
+    .param("reason", reason)
+    .param("resolvers", ctx.snap.resolvers.join(", "))
+}
+
+/// `LOOKUP_FAILED` for the proof of absence: what kept the zone above from confirming it.
+fn unconfirmed(ctx: &Ctx) -> Finding {
+    let failed_server = ctx
+        .snap
+        .authoritative
+        .iter()
+        .flat_map(|s| &s.observations)
+        .find(|o| o.name == ctx.domain && o.outcome.status.is_failure())
+        .map(|o| (o.name.clone(), o.rtype, o.outcome.clone()));
+    let failed_zone = || {
+        ctx.snap
+            .recursive
+            .iter()
+            .find(|o| o.rtype == RType::NS && o.name != ctx.domain && o.outcome.status.is_failure())
+            .map(|o| (o.name.clone(), o.rtype, o.outcome.clone()))
+    };
+    let (name, rtype, outcome) = failed_server.or_else(failed_zone).unwrap_or_else(|| {
+        (
+            ctx.domain.to_string(),
+            RType::MX,
+            Outcome::failed(
+                Status::Error,
+                "no server of a zone above it was asked directly",
+            ),
+        )
+    });
+    let mut f = lookup_failed(&name, rtype, &outcome, Severity::Warning, "domain_exists");
+    f.host = ctx.domain.to_string();
+    f
 }
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -141,8 +141,6 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
         .iter()
         .map(|t| (domain.to_string(), *t))
         .collect();
-    first.push((domain.to_string(), RType::NS));
-    first.push((domain.to_string(), RType::SOA));
     first.push((format!("_dmarc.{domain}"), RType::TXT));
     // Where receivers look when the mail host has no DMARC record (RFC 7489 §6.6.3), asked in
     // the same round: the rule needs it only then, but waiting to know would cost a round trip.
@@ -153,18 +151,21 @@ pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Sna
     for selector in &config.dkim_selectors {
         first.push((format!("{selector}._domainkey.{domain}"), RType::TXT));
     }
-    let mut recursive = asker.all_recursive(first).await;
-
-    let (mx_targets, spf_tree, (zone, auth, ns_lookups)) = tokio::join!(
-        asker.all_recursive(mx_target_questions(
-            &recursive,
-            domain,
-            zone_apex(&recursive, domain).as_deref(),
-            &BTreeSet::new()
-        )),
-        expand_spf(&asker, domain, &recursive),
-        authoritative_servers(&asker, domain, &recursive),
-    );
+    // The walk to the DNS host's servers is the longest chain of dependent questions: it
+    // starts at once with its own first questions (the NS and SOA at the mail host and the
+    // ancestors' NS), beside this first round, not after it.
+    let from_first = async {
+        let first = asker.all_recursive(first).await;
+        let (mx_targets, spf_tree) = tokio::join!(
+            // The zone is not known yet: names ending in the mail host are tried now, those
+            // ending in the zone after the walk (see below).
+            asker.all_recursive(mx_target_questions(&first, domain, None, &BTreeSet::new())),
+            expand_spf(&asker, domain, &first),
+        );
+        (first, mx_targets, spf_tree)
+    };
+    let ((mut recursive, mx_targets, spf_tree), (zone, auth, ns_lookups)) =
+        tokio::join!(from_first, authoritative_servers(&asker, domain));
     recursive.extend(mx_targets);
     recursive.extend(spf_tree);
     recursive.extend(ns_lookups);
@@ -283,42 +284,273 @@ fn spf_questions(observations: &[Observation], owner: &str) -> Vec<(String, RTyp
     questions
 }
 
-/// Finds the zone's authoritative servers and asks each one directly about the mail host.
-/// Returns the zone apex, the servers with their answers, and the lookups made on the way.
-/// The zone apex and the NS host names of the zone `domain` belongs to, from the first round's
-/// answers (SOA, NS); walks from the parent zone when an alias at `domain` hides them.
-async fn zone_servers(
-    asker: &Asker<'_>,
-    domain: &str,
-    first: &[Observation],
-) -> (Option<String>, Vec<String>, Vec<Observation>) {
-    let mut lookups = Vec::new();
-    let mut zone = zone_apex(first, domain);
-    let mut ns_outcome = find(first, domain, RType::NS).cloned();
-    let zone_name = zone.clone().unwrap_or_else(|| domain.to_string());
-    if zone_name != domain {
-        let obs = asker.recursive(zone_name.clone(), RType::NS).await;
-        ns_outcome = Some(obs.outcome.clone());
-        lookups.push(obs);
+/// At most this many zone cuts are followed down from the first zone found (root → TLD →
+/// domain → a delegated subdomain).
+const MAX_ZONE_CUTS: usize = 4;
+/// The root's and a top-level domain's servers all answer alike and are never a user's DNS
+/// host: a few of them are enough to ask (there are 13 of each).
+const MAX_TOP_SERVERS: usize = 3;
+
+/// The zone that holds the mail host, its servers, and what they said.
+struct Walk {
+    zone: Option<String>,
+    hosts: Vec<String>,
+    /// The servers, each asked directly about the mail host (empty when nothing was asked).
+    servers: Vec<AuthServer>,
+    /// The resolvers' answers on the way, kept in the snapshot: the NS and SOA at the mail
+    /// host, the ancestors' NS up to the zone found, the root's NS when asked, the servers'
+    /// addresses.
+    lookups: Vec<Observation>,
+}
+
+/// Where the walk starts, from the resolvers' first answers.
+struct Start {
+    zone: Option<String>,
+    hosts: Vec<String>,
+    /// The zone is an ancestor of the mail host: its servers may refer us further down.
+    enclosing: bool,
+    /// The ancestors' NS answers to keep: those a walk up from the mail host needed.
+    kept: Vec<Observation>,
+    /// No ancestor named its servers although the resolvers answered for the top-level name:
+    /// the root's NS tells a misspelt top-level name from a resolver that denies names that
+    /// must exist.
+    ask_root: bool,
+}
+
+/// The mail host's ancestors below the root, nearest first: `mail.example.com` gives
+/// `example.com`, `com`.
+fn ancestors(domain: &str) -> Vec<String> {
+    let labels: Vec<&str> = domain.split('.').collect();
+    (1..labels.len()).map(|i| labels[i..].join(".")).collect()
+}
+
+/// The zone of `domain`: `domain` itself when it owns an SOA or NS, else the nearest ancestor
+/// the resolvers name servers for. Every ancestor's NS is asked in the first round, beside the
+/// mail host's own questions, so an alias, a name below the apex or a name that does not exist
+/// costs no walk up, one question after another.
+fn start(domain: &str, own: &[Observation], ancestors: Vec<Observation>) -> Start {
+    let owns =
+        |rtype| find(own, domain, rtype).is_some_and(|o| o.of(domain, rtype).next().is_some());
+    if owns(RType::SOA) || owns(RType::NS) {
+        return Start {
+            zone: Some(domain.to_string()),
+            hosts: find(own, domain, RType::NS)
+                .map(|o| unique(ns_hosts(o, domain)))
+                .unwrap_or_default(),
+            enclosing: false,
+            kept: Vec::new(),
+            ask_root: false,
+        };
     }
-    let mut hosts: Vec<String> = ns_outcome
-        .iter()
-        .flat_map(|o| ns_hosts(o, &zone_name))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let hidden = ns_outcome
-        .as_ref()
-        .is_some_and(|o| !o.status.is_failure() && o.of(domain, RType::Cname).next().is_some());
-    if hosts.is_empty() && hidden {
-        let (delegated, walk) = delegated_servers(asker, domain).await;
-        lookups.extend(walk);
-        if !delegated.is_empty() {
-            zone = Some(domain.to_string());
-            hosts = delegated;
+    let mut kept = Vec::new();
+    for obs in ancestors {
+        let hosts = unique(ns_hosts(&obs.outcome, &obs.name));
+        let name = obs.name.clone();
+        kept.push(obs);
+        if !hosts.is_empty() {
+            return Start {
+                zone: Some(name),
+                hosts,
+                enclosing: true,
+                kept,
+                ask_root: false,
+            };
         }
     }
-    (zone, hosts, lookups)
+    let ask_root = kept
+        .last()
+        .is_some_and(|tld| !tld.outcome.status.is_failure());
+    Start {
+        zone: None,
+        hosts: Vec::new(),
+        enclosing: true,
+        kept,
+        ask_root,
+    }
+}
+
+fn unique(hosts: Vec<String>) -> Vec<String> {
+    hosts
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Finds the zone that holds `domain` and its servers. With `ask`, asks each server `ask`'s
+/// types at `domain` directly; servers of an ancestor zone are also asked its NS, and a
+/// referral (RFC 1034 §4.3.2), or the NS of a zone they serve too, leads one zone cut down.
+/// Without `ask`, servers are asked only when an alias hides the mail host's own NS.
+///
+/// Proof of absence comes out of the same walk: a mail host the resolvers call non-existent
+/// is asked of the servers of the zone above it, whose authoritative NXDOMAIN means nothing
+/// exists there or below (RFC 8020); `diagnose` judges it from the snapshot.
+async fn walk(asker: &Asker<'_>, domain: &str, ask: &[RType]) -> Walk {
+    let questions = ancestors(domain)
+        .into_iter()
+        .map(|a| (a, RType::NS))
+        .collect();
+    let (own, ancestors) = tokio::join!(
+        asker.all_recursive(vec![
+            (domain.to_string(), RType::NS),
+            (domain.to_string(), RType::SOA),
+        ]),
+        asker.all_recursive(questions),
+    );
+    let hidden = find(&own, domain, RType::NS)
+        .is_some_and(|o| !o.status.is_failure() && o.of(domain, RType::Cname).next().is_some());
+    let Start {
+        mut zone,
+        mut hosts,
+        mut enclosing,
+        kept,
+        ask_root,
+    } = start(domain, &own, ancestors);
+    let mut lookups = own;
+    lookups.extend(kept);
+    if ask_root {
+        let root = asker.recursive(".".to_string(), RType::NS).await;
+        hosts = unique(ns_hosts(&root.outcome, "."));
+        if !hosts.is_empty() {
+            zone = Some(".".to_string());
+        }
+        lookups.push(root);
+    }
+    // The resolvers say the mail host does not exist: when none of its own zone's servers
+    // can be found (their names lie under it, denied too) or answers, the answers of the zone
+    // above stay, as the proof that it does exist.
+    let denied = find(&lookups, domain, RType::NS).is_some_and(|o| o.status == Status::NxDomain);
+    let mut servers = Vec::new();
+    let mut above: Option<(Option<String>, Vec<String>, Vec<AuthServer>)> = None;
+    for _ in 0..MAX_ZONE_CUTS {
+        let Some(current) = zone.clone() else { break };
+        if hosts.is_empty() || (ask.is_empty() && !(enclosing && hidden)) {
+            break;
+        }
+        let mut types = ask.to_vec();
+        if enclosing && !types.contains(&RType::NS) {
+            types.push(RType::NS);
+        }
+        if current == "." || !current.contains('.') {
+            hosts.truncate(MAX_TOP_SERVERS);
+        }
+        // The zone's own servers (not an enclosing zone's) are asked for its serial.
+        let serial_of = (!enclosing && !ask.is_empty()).then_some(current.as_str());
+        let (asked, addresses) = ask_servers(asker, &hosts, domain, &types, serial_of).await;
+        lookups.extend(addresses);
+        let silent = |s: &AuthServer| s.observations.iter().all(|o| o.outcome.status.is_failure());
+        if denied && asked.iter().all(silent) {
+            if let Some((z, h, s)) = above.take() {
+                (zone, hosts, servers) = (z, h, s);
+                break;
+            }
+        }
+        servers = asked;
+        if !enclosing {
+            break;
+        }
+        let Some((child, child_hosts)) = zone_cut(&servers, domain, &current) else {
+            break;
+        };
+        enclosing = child != domain;
+        let parent_hosts = std::mem::replace(&mut hosts, child_hosts);
+        above = Some((
+            zone.replace(child),
+            parent_hosts,
+            std::mem::take(&mut servers),
+        ));
+    }
+    Walk {
+        zone,
+        hosts,
+        servers,
+        lookups,
+    }
+}
+
+/// A zone cut below `zone` on the way to `domain`, from its servers' direct answers: NS records
+/// owned by `domain` (a server that serves the child zone too) or a referral to `domain` or
+/// to an ancestor of it. The deepest one wins.
+fn zone_cut(servers: &[AuthServer], domain: &str, zone: &str) -> Option<(String, Vec<String>)> {
+    let below = |owner: &str| {
+        (owner == domain || domain.ends_with(&format!(".{owner}")))
+            && owner != zone
+            && (zone == "." || owner.ends_with(&format!(".{zone}")))
+    };
+    let mut cuts: BTreeSet<(usize, String)> = BTreeSet::new();
+    for o in servers
+        .iter()
+        .flat_map(|s| &s.observations)
+        .filter(|o| o.name == domain)
+    {
+        for r in o.outcome.records.iter().chain(&o.outcome.delegation) {
+            if matches!(r.data, RecordData::NS { .. }) && below(&r.name) {
+                cuts.insert((r.name.split('.').count(), r.name.clone()));
+            }
+        }
+    }
+    let (_, owner) = cuts.pop_last()?;
+    let hosts: Vec<String> = servers
+        .iter()
+        .flat_map(|s| &s.observations)
+        .filter(|o| o.name == domain)
+        .flat_map(|o| ns_hosts(&o.outcome, &owner))
+        .collect();
+    Some((owner, unique(hosts)))
+}
+
+/// Asks every server of `hosts` `types` at `domain`, each as soon as its own address is known
+/// (not after the slowest name server's address). Returns the servers and the address lookups.
+async fn ask_servers(
+    asker: &Asker<'_>,
+    hosts: &[String],
+    domain: &str,
+    types: &[RType],
+    serial_of: Option<&str>,
+) -> (Vec<AuthServer>, Vec<Observation>) {
+    // Each server's SOA serial says which copy of the zone it holds, so servers that disagree
+    // can be told apart: the stale one is named, the current one is judged (RFC 1982).
+    let mut questions: Vec<(String, RType)> =
+        types.iter().map(|t| (domain.to_string(), *t)).collect();
+    if let Some(zone) = serial_of.filter(|z| *z != domain || !types.contains(&RType::SOA)) {
+        questions.push((zone.to_string(), RType::SOA));
+    }
+    let questions = &questions;
+    let per_host = hosts.iter().map(|host| async move {
+        let addresses = asker
+            .all_recursive(vec![(host.clone(), RType::A), (host.clone(), RType::Aaaa)])
+            .await;
+        let ips = server_addresses(&addresses, host);
+        let servers = if ips.is_empty() {
+            vec![AuthServer {
+                host: host.clone(),
+                address: None,
+                observations: Vec::new(),
+            }]
+        } else {
+            join_all(ips.into_iter().map(|ip| async move {
+                AuthServer {
+                    host: host.clone(),
+                    address: Some(ip.to_string()),
+                    observations: join_all(
+                        questions
+                            .iter()
+                            .map(|(name, t)| asker.authoritative(ip, name, *t)),
+                    )
+                    .await,
+                }
+            }))
+            .await
+        };
+        (servers, addresses)
+    });
+    let mut servers = Vec::new();
+    let mut lookups = Vec::new();
+    for (s, a) in join_all(per_host).await {
+        servers.extend(s);
+        lookups.extend(a);
+    }
+    (servers, lookups)
 }
 
 /// The NS host names of the zone `domain` (ASCII) belongs to, as the recursive resolvers see
@@ -328,69 +560,17 @@ pub async fn name_servers(domain: &str, config: &ObserveConfig) -> Vec<String> {
         config,
         next_id: AtomicU32::new(0),
     };
-    let first = asker
-        .all_recursive(vec![
-            (domain.to_string(), RType::NS),
-            (domain.to_string(), RType::SOA),
-        ])
-        .await;
-    zone_servers(&asker, domain, &first).await.1
+    walk(&asker, domain, &[]).await.hosts
 }
 
+/// Finds the zone's authoritative servers and asks each one directly about the mail host.
+/// Returns the zone apex, the servers with their answers, and the lookups made on the way.
 async fn authoritative_servers(
     asker: &Asker<'_>,
     domain: &str,
-    first: &[Observation],
 ) -> (Option<String>, Vec<AuthServer>, Vec<Observation>) {
-    let (zone, hosts, mut lookups) = zone_servers(asker, domain, first).await;
-
-    let address_questions: Vec<(String, RType)> = hosts
-        .iter()
-        .flat_map(|h| [(h.clone(), RType::A), (h.clone(), RType::Aaaa)])
-        .collect();
-    let addresses = asker.all_recursive(address_questions).await;
-    let servers: Vec<(String, Option<IpAddr>)> = hosts
-        .iter()
-        .flat_map(|host| {
-            let ips = server_addresses(&addresses, host);
-            if ips.is_empty() {
-                vec![(host.clone(), None)]
-            } else {
-                ips.into_iter().map(|ip| (host.clone(), Some(ip))).collect()
-            }
-        })
-        .collect();
-    lookups.extend(addresses);
-
-    // Each server's SOA serial says which copy of the zone it holds, so servers that disagree
-    // can be told apart: the stale one is named, the current one is judged (RFC 1982).
-    let mut questions: Vec<(String, RType)> = HOST_TYPES
-        .iter()
-        .map(|t| (domain.to_string(), *t))
-        .collect();
-    if let Some(zone) = &zone {
-        questions.push((zone.clone(), RType::SOA));
-    }
-    let questions = &questions;
-    let asked = servers.into_iter().map(|(host, ip)| async move {
-        let observations = match ip {
-            Some(ip) => {
-                join_all(
-                    questions
-                        .iter()
-                        .map(|(name, t)| asker.authoritative(ip, name, *t)),
-                )
-                .await
-            }
-            None => Vec::new(),
-        };
-        AuthServer {
-            host,
-            address: ip.map(|ip| ip.to_string()),
-            observations,
-        }
-    });
-    (zone, join_all(asked).await, lookups)
+    let walk = walk(asker, domain, &HOST_TYPES).await;
+    (walk.zone, walk.servers, walk.lookups)
 }
 
 /// The NS host names owned by `owner` in an answer or a referral.
@@ -403,47 +583,6 @@ fn ns_hosts(outcome: &Outcome, owner: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// The mail host's name servers when a resolver hides them: one that has cached an alias
-/// (CNAME) at the name answers every question there with the alias, NS included. The parent
-/// zone's servers still know the delegation, so they are asked directly, as `dig +trace`
-/// does: the nearest ancestor that has name servers decides.
-async fn delegated_servers(asker: &Asker<'_>, domain: &str) -> (Vec<String>, Vec<Observation>) {
-    let mut lookups = Vec::new();
-    let labels: Vec<&str> = domain.split('.').collect();
-    for i in 1..labels.len() {
-        let parent = labels[i..].join(".");
-        let ns = asker.recursive(parent.clone(), RType::NS).await;
-        let parent_hosts = ns_hosts(&ns.outcome, &parent);
-        let failed = ns.outcome.status.is_failure();
-        lookups.push(ns);
-        if parent_hosts.is_empty() {
-            if failed {
-                break;
-            }
-            continue;
-        }
-        let addresses = asker
-            .all_recursive(parent_hosts.iter().map(|h| (h.clone(), RType::A)).collect())
-            .await;
-        let ips: Vec<IpAddr> = parent_hosts
-            .iter()
-            .flat_map(|h| server_addresses(&addresses, h))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        lookups.extend(addresses);
-        for ip in ips.into_iter().take(3) {
-            let referral = asker.authoritative(ip, domain, RType::NS).await;
-            let found: BTreeSet<String> = ns_hosts(&referral.outcome, domain).into_iter().collect();
-            if !found.is_empty() {
-                return (found.into_iter().collect(), lookups);
-            }
-        }
-        break;
-    }
-    (Vec::new(), lookups)
 }
 
 /// IPv4 addresses of a name server, or its IPv6 ones when it has no IPv4: many networks
@@ -469,24 +608,183 @@ fn server_addresses(observations: &[Observation], host: &str) -> Vec<IpAddr> {
     }
 }
 
-/// The zone apex: the mail host itself when it owns the SOA or NS records, else the zone named
-/// by a negative answer's SOA, but only if that zone is an ancestor: a CNAME at the mail host
-/// leads resolvers into the alias target's zone, which is not ours.
-fn zone_apex(observations: &[Observation], domain: &str) -> Option<String> {
-    let owns = |rtype| {
-        find(observations, domain, rtype).is_some_and(|o| o.of(domain, rtype).next().is_some())
-    };
-    if owns(RType::SOA) || owns(RType::NS) {
-        return Some(domain.to_string());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(
+        name: &str,
+        rtype: RType,
+        status: Status,
+        records: Vec<(&str, RecordData)>,
+    ) -> Observation {
+        Observation {
+            name: name.to_string(),
+            rtype,
+            outcome: Outcome {
+                status,
+                records: records
+                    .into_iter()
+                    .map(|(owner, data)| crate::dns::DnsRecord {
+                        name: owner.to_string(),
+                        ttl: 60,
+                        data,
+                    })
+                    .collect(),
+                negative_ttl: None,
+                zone: None,
+                authoritative: false,
+                detail: None,
+                delegation: Vec::new(),
+            },
+        }
     }
-    [RType::SOA, RType::NS]
-        .into_iter()
-        .filter_map(|t| find(observations, domain, t)?.zone.clone())
-        .find(|zone| domain.ends_with(&format!(".{zone}")))
+
+    fn ns(host: &str) -> RecordData {
+        RecordData::NS {
+            host: host.to_string(),
+        }
+    }
+
+    fn cname(target: &str) -> RecordData {
+        RecordData::Cname {
+            target: target.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_ancestor_below_the_root_is_asked_nearest_first() {
+        assert_eq!(
+            ancestors("mail.example.co.uk"),
+            ["example.co.uk", "co.uk", "uk"]
+        );
+        assert!(ancestors("localhost").is_empty());
+    }
+
+    #[test]
+    fn the_zone_is_the_mail_host_or_its_nearest_ancestor_with_servers() {
+        let apex = start(
+            "example.com",
+            &[obs(
+                "example.com",
+                RType::NS,
+                Status::Answer,
+                vec![("example.com", ns("ns1.example.com"))],
+            )],
+            vec![obs(
+                "com",
+                RType::NS,
+                Status::Answer,
+                vec![("com", ns("a.gtld.net"))],
+            )],
+        );
+        assert_eq!(apex.zone.as_deref(), Some("example.com"));
+        assert!(
+            !apex.enclosing && apex.kept.is_empty(),
+            "an apex needs no ancestor"
+        );
+
+        // An alias at the mail host: the resolver's NS answer is the alias and the target's.
+        let alias = start(
+            "mail.example.com",
+            &[obs(
+                "mail.example.com",
+                RType::NS,
+                Status::NoData,
+                vec![("mail.example.com", cname("cdn.example.net"))],
+            )],
+            vec![
+                obs(
+                    "example.com",
+                    RType::NS,
+                    Status::Answer,
+                    vec![("example.com", ns("ns1.example.com"))],
+                ),
+                obs(
+                    "com",
+                    RType::NS,
+                    Status::Answer,
+                    vec![("com", ns("a.gtld.net"))],
+                ),
+            ],
+        );
+        assert_eq!(alias.zone.as_deref(), Some("example.com"));
+        assert_eq!(alias.hosts, ["ns1.example.com"]);
+        assert!(alias.enclosing);
+        assert_eq!(
+            alias.kept.len(),
+            1,
+            "only the ancestors a walk up would have asked are kept"
+        );
+        assert!(!alias.ask_root);
+    }
+
+    #[test]
+    fn no_ancestor_with_servers_asks_the_root_only_if_the_top_level_name_was_answered() {
+        let denied = start(
+            "example.com",
+            &[obs("example.com", RType::NS, Status::NxDomain, vec![])],
+            vec![obs("com", RType::NS, Status::NxDomain, vec![])],
+        );
+        assert!(denied.zone.is_none() && denied.ask_root);
+        let failing = start(
+            "example.com",
+            &[obs("example.com", RType::NS, Status::Timeout, vec![])],
+            vec![obs("com", RType::NS, Status::Timeout, vec![])],
+        );
+        assert!(
+            !failing.ask_root,
+            "a resolver that fails is not denying anything"
+        );
+    }
+
+    #[test]
+    fn a_referral_or_the_childs_own_ns_lead_one_cut_down_never_up() {
+        let server = |observations| AuthServer {
+            host: "a.gtld.net".into(),
+            address: Some("192.0.2.1".into()),
+            observations,
+        };
+        let mut referral = obs("mail.example.com", RType::MX, Status::NoData, vec![]);
+        referral.outcome.delegation = vec![crate::dns::DnsRecord {
+            name: "example.com".into(),
+            ttl: 60,
+            data: ns("ns1.example.com"),
+        }];
+        assert_eq!(
+            zone_cut(&[server(vec![referral.clone()])], "mail.example.com", "com"),
+            Some((
+                "example.com".to_string(),
+                vec!["ns1.example.com".to_string()]
+            ))
+        );
+        assert_eq!(
+            zone_cut(&[server(vec![referral])], "mail.example.com", "example.com"),
+            None,
+            "a referral to the zone itself or above it is no cut"
+        );
+        let child = obs(
+            "wait.test",
+            RType::NS,
+            Status::Answer,
+            vec![
+                ("wait.test", ns("ns1.wait.test")),
+                ("wait.test", ns("ns2.wait.test")),
+            ],
+        );
+        assert_eq!(
+            zone_cut(&[server(vec![child])], "wait.test", "test"),
+            Some((
+                "wait.test".to_string(),
+                vec!["ns1.wait.test".to_string(), "ns2.wait.test".to_string()]
+            )),
+            "a server of the parent that serves the child too answers with the child's NS"
+        );
+    }
 }
 
 #[cfg(test)]
-mod tests {
+mod exchange_tests {
     use super::*;
     use crate::dns::DnsRecord;
 
