@@ -203,7 +203,7 @@ async fn pasted_input_that_could_name_another_domain_is_refused_in_plain_words()
             "mailto:you@example.com,boss@evil.com",
             "more than one domain",
         ),
-        ("300.1.2.3", "not an IP address either"),
+        ("300.1.2.3", "is only numbers"),
         ("example.123", "cannot end in \".123\""),
         ("example-.com", "starts or ends with a hyphen"),
         ("{{7*7}}.example.com", "cannot contain \"{\""),

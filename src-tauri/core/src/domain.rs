@@ -73,8 +73,9 @@ pub enum InputError {
         "There is an empty part between dots. Please check for a double dot or a dot at the start."
     )]
     EmptyLabel,
-    /// `300.1.2.3`: digits and dots, but no IP address either (a part is over 255).
-    #[error("\"{name}\" is not a domain name, and not an IP address either (each number can be at most 255). Please type the domain name your email addresses end in, for example example.com.")]
+    /// `300.1.2.3`, `127.1`: digits and dots only, and no IP address either (a part over 255,
+    /// or a shorthand).
+    #[error("\"{name}\" is only numbers, so it is not a domain name. Please type the domain name your email addresses end in, for example example.com.")]
     OnlyNumbers { name: String },
     /// `example.123`: a top-level domain is never all digits (RFC 3696 §2).
     #[error("A domain name cannot end in \".{ending}\": the last part is letters, like .com or .cn. Please check what you typed.")]
@@ -409,6 +410,11 @@ mod tests {
                 &[TookAddressFromMailLink, Normalised],
             ),
             (
+                "ｍａｉｌｔｏ：you@example.com?cc=x@evil.com",
+                "example.com",
+                &[TookAddressFromMailLink, Normalised],
+            ),
+            (
                 "mailto:you%40ex%61mple.com",
                 "example.com",
                 &[TookAddressFromMailLink],
@@ -465,6 +471,12 @@ mod tests {
                 },
             ),
             (
+                "http://127.1/",
+                E::OnlyNumbers {
+                    name: "127.1".into(),
+                },
+            ),
+            (
                 "example.123",
                 E::NumericEnding {
                     ending: "123".into(),
@@ -506,6 +518,7 @@ mod tests {
             ),
             // More than one @: which name is meant cannot be known.
             ("a@b.com@c.com", E::SeveralAtSigns),
+            ("@@example.com", E::SeveralAtSigns),
             ("\"you@evil.com\"@example.com", E::SeveralAtSigns),
             // Template injection where the host goes.
             ("{{7*7}}.example.com", found("{")),
@@ -518,6 +531,7 @@ mod tests {
             ("http://evil.com/..%2f@example.com", E::DotDotInPath),
             ("https://example.com/%2e%2e/evil.com", E::DotDotInPath),
             ("https://example.com/%252e%252e/evil.com", E::DotDotInPath),
+            ("http：／／evil.com／..／@example.com", E::DotDotInPath),
             // An @ in a web address: a browser and a reader name different hosts.
             ("https://example.com@evil.com/", E::AtInWebAddress),
             ("http://evil.com/x@example.com", E::AtInWebAddress),
