@@ -1,5 +1,6 @@
-//! The report in plain words for a terminal. DNS answers are untrusted text: control characters
-//! are shown escaped so a TXT record cannot move the cursor or recolour the terminal.
+//! The report in plain words for a terminal. DNS answers and what was typed are untrusted
+//! text: control and bidi characters are shown escaped ([`crate::escape`]), so a TXT record
+//! cannot move the cursor, recolour the terminal or forge a line.
 
 use std::fmt::Write;
 use std::io::IsTerminal;
@@ -9,6 +10,8 @@ use mxdoctor_core::dns::RType;
 use mxdoctor_core::domain::Adjustment;
 use mxdoctor_core::propagation::{Gap, GapKind, Phase, VantageState, WaitStatus, WaitView};
 use mxdoctor_core::report::{self, step_title, CheckReport, CheckStatus, Locale, ReportFinding};
+
+use crate::escape;
 
 /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org).
 pub fn use_colour() -> bool {
@@ -37,24 +40,15 @@ impl Paint {
     }
 }
 
-/// Untrusted text made safe to print.
-pub fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() && c != '\n' {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 pub fn render(report: &CheckReport, colour: bool) -> String {
     let p = Paint(colour);
     let mut out = String::new();
     let shown = if report.domain_unicode != report.domain {
-        format!("{} ({})", clean(&report.domain_unicode), report.domain)
+        format!(
+            "{} ({})",
+            escape::inline(&report.domain_unicode),
+            report.domain
+        )
     } else {
         report.domain.clone()
     };
@@ -80,7 +74,7 @@ pub fn render(report: &CheckReport, colour: bool) -> String {
             let _ = writeln!(
                 out,
                 "  Your DNS is managed by the servers {}",
-                clean(&report.dns_host.name_servers.join(", "))
+                escape::inline(&report.dns_host.name_servers.join(", "))
             );
         }
         None => {}
@@ -122,7 +116,7 @@ pub fn render(report: &CheckReport, colour: bool) -> String {
 }
 
 fn adjustment(adj: Adjustment, input: &str) -> String {
-    let input = clean(input);
+    let input = escape::inline(input);
     match adj {
         Adjustment::TookPartAfterAt => {
             format!("You typed \"{input}\": checked the domain after the @.")
@@ -135,6 +129,9 @@ fn adjustment(adj: Adjustment, input: &str) -> String {
         }
         Adjustment::DroppedTrailingDot => "The final dot was left out.".to_string(),
         Adjustment::Normalised => "The name was written in its standard form.".to_string(),
+        Adjustment::TookAddressFromMailLink => {
+            format!("You pasted an email link (\"{input}\"): checked the domain of the address it is for.")
+        }
     }
 }
 
@@ -165,9 +162,9 @@ fn finding(out: &mut String, p: &Paint, f: &ReportFinding) {
         out,
         "\n{} {}",
         p.severity(f.finding.severity),
-        clean(&f.title)
+        escape::inline(&f.title)
     );
-    for line in wrap(&clean(&f.message), 80) {
+    for line in wrap(&escape::lines(&f.message), 80) {
         let _ = writeln!(out, "        {line}");
     }
     if !f.finding.records.is_empty() {
@@ -176,15 +173,15 @@ fn finding(out: &mut String, p: &Paint, f: &ReportFinding) {
             let _ = writeln!(
                 out,
                 "          {} {} (TTL {} s)",
-                clean(&r.name),
-                clean(&r.summary()),
+                escape::inline(&r.name),
+                escape::inline(&r.summary()),
                 r.ttl
             );
         }
     }
     for (i, (option, text)) in f.finding.options.iter().zip(&f.option_texts).enumerate() {
         let _ = writeln!(out, "        Option {}: {}", i + 1, text.title);
-        for line in wrap(&clean(&text.consequence), 76) {
+        for line in wrap(&escape::lines(&text.consequence), 76) {
             let _ = writeln!(out, "          {line}");
         }
         table(out, &option.fix, "          ");
@@ -218,13 +215,13 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
             .map(|p| p.to_string())
             .unwrap_or_else(|| "-".into());
         let value = match &r.new_value {
-            Some(new) => format!("{} -> {}", clean(&r.value), clean(new)),
-            None => clean(&report::row_value_text(r, Locale::En)),
+            Some(new) => format!("{} -> {}", escape::inline(&r.value), escape::inline(new)),
+            None => escape::inline(&report::row_value_text(r, Locale::En)),
         };
         let _ = writeln!(
             out,
             "{indent}{action:<8} {:<12} {:<12} {priority:<9} {value}",
-            clean(&r.host),
+            escape::inline(&r.host),
             r.rtype
         );
     }
@@ -245,9 +242,9 @@ fn target_table(out: &mut String, rows: &[FixRow], indent: &str) {
         let _ = writeln!(
             out,
             "{indent}{:<12} {:<12} {priority:<9} {}",
-            clean(&r.host),
+            escape::inline(&r.host),
             r.rtype,
-            clean(&r.value)
+            escape::inline(&r.value)
         );
     }
 }
@@ -279,7 +276,7 @@ pub fn render_brief(report: &CheckReport, colour: bool) -> String {
         "{}",
         p.bold(&format!(
             "MX Doctor checked {}",
-            clean(&report.domain_unicode)
+            escape::inline(&report.domain_unicode)
         ))
     );
     let _ = writeln!(out, "  {}", summary(report));
@@ -292,7 +289,7 @@ pub fn render_brief(report: &CheckReport, colour: bool) -> String {
             out,
             "  {} {}",
             p.severity(f.finding.severity),
-            clean(&f.title)
+            escape::inline(&f.title)
         );
     }
     if report.status == CheckStatus::Problems {
@@ -331,7 +328,7 @@ fn gap_words(g: &Gap) -> String {
             GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
             GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
         })
-        .map(|r| clean(&r.summary()))
+        .map(|r| escape::inline(&r.summary()))
         .collect();
     let list = if values.is_empty() {
         "none".to_string()
@@ -377,7 +374,7 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
         let label = if v.name == v.server {
             v.server.clone()
         } else {
-            format!("{} ({})", clean(&v.name), v.server)
+            format!("{} ({})", escape::inline(&v.name), v.server)
         };
         let (state, detail) = match v.state {
             VantageState::Pending => (p.wrap("2", "ASKING   "), String::new()),
@@ -395,7 +392,7 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
             ),
             VantageState::Failed => (
                 p.wrap("35", "NO ANSWER"),
-                clean(v.failure.as_deref().unwrap_or("no answer")),
+                escape::inline(v.failure.as_deref().unwrap_or("no answer")),
             ),
         };
         let next = match (v.state, v.next_check_in) {
@@ -458,7 +455,7 @@ pub fn render_end(view: &WaitView, colour: bool) -> String {
                 .vantages
                 .iter()
                 .filter(|v| v.state != VantageState::Clear)
-                .map(|v| clean(&v.name))
+                .map(|v| escape::inline(&v.name))
                 .collect();
             format!(
                 "\n{}\n  Still not clear: {}. Run `mxdoctor check {}` to see what they give.\n",
@@ -476,12 +473,6 @@ pub fn render_end(view: &WaitView, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_from_dns_are_escaped() {
-        assert_eq!(clean("ok\x1b[31mred"), "ok\\u{1b}[31mred");
-        assert_eq!(clean("v=spf1 -all"), "v=spf1 -all");
-    }
 
     #[test]
     fn wraps_at_word_boundaries() {

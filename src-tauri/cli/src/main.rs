@@ -1,9 +1,11 @@
 //! `mxdoctor`: the command-line front end over mxdoctor-core, for helpdesk scripts and tests.
 //! The contract (commands, flags, JSON, exit codes) is fixed by DESIGN.md.
 
+mod escape;
 mod human;
 mod watch;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,6 +21,7 @@ use serde_json::json;
 #[derive(Parser)]
 #[command(
     name = "mxdoctor",
+    bin_name = "mxdoctor",
     version,
     about = "Finds and clears the DNS conflicts that stop a domain from receiving mail."
 )]
@@ -94,7 +97,11 @@ pub(crate) fn fail(code: &'static str, message: impl Into<String>) -> Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(&args, &e),
+    };
     match cli.command {
         Command::Providers { json } => {
             print_providers(json);
@@ -129,14 +136,58 @@ fn main() -> ExitCode {
     }
 }
 
-/// An error before anything could be judged, in the output's format.
+/// An error before anything could be judged, in the output's format. Messages may quote
+/// what was typed: it is shown escaped.
 fn report_failure(json: bool, input: Option<&str>, f: &Failure) {
     if json {
         let out = json!({"domain": input, "provider": null, "status": "error", "findings": [], "error": {"code": f.code, "message": f.message}});
-        println!("{out}");
+        println!("{}", escape::json(&out.to_string()));
     } else {
-        eprintln!("mxdoctor: {}", f.message);
+        eprintln!("mxdoctor: {}", escape::inline(&f.message));
     }
+}
+
+/// The arguments could not be read. Help and version are printed as clap prints them; an
+/// error is, under `--json`, one JSON object with status `error` (DESIGN.md's contract), and
+/// otherwise clap's message. Exit 2 either way.
+fn argument_error(args: &[OsString], e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = printable(args, e);
+    if wants_json(args) {
+        // The first paragraph is the complaint; the rest is usage and tips for a person.
+        let first = text.split("\n\n").next().unwrap_or_default();
+        let message = first.trim().trim_start_matches("error: ");
+        report_failure(true, None, &fail("bad_arguments", message));
+    } else {
+        eprint!("{text}");
+    }
+    ExitCode::from(CheckStatus::Error.exit_code() as u8)
+}
+
+/// clap's message in plain text. It quotes what was typed, perhaps with a control character
+/// in it: the arguments are read again, each shown escaped, for the same complaint with the
+/// quotes printable (a line break in a value must not split the message either).
+fn printable(args: &[OsString], e: &clap::Error) -> String {
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| escape::inline(&a.to_string_lossy()))
+        .collect();
+    let again = Cli::try_parse_from(&shown)
+        .err()
+        .filter(|again| again.kind() == e.kind());
+    let text = again.as_ref().unwrap_or(e).render().to_string();
+    escape::lines(&text)
+}
+
+/// `--json` among the arguments, before any `--`, even when they could not be read.
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| a.as_os_str() != "--")
+        .any(|a| a.as_os_str() == "--json")
 }
 
 fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
@@ -196,10 +247,8 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
         })?;
     }
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).expect("a report always serialises")
-        );
+        let text = serde_json::to_string(&report).expect("a report always serialises");
+        println!("{}", escape::json(&text));
     } else {
         print!("{}", human::render(&report, human::use_colour()));
     }
@@ -207,23 +256,35 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
 }
 
 pub(crate) fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice, Failure> {
+    // The window sends "" for "suggest one" (the core reads it so); typed on a command line it
+    // is a mistake, an unset variable in a script, say, and leaving the flag out suggests one.
+    if id.is_some_and(|id| id.trim().is_empty()) {
+        return Err(fail(
+            "bad_provider",
+            format!(
+                "--provider is empty; use one of: {} (or leave --provider out to have the service recognised from your current mail records)",
+                provider_ids()
+            ),
+        ));
+    }
     check::provider_choice(id, mx).map_err(|e| match e {
         ChoiceError::Mx(e) => fail("bad_mx", e.to_string()),
         ChoiceError::NoRows => fail(
             "bad_provider",
             "--provider custom needs your MX records: --mx \"10 mail.example.com\"",
         ),
-        ChoiceError::Unknown(id) => {
-            let ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
-            fail(
-                "bad_provider",
-                format!(
-                    "unknown provider \"{id}\"; use one of: {}, custom",
-                    ids.join(", ")
-                ),
-            )
-        }
+        ChoiceError::Unknown(id) => fail(
+            "bad_provider",
+            format!("unknown provider \"{id}\"; use one of: {}", provider_ids()),
+        ),
     })
+}
+
+/// The ids `--provider` takes, for a refusal.
+fn provider_ids() -> String {
+    let mut ids: Vec<&str> = providers::all().iter().map(|p| p.id.as_str()).collect();
+    ids.push(CUSTOM_ID);
+    ids.join(", ")
 }
 
 pub(crate) fn timeout(seconds: f64) -> Result<Duration, Failure> {

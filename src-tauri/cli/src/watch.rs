@@ -16,7 +16,7 @@ use mxdoctor_core::propagation::{
 };
 use mxdoctor_core::report::CheckStatus;
 
-use crate::{fail, human, provider_choice, timeout, unix_now, Failure, Target};
+use crate::{escape, fail, human, provider_choice, timeout, unix_now, Failure, Target};
 
 #[derive(Args)]
 pub struct WatchArgs {
@@ -153,7 +153,8 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                         .map_err(|e| fail("no_resolver", e.to_string()))?;
                 if report.status == CheckStatus::Error {
                     if args.json {
-                        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                        let text = serde_json::to_string(&report).unwrap_or_default();
+                        println!("{}", escape::json(&text));
                     } else {
                         print!("{}", human::render(&report, human::use_colour()));
                     }
@@ -345,10 +346,8 @@ impl Output {
         let view = wait.view(now);
         if self.json {
             if asked || view.status != WaitStatus::Waiting {
-                println!(
-                    "{}",
-                    serde_json::to_string(&view).expect("a view always serialises")
-                );
+                let text = serde_json::to_string(&view).expect("a view always serialises");
+                println!("{}", escape::json(&text));
             }
             return 0;
         }

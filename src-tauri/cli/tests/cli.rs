@@ -1,5 +1,6 @@
 //! The `mxdoctor` binary against the scenario zones on loopback: DESIGN.md's CLI contract.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -70,9 +71,13 @@ async fn conflict_exits_1_with_the_contracted_json() {
     }
     assert_eq!(f["code"], "CNAME_AT_MAIL_HOST");
     assert_eq!(f["severity"], "error");
+    // The MX rows hidden beside the alias go first (seed 001 §2.1), then the alias.
     assert_eq!(f["fix"][0]["action"], "delete");
-    assert_eq!(f["fix"][0]["host"], "@");
-    assert_eq!(f["fix"][0]["type"], "CNAME");
+    assert_eq!(f["fix"][0]["type"], "MX");
+    assert_eq!(f["fix"][0]["keep"].as_array().map(Vec::len), Some(3), "{f}");
+    assert_eq!(f["fix"][1]["action"], "delete");
+    assert_eq!(f["fix"][1]["host"], "@");
+    assert_eq!(f["fix"][1]["type"], "CNAME");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -175,5 +180,279 @@ async fn providers_lists_the_contracted_ids() {
             "zoho",
             "tencent-exmail"
         ]
+    );
+}
+
+/// Runs `mxdoctor` with arguments that need not be UTF-8, nothing looked up.
+async fn mxdoctor_os(args: Vec<OsString>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mxdoctor"));
+    cmd.args(args).env("NO_COLOR", "1");
+    tokio::task::spawn_blocking(move || cmd.output().expect("mxdoctor runs"))
+        .await
+        .unwrap()
+}
+
+/// Should an input be wrongly accepted, the check asks a closed port on loopback, never the
+/// internet.
+const NOWHERE: [&str; 4] = ["--nameserver", "127.0.0.1:9", "--timeout", "0.05"];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pasted_input_that_could_name_another_domain_is_refused_in_plain_words() {
+    let cases = [
+        ("a@b.com@c.com", "more than one @"),
+        ("example.com/../evil.com", "has \"..\" in it"),
+        ("http://evil.com/..%2f@example.com", "has \"..\" in it"),
+        ("https://example.com@evil.com/", "web address has an @"),
+        (
+            "mailto:you@example.com,boss@evil.com",
+            "more than one domain",
+        ),
+        ("300.1.2.3", "is only numbers"),
+        ("example.123", "cannot end in \".123\""),
+        ("example-.com", "starts or ends with a hyphen"),
+        ("{{7*7}}.example.com", "cannot contain \"{\""),
+    ];
+    for (input, words) in cases {
+        let out = mxdoctor(None, &[&["check", input, "--json"][..], &NOWHERE].concat()).await;
+        assert_eq!(out.status.code(), Some(2), "{input:?} is refused: exit 2");
+        let v = json(&out);
+        assert_eq!(v["status"], "error", "{input:?}: {v}");
+        assert_eq!(v["error"]["code"], "bad_domain", "{input:?}: {v}");
+        let message = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(words), "{input:?}: {message}");
+        assert!(
+            message.contains("for example example.com") || message.contains("check what you"),
+            "{input:?}: the message says what to type instead: {message}"
+        );
+        let human = mxdoctor(None, &[&["check", input][..], &NOWHERE].concat()).await;
+        assert_eq!(human.status.code(), Some(2), "{input:?}");
+        let stderr = String::from_utf8_lossy(&human.stderr);
+        assert!(
+            stderr.starts_with("mxdoctor: ") && stderr.contains(words),
+            "{input:?}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pasted_forms_check_the_name_meant_and_say_so() {
+    let lab = lab().await;
+    let cases = [
+        (
+            "mailto:someone@SEED000.test?cc=boss@scope.test",
+            "took_address_from_mail_link",
+            "You pasted an email link",
+        ),
+        (
+            "@seed000.test",
+            "took_part_after_at",
+            "checked the domain after the @",
+        ),
+        ("seed000。test。", "normalised", "standard form"),
+    ];
+    for (input, adjustment, words) in cases {
+        let out = mxdoctor(Some(&lab), &["check", input, "--json"]).await;
+        let v = json(&out);
+        assert_eq!(v["domain"], "seed000.test", "{input:?} checks seed000.test");
+        assert!(
+            v["adjustments"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == adjustment)),
+            "{input:?}: the report says what was changed: {}",
+            v["adjustments"]
+        );
+        let human = mxdoctor(Some(&lab), &["check", input]).await;
+        let text = String::from_utf8_lossy(&human.stdout);
+        assert!(
+            text.starts_with("MX Doctor checked seed000.test\n") && text.contains(words),
+            "{input:?}: {text}"
+        );
+        assert!(
+            !text.contains("scope.test\n"),
+            "{input:?}: the cc is not checked"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_provider_is_refused_with_the_ids() {
+    let ids = [
+        "alibaba-standard",
+        "alibaba-enterprise",
+        "google-workspace",
+        "microsoft-365",
+        "zoho",
+        "tencent-exmail",
+        "custom",
+    ];
+    for command in ["check", "watch"] {
+        for empty in ["", "  "] {
+            let args = [command, "example.com", "--provider", empty, "--json"];
+            let out = mxdoctor(None, &[&args[..], &NOWHERE].concat()).await;
+            assert_eq!(out.status.code(), Some(2), "{command} --provider {empty:?}");
+            let v = json(&out);
+            assert_eq!(v["status"], "error", "{v}");
+            assert_eq!(v["error"]["code"], "bad_provider", "{v}");
+            let message = v["error"]["message"].as_str().unwrap_or_default();
+            for id in ids {
+                assert!(
+                    message.contains(id),
+                    "{command}: the refusal lists {id}: {message}"
+                );
+            }
+        }
+    }
+    let human = mxdoctor(
+        None,
+        &[&["check", "example.com", "--provider", ""][..], &NOWHERE].concat(),
+    )
+    .await;
+    assert_eq!(human.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&human.stderr);
+    assert!(
+        stderr.starts_with("mxdoctor: --provider is empty; use one of: alibaba-standard"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn argument_errors_are_one_json_object_under_json() {
+    let cases: [&[&str]; 5] = [
+        &["check", "--json"],
+        &["check", "example.com", "--json", "--no-such-flag"],
+        &["check", "example.com", "--json", "--timeout", "soon"],
+        &["watch", "example.com", "--json", "--interval"],
+        &["providers", "--json", "extra"],
+    ];
+    for args in cases {
+        let out = mxdoctor(None, args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let v = json(&out);
+        assert_eq!(v["status"], "error", "{args:?}: {v}");
+        assert_eq!(v["error"]["code"], "bad_arguments", "{args:?}: {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty() && !m.starts_with("error:")),
+            "{args:?}: {v}"
+        );
+        let without_json: Vec<&str> = args.iter().copied().filter(|a| *a != "--json").collect();
+        let human = mxdoctor(None, &without_json).await;
+        assert_eq!(human.status.code(), Some(2), "{without_json:?}");
+        assert!(
+            human.stdout.is_empty(),
+            "{without_json:?}: words on stderr only"
+        );
+        assert!(
+            String::from_utf8_lossy(&human.stderr).starts_with("error: "),
+            "{without_json:?}"
+        );
+    }
+    let help = mxdoctor(None, &["check", "--help", "--json"]).await;
+    assert_eq!(help.status.code(), Some(0), "help is no error");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: mxdoctor check"));
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn an_argument_that_is_not_utf8_is_refused_in_json_too() {
+    use std::os::unix::ffi::OsStringExt;
+    let not_utf8 = OsString::from_vec(b"exa\xffmple.com".to_vec());
+    let out = mxdoctor_os(vec!["check".into(), not_utf8.clone(), "--json".into()]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["status"], "error", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("UTF-8")),
+        "{v}"
+    );
+    let human = mxdoctor_os(vec!["check".into(), not_utf8]).await;
+    assert_eq!(human.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&human.stderr).contains("invalid UTF-8"));
+}
+
+/// C0 (ESC among them), DEL, C1 and the bidi controls: never raw on a terminal. Line breaks
+/// are ours and are allowed.
+fn raw_control(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_never_reach_the_terminal() {
+    let ns = ["--nameserver", "127.0.0.1:9"];
+    let cases: [Vec<&str>; 5] = [
+        [&["check", "example.com\u{7f}"][..], &ns].concat(),
+        [
+            &["check", "https://example.com/\u{1b}]0;owned\u{7}"][..],
+            &ns,
+        ]
+        .concat(),
+        [
+            &[
+                "check",
+                "example.com",
+                "--provider",
+                "\u{1b}[2J\u{202e}evil",
+            ][..],
+            &ns,
+        ]
+        .concat(),
+        vec!["check", "example.com", "--nameserver", "\u{9b}2J\u{2066}"],
+        vec![
+            "check",
+            "example.com",
+            "--timeout",
+            "1\u{1b}[31m\nforged line",
+        ],
+    ];
+    for args in cases {
+        for json_flag in [None, Some("--json")] {
+            let mut all = args.clone();
+            all.extend(json_flag);
+            let out = mxdoctor(None, &all).await;
+            assert_eq!(out.status.code(), Some(2), "{all:?} is refused");
+            for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+                let text = String::from_utf8_lossy(bytes);
+                assert_eq!(raw_control(&text), None, "{all:?} {stream}: {text:?}");
+                assert!(
+                    !text.lines().any(|l| l.starts_with("forged")),
+                    "{all:?} {stream}: a line break in a value forges no line: {text:?}"
+                );
+            }
+            if json_flag.is_some() {
+                assert_eq!(json(&out)["status"], "error", "{all:?}");
+            }
+        }
+    }
+    let clap_quoted = mxdoctor(
+        None,
+        &[
+            "check",
+            "example.com",
+            "--timeout",
+            "1\u{1b}[31m\nforged line",
+        ],
+    )
+    .await;
+    assert!(
+        String::from_utf8_lossy(&clap_quoted.stderr).contains("'1\\u{1b}[31m\\u{a}forged line'"),
+        "clap's message quotes the value, escaped: {}",
+        String::from_utf8_lossy(&clap_quoted.stderr)
+    );
+    let del = mxdoctor(
+        None,
+        &[&["check", "example.com\u{7f}"][..], &NOWHERE].concat(),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&del.stderr);
+    assert!(
+        stderr.contains("cannot contain an invisible character (U+007F)"),
+        "the DEL is named, not printed: {stderr}"
     );
 }

@@ -1,8 +1,15 @@
 //! What people paste into the domain field, turned into the host name that gets checked.
 //!
-//! Accepts `user@Example.COM`, `https://www.example.com/path`, `example.com.`, surrounding
-//! spaces and internationalised names (`bücher.de`, via UTS 46 in the `idna` crate). Rejects
-//! what cannot be a mail domain with a reason a non-technical person can act on.
+//! The rule: check the one name the person meant, or refuse with a reason they can act on;
+//! never check another name. People paste a bare name (`example.com`, `example.com.`,
+//! `bücher.de`, via UTS 46 in the `idna` crate), an email address (`user@Example.COM`), a web
+//! address (`https://www.example.com/path`) or an email link (`mailto:you@example.com?cc=…`),
+//! often typed on a Chinese keyboard in full-width mode (`example。com`, `user＠example.com`).
+//! Whatever could be read as two different names (two `@`, a `..` in a path, an `@` inside a
+//! web address, addresses at several domains) is refused rather than guessed. The table of
+//! decisions is the test `decisions` below.
+
+mod pasted;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +32,7 @@ pub struct MailDomain {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Adjustment {
-    /// `user@example.com`: the part before `@` was dropped.
+    /// `user@example.com` (or `@example.com`): the part before `@` was dropped.
     TookPartAfterAt,
     /// `https://example.com/path`: scheme, path, port or query were dropped.
     TookHostFromUrl,
@@ -34,8 +41,12 @@ pub enum Adjustment {
     DroppedWww,
     /// `example.com.`: the final dot was dropped.
     DroppedTrailingDot,
-    /// `Example.COM`: letters were lower-cased, or an internationalised name was converted.
+    /// `Example.COM`, `example。com`: letters were lower-cased, full-width characters written
+    /// as ordinary ones, or an internationalised name was converted.
     Normalised,
+    /// `mailto:you@example.com?cc=…`: the domain of the address the email link is for; the
+    /// rest of the link (copies, subject) was not read.
+    TookAddressFromMailLink,
 }
 
 /// Why the input cannot be checked. Each has a plain-language message.
@@ -53,7 +64,8 @@ pub enum InputError {
         "The part \"{label}\" is too long: each part between dots can have at most 63 characters."
     )]
     LabelTooLong { label: String },
-    #[error("A domain name cannot contain \"{found}\". Use letters, digits, hyphens and dots, for example example.com.")]
+    /// `found` is the character as typed; the message names an invisible one by its number.
+    #[error("A domain name cannot contain {}. Use letters, digits, hyphens and dots, for example example.com.", shown(.found))]
     InvalidCharacter { found: String },
     #[error("\"{name}\" is only one word. Please type the full domain, for example {name}.com.")]
     SingleLabel { name: String },
@@ -61,49 +73,109 @@ pub enum InputError {
         "There is an empty part between dots. Please check for a double dot or a dot at the start."
     )]
     EmptyLabel,
+    /// `300.1.2.3`, `127.1`: digits and dots only, and no IP address either (a part over 255,
+    /// or a shorthand).
+    #[error("\"{name}\" is only numbers, so it is not a domain name. Please type the domain name your email addresses end in, for example example.com.")]
+    OnlyNumbers { name: String },
+    /// `example.123`: a top-level domain is never all digits (RFC 3696 §2).
+    #[error("A domain name cannot end in \".{ending}\": the last part is letters, like .com or .cn. Please check what you typed.")]
+    NumericEnding { ending: String },
+    /// `-example.com`, `example-.com` (RFC 952; RFC 1123 §2.1; RFC 5891 §4.2.3.1).
+    #[error("The part \"{label}\" starts or ends with a hyphen (-), which a domain name cannot do. Please check what you typed.")]
+    HyphenAtEdge { label: String },
+    /// `a@b.com@c.com`: which of the names is meant cannot be known.
+    #[error("There is more than one @ in that, so it is not clear which domain to check. Please type just the domain, for example example.com.")]
+    SeveralAtSigns,
+    /// `example.com, example.org`, or an email link to addresses at different domains.
+    #[error("That is more than one domain. Please type just one, for example example.com.")]
+    SeveralDomains,
+    /// `https://example.com@evil.com/`: a browser goes to the name after the `@`, while
+    /// people read the one before it.
+    #[error("That web address has an @ in it, so it is not clear which domain it is about. Please type just the domain, for example example.com.")]
+    AtInWebAddress,
+    /// `example.com/../evil.com`, `http://evil.com/..%2f@example.com`.
+    #[error("That address has \"..\" in it, which can hide where it really leads. Please type just the domain, for example example.com.")]
+    DotDotInPath,
 }
 
 /// The longest name DNS can carry in presentation form (RFC 1035 §2.3.4).
 const MAX_NAME: usize = 253;
 const MAX_LABEL: usize = 63;
 
+/// Characters that change how text is shown instead of being shown: C0, DEL and C1 (ESC
+/// among them), the bidirectional controls that reorder a line (CVE-2021-42574) and the line
+/// and paragraph separators. Never part of a name; never printed raw by a front end.
+pub fn is_control_or_bidi(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
 /// Turns user input into the mail domain to check.
 pub fn normalise(input: &str) -> Result<MailDomain, InputError> {
     let trimmed = input.trim();
-    let mut adjustments = Vec::new();
-    let mut host = trimmed;
-    if host.is_empty() {
+    if trimmed.is_empty() {
         return Err(InputError::Empty);
     }
-    let from_url = if let Some(idx) = host.find("://") {
-        host = &host[idx + 3..];
-        true
+    if let Some(c) = trimmed.chars().find(|c| is_control_or_bidi(*c)) {
+        return Err(invalid(c));
+    }
+    let text = pasted::narrow(trimmed);
+    let mut adjustments = Vec::new();
+    let picked = pasted::pick(&text, &mut adjustments)?;
+    let ascii = one_name(&picked.hosts, &mut adjustments)?;
+    let ascii = if picked.from_url && ascii.starts_with("www.") && ascii.matches('.').count() >= 2 {
+        adjustments.push(Adjustment::DroppedWww);
+        ascii["www.".len()..].to_string()
     } else {
-        false
+        ascii
     };
-    if from_url || host.contains('/') {
-        let end = host.find(['/', '?', '#']).unwrap_or(host.len());
-        host = &host[..end];
-        adjustments.push(Adjustment::TookHostFromUrl);
+    if text != trimmed && !adjustments.contains(&Adjustment::Normalised) {
+        adjustments.push(Adjustment::Normalised);
     }
-    if let Some(idx) = host.rfind('@') {
-        host = &host[idx + 1..];
-        adjustments.push(Adjustment::TookPartAfterAt);
+    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    Ok(MailDomain {
+        ascii,
+        unicode,
+        input: trimmed.to_string(),
+        adjustments,
+    })
+}
+
+/// The name of the hosts picked: an email link to several addresses is fine when they are
+/// at one domain.
+fn one_name(hosts: &[String], adjustments: &mut Vec<Adjustment>) -> Result<String, InputError> {
+    let [first, others @ ..] = hosts else {
+        return Err(InputError::Empty);
+    };
+    if others.is_empty() {
+        return name(first, adjustments);
     }
-    // A port after the host in a URL (`example.com:8080`); an IPv6 literal is caught below.
-    if from_url {
-        if let Some(idx) = host.rfind(':') {
-            if host[idx + 1..].chars().all(|c| c.is_ascii_digit()) && !host.starts_with('[') {
-                host = &host[..idx];
-            }
-        }
+    let ascii = name(first, adjustments).map_err(|_| InputError::SeveralDomains)?;
+    if others
+        .iter()
+        .any(|h| name(h, &mut Vec::new()).as_ref() != Ok(&ascii))
+    {
+        return Err(InputError::SeveralDomains);
     }
+    Ok(ascii)
+}
+
+/// Checks `host` as a name to look up; its A-label form.
+fn name(host: &str, adjustments: &mut Vec<Adjustment>) -> Result<String, InputError> {
     let host = host.trim();
     if host.is_empty() {
         return Err(InputError::Empty);
     }
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if bare.parse::<std::net::IpAddr>().is_ok() {
+    if is_ip(host) {
         return Err(InputError::IpAddress);
     }
     let mut host = host.to_string();
@@ -119,39 +191,55 @@ pub fn normalise(input: &str) -> Result<MailDomain, InputError> {
     if let Some(bad) = host.chars().find(|c| {
         c.is_whitespace() || c.is_control() || "!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~".contains(*c)
     }) {
-        return Err(InputError::InvalidCharacter {
-            found: bad.to_string(),
-        });
+        return Err(invalid(bad));
     }
     if host.split('.').any(str::is_empty) {
         return Err(InputError::EmptyLabel);
     }
     if let Some(pictograph) = host.chars().find(|c| is_pictograph(*c)) {
-        return Err(InputError::InvalidCharacter {
-            found: pictograph.to_string(),
-        });
+        return Err(invalid(pictograph));
     }
     let ascii = to_ascii(&host)?;
     check_lengths(&ascii)?;
     if ascii != host {
         adjustments.push(Adjustment::Normalised);
     }
-    if !ascii.contains('.') {
-        return Err(InputError::SingleLabel { name: host });
+    check_labels(&ascii)?;
+    Ok(ascii)
+}
+
+fn is_ip(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// What UTS 46 lets through but a mail domain cannot be.
+fn check_labels(ascii: &str) -> Result<(), InputError> {
+    // `１９２.０.２.１` and `192.0.2.1.` are IP addresses once mapped.
+    if is_ip(ascii) {
+        return Err(InputError::IpAddress);
     }
-    let ascii = if from_url && ascii.starts_with("www.") && ascii.matches('.').count() >= 2 {
-        adjustments.push(Adjustment::DroppedWww);
-        ascii["www.".len()..].to_string()
-    } else {
-        ascii
-    };
-    let (unicode, _) = idna::domain_to_unicode(&ascii);
-    Ok(MailDomain {
-        ascii,
-        unicode,
-        input: trimmed.to_string(),
-        adjustments,
-    })
+    let (unicode, _) = idna::domain_to_unicode(ascii);
+    let labels: Vec<&str> = ascii.split('.').collect();
+    let numeric = |l: &&str| l.bytes().all(|b| b.is_ascii_digit());
+    match labels.as_slice() {
+        [_] => Err(InputError::SingleLabel { name: unicode }),
+        all if all.iter().all(numeric) => Err(InputError::OnlyNumbers {
+            name: ascii.to_string(),
+        }),
+        [.., tld] if numeric(tld) => Err(InputError::NumericEnding {
+            ending: tld.to_string(),
+        }),
+        _ => match unicode
+            .split('.')
+            .find(|l| l.starts_with('-') || l.ends_with('-'))
+        {
+            Some(label) => Err(InputError::HyphenAtEdge {
+                label: label.to_string(),
+            }),
+            None => Ok(()),
+        },
+    }
 }
 
 /// Emoji and pictographs: UTS 46 maps them to A-labels, but IDNA 2008 (RFC 5892) disallows
@@ -162,7 +250,7 @@ fn is_pictograph(c: char) -> bool {
 }
 
 fn to_ascii(host: &str) -> Result<String, InputError> {
-    // UTS 46 processing lower-cases, maps full-width dots and converts U-labels to A-labels.
+    // UTS 46 processing lower-cases, maps full-width forms and converts U-labels to A-labels.
     let ascii = idna::domain_to_ascii(host).map_err(|_| invalid_char(host))?;
     if ascii.is_empty() {
         return Err(InputError::Empty);
@@ -172,11 +260,15 @@ fn to_ascii(host: &str) -> Result<String, InputError> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.' || *c == '_'))
     {
-        return Err(InputError::InvalidCharacter {
-            found: bad.to_string(),
-        });
+        return Err(invalid(bad));
     }
     Ok(ascii)
+}
+
+fn invalid(c: char) -> InputError {
+    InputError::InvalidCharacter {
+        found: c.to_string(),
+    }
 }
 
 /// The first character that made UTS 46 give up, for the message; emoji land here.
@@ -187,6 +279,27 @@ fn invalid_char(host: &str) -> InputError {
         .map(|c| c.to_string())
         .unwrap_or_else(|| host.to_string());
     InputError::InvalidCharacter { found }
+}
+
+/// A refused character as the message shows it: visible ones in quotes, a space by name, an
+/// invisible one by its number, so the message itself stays printable.
+fn shown(found: &str) -> String {
+    let mut chars = found.chars();
+    match (chars.next(), chars.next()) {
+        (Some(' '), None) => "a space".to_string(),
+        (Some(c), None) if is_control_or_bidi(c) || c.is_whitespace() || is_format(c) => {
+            format!("an invisible character (U+{:04X})", c as u32)
+        }
+        _ if found.chars().any(|c| is_control_or_bidi(c) || is_format(c)) => {
+            "an invisible character".to_string()
+        }
+        _ => format!("\"{found}\""),
+    }
+}
+
+/// Zero-width and other format characters (Unicode category Cf) that show as nothing.
+fn is_format(c: char) -> bool {
+    matches!(c as u32, 0x00AD | 0x180E | 0x200B..=0x200F | 0x2060..=0x2064 | 0xFEFF)
 }
 
 fn check_lengths(ascii: &str) -> Result<(), InputError> {
@@ -208,24 +321,263 @@ fn check_lengths(ascii: &str) -> Result<(), InputError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use Adjustment::*;
 
+    /// The table of decisions: what people paste, and the name checked with what was changed
+    /// to get there. Each class of input has a row; a name is checked only where there is one
+    /// name the person can have meant.
     #[test]
-    fn accepts_what_people_paste() {
-        let cases = [
-            ("example.com", "example.com"),
-            ("  Example.COM  ", "example.com"),
-            ("user@Example.COM", "example.com"),
-            ("https://www.example.com/path?x=1", "example.com"),
-            ("http://mail.example.com:8080/", "mail.example.com"),
-            ("example.com.", "example.com"),
-            ("bücher.de", "xn--bcher-kva.de"),
-            ("www.example.com", "www.example.com"),
-            ("例子.测试", "xn--fsqu00a.xn--0zwm56d"),
+    fn decisions_accepted() {
+        let cases: &[(&str, &str, &[Adjustment])] = &[
+            // The forms DESIGN.md promises.
+            ("example.com", "example.com", &[]),
+            (
+                "user@Example.COM",
+                "example.com",
+                &[TookPartAfterAt, Normalised],
+            ),
+            (
+                "https://www.example.com/",
+                "example.com",
+                &[TookHostFromUrl, DroppedWww],
+            ),
+            ("bücher.de", "xn--bcher-kva.de", &[Normalised]),
+            ("example.com.", "example.com", &[DroppedTrailingDot]),
+            ("  Example.COM  ", "example.com", &[Normalised]),
+            (
+                "http://mail.example.com:8080/",
+                "mail.example.com",
+                &[TookHostFromUrl],
+            ),
+            ("www.example.com", "www.example.com", &[]),
+            ("example.com/contact", "example.com", &[TookHostFromUrl]),
+            ("//example.com/contact", "example.com", &[TookHostFromUrl]),
+            ("例子.测试", "xn--fsqu00a.xn--0zwm56d", &[Normalised]),
+            // UTS 46 §2.3 separators and full-width forms, as a Chinese keyboard types them.
+            ("example。com", "example.com", &[Normalised]),
+            ("example．com", "example.com", &[Normalised]),
+            ("example｡com", "example.com", &[Normalised]),
+            (
+                "example。com。",
+                "example.com",
+                &[DroppedTrailingDot, Normalised],
+            ),
+            (
+                "user＠example。com",
+                "example.com",
+                &[TookPartAfterAt, Normalised],
+            ),
+            ("例子。测试", "xn--fsqu00a.xn--0zwm56d", &[Normalised]),
+            // A zero-width space pasted along is no character of the name (UTS 46 ignores it).
+            ("exa\u{200b}mple.com", "example.com", &[Normalised]),
+            // A lone @: the name meant is the one after it, and the report says so.
+            ("@example.com", "example.com", &[TookPartAfterAt]),
+            // Code in a web address's path or query is not its host.
+            (
+                "https://example.com/{{7*7}}?q=${jndi:ldap://evil.com/a}",
+                "example.com",
+                &[TookHostFromUrl],
+            ),
+            (
+                "example.com?next=http://evil.com",
+                "example.com",
+                &[TookHostFromUrl],
+            ),
+            (
+                "https://example.com/?to=a,b;c",
+                "example.com",
+                &[TookHostFromUrl],
+            ),
+            (
+                "ｅｘａｍｐｌｅ．ｃｏｍ／ｃｏｎｔａｃｔ",
+                "example.com",
+                &[TookHostFromUrl, Normalised],
+            ),
+            (
+                "https://example.com/<script>alert(1)</script>",
+                "example.com",
+                &[TookHostFromUrl],
+            ),
+            // An email link: the address it is for, never a copy in the query.
+            (
+                "mailto:you@example.com?cc=boss@evil.com",
+                "example.com",
+                &[TookAddressFromMailLink],
+            ),
+            (
+                "MAILTO:You@Example.com?to=boss@evil.com",
+                "example.com",
+                &[TookAddressFromMailLink, Normalised],
+            ),
+            (
+                "ｍａｉｌｔｏ：you@example.com?cc=x@evil.com",
+                "example.com",
+                &[TookAddressFromMailLink, Normalised],
+            ),
+            (
+                "mailto:you%40ex%61mple.com",
+                "example.com",
+                &[TookAddressFromMailLink],
+            ),
+            (
+                "mailto:a@example.com,b@EXAMPLE.com",
+                "example.com",
+                &[TookAddressFromMailLink],
+            ),
+        ];
+        for (input, ascii, adjustments) in cases {
+            let got = normalise(input).unwrap_or_else(|e| panic!("{input:?} refused: {e}"));
+            assert_eq!(got.ascii, *ascii, "{input:?} checks the name typed");
+            assert_eq!(
+                got.adjustments, *adjustments,
+                "{input:?}: the report says what was changed"
+            );
+        }
+    }
+
+    /// The other half of the table: what is refused, and why. Each would otherwise check a
+    /// name the person did not mean, or one that cannot exist.
+    #[test]
+    fn decisions_refused() {
+        use InputError as E;
+        let found = |c: &str| E::InvalidCharacter { found: c.into() };
+        let cases: Vec<(&str, E)> = vec![
+            ("", E::Empty),
+            ("   ", E::Empty),
+            ("192.0.2.1", E::IpAddress),
+            ("[2001:db8::1]", E::IpAddress),
+            ("https://[2001:db8::1]:443/", E::IpAddress),
+            (
+                "localhost",
+                E::SingleLabel {
+                    name: "localhost".into(),
+                },
+            ),
+            ("exa mple.com", found(" ")),
+            ("😀.com", found("😀")),
+            ("example..com", E::EmptyLabel),
+            // Numbers: an address-like name with a part over 255, or an all-digit ending
+            // (RFC 3696 §2), also once full-width digits and dots are mapped.
+            (
+                "300.1.2.3",
+                E::OnlyNumbers {
+                    name: "300.1.2.3".into(),
+                },
+            ),
+            (
+                "1.2.3.256",
+                E::OnlyNumbers {
+                    name: "1.2.3.256".into(),
+                },
+            ),
+            (
+                "http://127.1/",
+                E::OnlyNumbers {
+                    name: "127.1".into(),
+                },
+            ),
+            (
+                "example.123",
+                E::NumericEnding {
+                    ending: "123".into(),
+                },
+            ),
+            (
+                "example.１２３",
+                E::NumericEnding {
+                    ending: "123".into(),
+                },
+            ),
+            ("192.0.2.1.", E::IpAddress),
+            ("１９２.０.２.１", E::IpAddress),
+            ("192。0。2。1", E::IpAddress),
+            // Hyphens at the edge of a label (RFC 952, RFC 1123 §2.1).
+            (
+                "-example.com",
+                E::HyphenAtEdge {
+                    label: "-example".into(),
+                },
+            ),
+            (
+                "example-.com",
+                E::HyphenAtEdge {
+                    label: "example-".into(),
+                },
+            ),
+            (
+                "mail.-example.com",
+                E::HyphenAtEdge {
+                    label: "-example".into(),
+                },
+            ),
+            (
+                "bücher-.de",
+                E::HyphenAtEdge {
+                    label: "bücher-".into(),
+                },
+            ),
+            // More than one @: which name is meant cannot be known.
+            ("a@b.com@c.com", E::SeveralAtSigns),
+            ("@@example.com", E::SeveralAtSigns),
+            ("\"you@evil.com\"@example.com", E::SeveralAtSigns),
+            // Template injection where the host goes.
+            ("{{7*7}}.example.com", found("{")),
+            ("${jndi:ldap://x}", found("$")),
+            ("<script>", found("<")),
+            ("https://<script>/", found("<")),
+            // `..` segments, plain or percent-encoded once or twice.
+            ("example.com/../evil.com", E::DotDotInPath),
+            ("../../etc/passwd", E::DotDotInPath),
+            ("http://evil.com/..%2f@example.com", E::DotDotInPath),
+            ("https://example.com/%2e%2e/evil.com", E::DotDotInPath),
+            ("https://example.com/%252e%252e/evil.com", E::DotDotInPath),
+            ("http：／／evil.com／..／@example.com", E::DotDotInPath),
+            // An @ in a web address: a browser and a reader name different hosts.
+            ("https://example.com@evil.com/", E::AtInWebAddress),
+            ("http://evil.com/x@example.com", E::AtInWebAddress),
+            ("example.com#@evil.com", E::AtInWebAddress),
+            ("example.com:@evil.com", E::AtInWebAddress),
+            ("http:example.com@evil.com", E::AtInWebAddress),
+            ("http://evil.com\\@example.com", found("\\")),
+            // Email links: several domains, the address only in the query, hidden lines.
+            ("mailto:a@example.com,b@evil.com", E::SeveralDomains),
+            ("mailto:a@example.com;b@evil.com", E::SeveralDomains),
+            ("mailto:?to=boss@evil.com", E::Empty),
+            ("mailto:evil.com?@example.com", E::Empty),
+            ("mailto:you@evil.com%40example.com", E::SeveralAtSigns),
+            ("mailto:you@example.com%0d%0abcc:x@evil.com", found("\r")),
+            ("mailto:you@example.com%2cboss@evil.com", E::SeveralDomains),
+            ("mailto:%ff@example.com", found("%")),
+            ("example.com, evil.com", E::SeveralDomains),
+            ("you@example.com;boss@evil.com", E::SeveralDomains),
+            ("data:text/html,<script>", found(":")),
+            // Characters that steer a terminal or reorder a line.
+            ("example.com\u{7f}", found("\u{7f}")),
+            ("exa\u{1b}[31mmple.com", found("\u{1b}")),
+            ("example.com\u{202e}moc.live", found("\u{202e}")),
+            ("https://example.com/\u{85}x", found("\u{85}")),
         ];
         for (input, want) in cases {
-            let got = normalise(input).unwrap_or_else(|e| panic!("{input:?} rejected: {e}"));
-            assert_eq!(got.ascii, want, "input {input:?}");
+            match normalise(input) {
+                Ok(d) => panic!("{input:?} accepted as {}: {want:?} expected", d.ascii),
+                Err(e) => assert_eq!(e, want, "{input:?}"),
+            }
         }
+        let long_label = format!("{}.com", "a".repeat(64));
+        assert!(matches!(
+            normalise(&long_label),
+            Err(InputError::LabelTooLong { .. })
+        ));
+        let long_name = format!("{}com", "abcdefghi.".repeat(30));
+        assert!(matches!(
+            normalise(&long_name),
+            Err(InputError::TooLong { .. })
+        ));
+        let too_long = "x".repeat(300);
+        assert!(normalise(&too_long)
+            .unwrap_err()
+            .to_string()
+            .contains("300"));
     }
 
     #[test]
@@ -237,54 +589,41 @@ mod tests {
     }
 
     #[test]
-    fn reports_what_it_changed() {
-        let d = normalise("https://www.example.com/").unwrap();
-        assert_eq!(
-            d.adjustments,
-            [Adjustment::TookHostFromUrl, Adjustment::DroppedWww]
+    fn refusals_say_what_to_type_and_stay_printable() {
+        let refused = [
+            "300.1.2.3",
+            "example.123",
+            "-example.com",
+            "a@b.com@c.com",
+            "example.com, example.org",
+            "https://example.com@evil.com/",
+            "example.com/../evil.com",
+        ];
+        for input in refused {
+            let message = normalise(input).unwrap_err().to_string();
+            assert!(
+                message.contains("example.com") || message.contains("check what you typed"),
+                "{input:?}: the message says what to type instead: {message}"
+            );
+        }
+        let del = normalise("example.com\u{7f}").unwrap_err().to_string();
+        assert!(
+            del.contains("invisible character (U+007F)") && !del.contains('\u{7f}'),
+            "an invisible character is named, never echoed: {del}"
         );
-        let d = normalise("someone@example.com.").unwrap();
-        assert_eq!(
-            d.adjustments,
-            [Adjustment::TookPartAfterAt, Adjustment::DroppedTrailingDot]
-        );
-        assert!(normalise("example.com").unwrap().adjustments.is_empty());
+        let rlo = normalise("example.com\u{202e}moc").unwrap_err().to_string();
+        assert!(!rlo.contains('\u{202e}'), "{rlo}");
+        let space = normalise("exa mple.com").unwrap_err().to_string();
+        assert!(space.contains("cannot contain a space"), "{space}");
     }
 
-    #[test]
-    fn rejects_with_a_reason() {
-        let long_label = format!("{}.com", "a".repeat(64));
-        let long_name = format!("{}com", "abcdefghi.".repeat(30));
-        type Expect = fn(&InputError) -> bool;
-        let cases: [(&str, Expect); 10] = [
-            ("", |e| matches!(e, InputError::Empty)),
-            ("   ", |e| matches!(e, InputError::Empty)),
-            ("192.0.2.1", |e| matches!(e, InputError::IpAddress)),
-            ("[2001:db8::1]", |e| matches!(e, InputError::IpAddress)),
-            ("localhost", |e| matches!(e, InputError::SingleLabel { .. })),
-            ("exa mple.com", |e| {
-                matches!(e, InputError::InvalidCharacter { .. })
-            }),
-            ("😀.com", |e| {
-                matches!(e, InputError::InvalidCharacter { .. })
-            }),
-            ("example..com", |e| matches!(e, InputError::EmptyLabel)),
-            (&long_label, |e| {
-                matches!(e, InputError::LabelTooLong { .. })
-            }),
-            (&long_name, |e| matches!(e, InputError::TooLong { .. })),
+    /// Parts of attacks, put together at random after the host.
+    fn tail() -> impl Strategy<Value = String> {
+        let pieces = [
+            "evil.com", "@", "/", "..", "%2f", "%2e", "%40", "?", "#", ":", ",", ";", "\\",
+            "http://", "mailto:", "{{7*7}}", "${jndi:", "。", "＠", "／", "x", "=", "&",
         ];
-        for (input, is_expected) in cases {
-            match normalise(input) {
-                Ok(d) => panic!("{input:?} accepted as {}", d.ascii),
-                Err(e) => assert!(is_expected(&e), "{input:?} gave {e:?}"),
-            }
-        }
-        let too_long = "x".repeat(300);
-        assert!(normalise(&too_long)
-            .unwrap_err()
-            .to_string()
-            .contains("300"));
+        prop::collection::vec(prop::sample::select(pieces.to_vec()), 0..8).prop_map(|p| p.concat())
     }
 
     proptest! {
@@ -298,7 +637,39 @@ mod tests {
             if let Ok(d) = normalise(&s) {
                 prop_assert!(d.ascii.len() <= MAX_NAME);
                 prop_assert!(d.ascii.split('.').all(|l| !l.is_empty() && l.len() <= MAX_LABEL));
+                prop_assert!(d.ascii.split('.').all(|l| !l.starts_with('-') && !l.ends_with('-')));
                 prop_assert!(d.ascii.contains('.'));
+                let tld = d.ascii.rsplit('.').next().unwrap_or_default();
+                prop_assert!(!tld.bytes().all(|b| b.is_ascii_digit()), "{tld} is all digits");
+            }
+        }
+
+        /// What follows a web address's host or an email link's address (a path, a query, a
+        /// fragment) never changes the name checked: it is that host, or the input is refused.
+        #[test]
+        fn what_follows_the_host_never_names_another(
+            prefix in prop::sample::select(vec!["", "http://", "HTTPS://www.", "//", "mailto:you@"]),
+            separator in prop::sample::select(vec!["/", "?", "#"]),
+            tail in tail(),
+        ) {
+            let input = format!("{prefix}example.com{separator}{tail}");
+            if let Ok(d) = normalise(&input) {
+                prop_assert_eq!(d.ascii, "example.com", "{}", input);
+            }
+        }
+
+        /// Whatever comes before the `@` of `…@example.com` is never the name checked (in an
+        /// email link, a query before it is the link's own: `mailto:a@b.org?cc=c@example.com`
+        /// is for b.org).
+        #[test]
+        fn what_precedes_the_at_never_names_another(
+            prefix in prop::sample::select(vec!["", "mailto:", "http://", "//", "x"]),
+            middle in tail(),
+        ) {
+            let middle = if prefix == "mailto:" { middle.replace(['?', '#'], "") } else { middle };
+            let input = format!("{prefix}{middle}@example.com");
+            if let Ok(d) = normalise(&input) {
+                prop_assert_eq!(d.ascii, "example.com", "{}", input);
             }
         }
     }

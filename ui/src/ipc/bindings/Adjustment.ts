@@ -3,4 +3,4 @@
 /**
  * A change made to the input, reported so the user knows what was actually checked.
  */
-export type Adjustment = "took_part_after_at" | "took_host_from_url" | "dropped_www" | "dropped_trailing_dot" | "normalised";
+export type Adjustment = "took_part_after_at" | "took_host_from_url" | "dropped_www" | "dropped_trailing_dot" | "normalised" | "took_address_from_mail_link";

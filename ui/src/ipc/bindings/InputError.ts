@@ -3,4 +3,4 @@
 /**
  * Why the input cannot be checked. Each has a plain-language message.
  */
-export type InputError = { "code": "empty" } | { "code": "ip_address" } | { "code": "too_long", len: number, } | { "code": "label_too_long", label: string, } | { "code": "invalid_character", found: string, } | { "code": "single_label", name: string, } | { "code": "empty_label" };
+export type InputError = { "code": "empty" } | { "code": "ip_address" } | { "code": "too_long", len: number, } | { "code": "label_too_long", label: string, } | { "code": "invalid_character", found: string, } | { "code": "single_label", name: string, } | { "code": "empty_label" } | { "code": "only_numbers", name: string, } | { "code": "numeric_ending", ending: string, } | { "code": "hyphen_at_edge", label: string, } | { "code": "several_at_signs" } | { "code": "several_domains" } | { "code": "at_in_web_address" } | { "code": "dot_dot_in_path" };
