@@ -211,6 +211,11 @@ mod tests {
         );
         assert!(!has(&failed, Code::DmarcMissing));
         assert_eq!(only(&failed, Code::LookupFailed).host, "_dmarc.example.com");
+        assert_eq!(
+            only(&failed, Code::LookupFailed).severity,
+            Severity::Warning,
+            "a question nobody answered keeps the check from saying ok, even for DMARC"
+        );
     }
 
     const ORG_DMARC: &str = "_dmarc.example.com";
