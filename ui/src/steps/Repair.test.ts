@@ -46,6 +46,28 @@ function setup() {
 }
 
 describe('Repair', () => {
+  it('lists the MX rows hidden beside the alias once, in their own step before the alias', () => {
+    const hidden: FixRow = { ...del, type: 'MX', value: '', keep: ['mx1.qiye.aliyun.com'] };
+    const withHidden: ReportFinding = {
+      ...cname,
+      fix: [hidden, del, a1],
+      options: [
+        { id: 'replace_with_a', recommended: true, fix: [hidden, del, a1], params: {} },
+        { id: 'move_cname', recommended: false, fix: [hidden, del, www], params: {} },
+      ],
+    };
+    const r = report({
+      findings: [withHidden],
+      plan: { steps: [{ id: 'delete_stray_mx', rows: [hidden] }, { id: 'delete_cname', rows: [del, a1] }], target: [mx] },
+    });
+    render(Repair, { report: r, onback: vi.fn(), onsaved: vi.fn() });
+    const [first, second] = screen.getAllByRole('table');
+    expect(first!.textContent).toContain('Every MX row except these, which stay:');
+    expect(second!.textContent).not.toContain('Every MX row except');
+    expect(second!.textContent).toContain('site.cdn.example.net');
+    expect(screen.getAllByText('Every MX row except these, which stay:').length).toBe(1);
+  });
+
   it('lists the rows in seed 001’s table with a copy button on every value', () => {
     setup();
     const headers = screen.getAllByRole('table')[0]!.querySelectorAll('th');
