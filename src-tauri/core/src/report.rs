@@ -464,6 +464,7 @@ fn variant(f: &Finding) -> Option<&'static str> {
             Some("foreign")
         }
         Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
+        Code::LookupFailed if p("asked_of").is_some() => Some("not_asked"),
         Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
         Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
         Code::CnameAtMailHost if p("hidden_mx") == Some("true") => Some("hidden_mx"),

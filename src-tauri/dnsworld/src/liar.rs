@@ -63,7 +63,13 @@ impl Liar {
     /// until [`Liar::set`] says otherwise. UDP only: it never truncates, so clients never
     /// switch to TCP.
     pub async fn start(ip: IpAddr, upstream: SocketAddr) -> std::io::Result<Self> {
-        let socket = Arc::new(UdpSocket::bind(SocketAddr::new(ip, 0)).await?);
+        Self::start_on(SocketAddr::new(ip, 0), upstream).await
+    }
+
+    /// Starts a liar on `addr` (a chosen port: in place of one of a zone's servers, which are
+    /// all asked on one port) in front of `upstream`.
+    pub async fn start_on(addr: SocketAddr, upstream: SocketAddr) -> std::io::Result<Self> {
+        let socket = Arc::new(UdpSocket::bind(addr).await?);
         let addr = socket.local_addr()?;
         let state = Arc::new(RwLock::new(State {
             by_type: BTreeMap::new(),

@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 
 use super::{lookup_failed, Action, Code, Ctx, Finding, FixRow, Severity};
 use crate::dmarc::{self, Disposition, DmarcRecord};
-use crate::dns::{DnsRecord, Outcome, RType, RecordData};
+use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -20,9 +20,18 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
 ///
 /// A fix never weakens a policy in force: `p=none` is proposed only where no policy applies
 /// at all; an inherited policy is reported as such ([`Code::DmarcInherited`]), never as missing.
+/// `LOOKUP_FAILED` for a DMARC question the snapshot does not hold (an older or edited file).
+fn not_asked(ctx: &Ctx, name: &str) -> Finding {
+    let outcome = Outcome::failed(Status::Error, "this question was not asked");
+    lookup_failed(name, RType::TXT, &outcome, Severity::Info, "dmarc")
+        .param("asked_of", ctx.snap.resolvers.join(", "))
+}
+
 fn dmarc(ctx: &Ctx) -> Option<Finding> {
     let own = format!("_dmarc.{}", ctx.domain);
-    let outcome = ctx.snap.recursive(&own, RType::TXT)?;
+    let Some(outcome) = ctx.snap.recursive(&own, RType::TXT) else {
+        return Some(not_asked(ctx, &own));
+    };
     if outcome.status.is_failure() {
         return Some(lookup_failed(
             &own,
@@ -45,8 +54,10 @@ fn dmarc(ctx: &Ctx) -> Option<Finding> {
     let org_name = format!("_dmarc.{org}");
     // A snapshot taken before MX Doctor asked the organisational domain: whether a policy is in
     // force there is unknown, so nothing is called missing and no record is proposed (it could
-    // weaken the policy that applies).
-    let org_outcome = ctx.snap.recursive(&org_name, RType::TXT)?;
+    // weaken the policy that applies); the question not asked is said, never a silent pass.
+    let Some(org_outcome) = ctx.snap.recursive(&org_name, RType::TXT) else {
+        return Some(not_asked(ctx, &org_name).param("mail_host", ctx.domain));
+    };
     if org_outcome.status.is_failure() {
         return Some(
             lookup_failed(&org_name, RType::TXT, org_outcome, Severity::Info, "dmarc")

@@ -144,6 +144,7 @@ fn unconfirmed(ctx: &Ctx) -> Finding {
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(unreachable(ctx));
+    findings.extend(not_asked(ctx));
     findings.extend(resolver_failures(ctx));
     findings.extend(inconsistent(ctx));
     findings.extend(stale(ctx));
@@ -204,6 +205,40 @@ fn unreachable(ctx: &Ctx) -> Vec<Finding> {
                 )
                 .param("server", server.label()),
             );
+        }
+    }
+    findings
+}
+
+/// The mail host's MX and TXT questions that a vantage was never asked (a snapshot from an
+/// older version, cut short or edited): what was not seen is not a pass (DESIGN.md "Truth
+/// rules"), so each is `LOOKUP_FAILED` naming the vantage, and the status is not `ok`.
+fn not_asked(ctx: &Ctx) -> Vec<Finding> {
+    let outcome = Outcome::failed(Status::Error, "this question was not asked");
+    let purpose = |rtype| if rtype == RType::MX { "mx" } else { "spf" };
+    let mut findings = Vec::new();
+    for rtype in [RType::MX, RType::TXT] {
+        let not_asked = |asked_of: String| {
+            lookup_failed(
+                ctx.domain,
+                rtype,
+                &outcome,
+                Severity::Warning,
+                purpose(rtype),
+            )
+            .param("asked_of", asked_of)
+        };
+        if ctx.snap.recursive(ctx.domain, rtype).is_none() {
+            findings.push(
+                not_asked(ctx.snap.resolvers.join(", "))
+                    .param("vantage", "resolver")
+                    .param("server", ctx.snap.resolvers.join(", ")),
+            );
+        }
+        for server in ctx.snap.reachable_auth() {
+            if server.get(ctx.domain, rtype).is_none() {
+                findings.push(not_asked(server.label()).param("server", server.label()));
+            }
         }
     }
     findings
@@ -392,6 +427,53 @@ mod tests {
     use super::super::fixtures::*;
     use super::super::*;
     use crate::dns::{Outcome, RType, RecordData, Status};
+
+    /// A snapshot that holds the MX and the exchanges' addresses but never asked the SPF, the
+    /// DMARC questions or one server's MX (an older or edited file) said "Mail delivery looks
+    /// right": what was not asked is LOOKUP_FAILED, never a silent pass.
+    #[test]
+    fn questions_a_snapshot_never_asked_are_not_a_pass() {
+        let healthy = world().alibaba_healthy().second_server();
+        let d = check(&healthy.build());
+        assert!(
+            d.findings.iter().all(|f| f.severity == Severity::Info),
+            "the whole snapshot is healthy: {:?}",
+            codes(&d)
+        );
+        type Cut = fn(&mut crate::Snapshot);
+        let cuts: [(&str, Cut); 4] = [
+            ("the mail host's TXT, everywhere", |s| {
+                s.recursive
+                    .retain(|o| !(o.name == DOMAIN && o.rtype == RType::TXT));
+                for a in &mut s.authoritative {
+                    a.observations.retain(|o| o.rtype != RType::TXT);
+                }
+            }),
+            ("the MX at the resolver", |s| {
+                s.recursive
+                    .retain(|o| !(o.name == DOMAIN && o.rtype == RType::MX));
+            }),
+            ("everything at the second server", |s| {
+                s.authoritative[1].observations.clear();
+            }),
+            ("the DMARC question", |s| {
+                s.recursive.retain(|o| !o.name.starts_with("_dmarc."));
+            }),
+        ];
+        for (what, cut) in cuts {
+            let d = check(&world().alibaba_healthy().second_server().with(cut).build());
+            assert!(
+                d.findings
+                    .iter()
+                    .any(|f| f.code == Code::LookupFailed && f.severity <= Severity::Warning),
+                "{what} was never asked: {:?}",
+                codes(&d)
+            );
+            for false_code in [Code::SpfMissing, Code::MxMissing, Code::DmarcMissing] {
+                assert!(!has(&d, false_code), "{what}: nothing was seen missing");
+            }
+        }
+    }
 
     #[test]
     fn a_domain_that_does_not_exist() {

@@ -44,6 +44,8 @@ pub enum Change {
     TooManyVoids,
     /// Left out: a second `redirect=` or `exp=`.
     RepeatedModifier,
+    /// Left out: passes every address (`ip4:0.0.0.0/0`, `ip6:::/0`), as `+all` would.
+    Everyone,
     /// `redirect=D` became `include:D` in a merge.
     RedirectAsInclude,
     /// The merged record ends in this `all`, the first record's.
@@ -61,7 +63,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub const ALL: [Change; 17] = [
+    pub const ALL: [Change; 18] = [
         Change::Control,
         Change::NotAscii,
         Change::Unknown,
@@ -72,6 +74,7 @@ impl Change {
         Change::TooManyLookups,
         Change::TooManyVoids,
         Change::RepeatedModifier,
+        Change::Everyone,
         Change::RedirectAsInclude,
         Change::AllKept,
         Change::AllSoftened,
@@ -94,6 +97,7 @@ impl Change {
             Change::TooManyLookups => "too_many_lookups",
             Change::TooManyVoids => "too_many_voids",
             Change::RepeatedModifier => "repeated_modifier",
+            Change::Everyone => "everyone",
             Change::RedirectAsInclude => "redirect_as_include",
             Change::AllKept => "all_kept",
             Change::AllSoftened => "all_softened",
@@ -117,6 +121,7 @@ impl Change {
                 | Change::TooManyLookups
                 | Change::TooManyVoids
                 | Change::RepeatedModifier
+                | Change::Everyone
                 | Change::AllExtra
         )
     }
@@ -291,6 +296,14 @@ impl Draft {
                 if self.has(&item.key) {
                     return;
                 }
+            }
+            // A network of every address lets anyone send as the domain: a proposal never
+            // carries it (a merge would make a hostile second record's term count).
+            Term::Ip4 { qualifier, network } | Term::Ip6 { qualifier, network }
+                if *qualifier == Qualifier::Pass
+                    && network.rsplit_once('/').is_some_and(|(_, len)| len == "0") =>
+            {
+                return self.note(Change::Everyone, raw);
             }
             Term::Redirect { .. } | Term::OtherModifier { .. }
                 if item.single_use()
@@ -784,6 +797,39 @@ mod tests {
         );
         assert_eq!(p.text, "v=spf1 ~all");
         assert!(parse(&p.text).is_ok());
+    }
+
+    #[test]
+    fn a_network_of_every_address_is_never_proposed() {
+        // Two SPF records count as none (permerror); merged, a hostile or mistaken second
+        // record's ip4:0.0.0.0/0 would let every server on the internet send as the domain.
+        for hostile in [
+            "ip4:0.0.0.0/0",
+            "+ip4:0.0.0.0/0",
+            "ip6:::/0",
+            "IP4:0.0.0.0/0",
+        ] {
+            let other = format!("v=spf1 {hostile} -all");
+            let p = merge(&["v=spf1 include:spf.qiye.aliyun.com ~all", &other]);
+            assert_eq!(
+                p.text, "v=spf1 include:spf.qiye.aliyun.com ~all",
+                "{hostile}"
+            );
+            assert!(
+                notes(&p).contains(&("everyone", hostile)),
+                "{hostile}: {:?}",
+                notes(&p)
+            );
+            assert!(parse(&p.text).is_ok());
+        }
+        // A network that is not every address stays, and so does one that fails everyone.
+        let p = compose(
+            &["v=spf1 ip4:192.0.2.0/24 -ip4:0.0.0.0/0 -all"],
+            Mode::Merge,
+            None,
+            cost,
+        );
+        assert_eq!(p.text, "v=spf1 ip4:192.0.2.0/24 -ip4:0.0.0.0/0 -all");
     }
 
     #[test]

@@ -100,6 +100,20 @@ pub(super) fn judge<'a>(ctx: &Ctx, record: &'a DnsRecord) -> Option<Exchange<'a>
         });
         return Some(row(exchange, fault));
     }
+    // NXDOMAIN is about the name, not one type (RFC 8020 §2): the name in the row does not
+    // exist, whatever became of the question of the other type.
+    if links.is_empty()
+        && [a, aaaa]
+            .iter()
+            .flatten()
+            .any(|o| o.status == Status::NxDomain)
+    {
+        let fault = Fault::NoAddress {
+            nxdomain: true,
+            links,
+        };
+        return Some(row(exchange, Some(fault)));
+    }
     let not_asked = Outcome::failed(Status::Error, "this question was not asked");
     let failure = [(RType::A, a), (RType::Aaaa, aaaa)]
         .into_iter()
@@ -498,6 +512,34 @@ mod tests {
         );
         let (title, _) = words(&snap, Code::MxTargetUnresolvable);
         assert_eq!(title, "The mail server backup.example.com has no address");
+    }
+
+    #[test]
+    fn a_backup_mx_that_does_not_exist_is_not_called_foreign_when_its_other_question_failed() {
+        // NXDOMAIN for A is about the name: a failed AAAA question cannot make it "another
+        // provider's server" (it was MX_FOREIGN beside a LOOKUP_FAILED).
+        let mut entries = ALIBABA.to_vec();
+        entries.push((50, "backup.example.com"));
+        for (nx_type, failed_type) in [(RType::A, RType::Aaaa), (RType::Aaaa, RType::A)] {
+            let snap = world()
+                .rec("backup.example.com", nx_type, nx())
+                .rec("backup.example.com", failed_type, failed(Status::ServFail))
+                .auth_mx(DOMAIN, &entries)
+                .build();
+            let d = check(&snap);
+            assert!(
+                !has(&d, Code::MxForeign),
+                "{nx_type:?} NXDOMAIN: it does not exist: {:?}",
+                codes(&d)
+            );
+            let f = only(&d, Code::MxTargetUnresolvable);
+            assert_eq!(f.params["nxdomain"], "true");
+            assert_eq!(
+                f.fix.iter().map(row_text).collect::<Vec<_>>(),
+                ["delete @ MX 50 backup.example.com"]
+            );
+            assert_one_reason_per_row(&d);
+        }
     }
 
     #[test]
