@@ -101,10 +101,11 @@ impl Snapshot {
         self.zone.as_deref().unwrap_or(&self.domain)
     }
 
-    /// The DNS host's servers that hold the current copy of the zone: those whose SOA serial no
-    /// other server's serial is newer than (RFC 1982 serial arithmetic). A server that gave no
-    /// serial is current unless some server gave one: a server that cannot say which copy it has
-    /// is judged by its answers only when nobody can. Unreachable servers are never current.
+    /// The DNS host's servers that may hold the current copy of the zone: every reachable
+    /// server but those proven older, whose SOA serial another server's serial is newer than
+    /// (RFC 1982 serial arithmetic). A server that gave no serial (its SOA question failed) is
+    /// not proven older, so it stays: excluding it would let an old copy decide whenever the
+    /// current server is silent on the SOA alone.
     pub fn current_auth(&self) -> Vec<&AuthServer> {
         let zone = self.zone_name();
         let serials: Vec<u32> = self
@@ -114,7 +115,7 @@ impl Snapshot {
         self.reachable_auth()
             .filter(|s| match s.serial(zone) {
                 Some(mine) => !serials.iter().any(|other| serial_newer(*other, mine)),
-                None => serials.is_empty(),
+                None => true,
             })
             .collect()
     }
