@@ -46,6 +46,9 @@ pub enum Change {
     RepeatedModifier,
     /// Left out: passes every address (`ip4:0.0.0.0/0`, `ip6:::/0`), as `+all` would.
     Everyone,
+    /// Left out: a mechanism written after its record's `all`, which receivers never reach
+    /// (RFC 7208 §5.1); moved into a merged record it would start to count.
+    AfterAll,
     /// `redirect=D` became `include:D` in a merge.
     RedirectAsInclude,
     /// The merged record ends in this `all`, the first record's.
@@ -63,7 +66,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub const ALL: [Change; 18] = [
+    pub const ALL: [Change; 19] = [
         Change::Control,
         Change::NotAscii,
         Change::Unknown,
@@ -75,6 +78,7 @@ impl Change {
         Change::TooManyVoids,
         Change::RepeatedModifier,
         Change::Everyone,
+        Change::AfterAll,
         Change::RedirectAsInclude,
         Change::AllKept,
         Change::AllSoftened,
@@ -98,6 +102,7 @@ impl Change {
             Change::TooManyVoids => "too_many_voids",
             Change::RepeatedModifier => "repeated_modifier",
             Change::Everyone => "everyone",
+            Change::AfterAll => "after_all",
             Change::RedirectAsInclude => "redirect_as_include",
             Change::AllKept => "all_kept",
             Change::AllSoftened => "all_softened",
@@ -122,6 +127,7 @@ impl Change {
                 | Change::TooManyVoids
                 | Change::RepeatedModifier
                 | Change::Everyone
+                | Change::AfterAll
                 | Change::AllExtra
         )
     }
@@ -252,10 +258,20 @@ impl Draft {
             other_alls: Vec::new(),
             notes: Vec::new(),
         };
-        for raw in records.iter().flat_map(|r| raw_terms(r)) {
-            match parse_term(raw) {
-                Ok(term) => draft.take(raw, term),
-                Err(e) => draft.note(reason(&e, raw), raw),
+        for record in records {
+            let mut ended = false;
+            for raw in raw_terms(record) {
+                match parse_term(raw) {
+                    // Receivers stop at `all` (RFC 7208 §5.1): what follows it never counted.
+                    Ok(term) if ended && !Item::new(raw, term.clone()).is_modifier() => {
+                        draft.note(Change::AfterAll, raw)
+                    }
+                    Ok(term) => {
+                        ended |= matches!(term, Term::All { .. });
+                        draft.take(raw, term)
+                    }
+                    Err(e) => draft.note(reason(&e, raw), raw),
+                }
             }
         }
         draft
@@ -585,6 +601,23 @@ mod tests {
     }
 
     #[test]
+    fn terms_after_a_records_all_never_counted_and_are_not_brought_back() {
+        let p = merge(&[
+            "v=spf1 include:spf.qiye.aliyun.com -all ip4:6.6.6.0/24",
+            "v=spf1 a -all",
+        ]);
+        assert_eq!(
+            p.text, "v=spf1 include:spf.qiye.aliyun.com a -all",
+            "ip4:6.6.6.0/24 came after -all: receivers never read it, so a merge must not authorise it"
+        );
+        assert!(
+            notes(&p).contains(&("after_all", "ip4:6.6.6.0/24")),
+            "{:?}",
+            notes(&p)
+        );
+    }
+
+    #[test]
     fn the_why_case_keeps_only_what_parses_and_says_why() {
         let p = merge(&[
             "v=spf1 include:spf.qiye.aliyun.com -all",
@@ -774,11 +807,15 @@ mod tests {
             "a record of its own keeps its redirect: nothing else decides its result"
         );
         let p = repair("v=spf1 inclde:via.example include:via.example +all mx");
-        assert_eq!(p.text, "v=spf1 include:via.example -all mx");
+        assert_eq!(
+            p.text, "v=spf1 include:via.example -all",
+            "`mx` after `all` was never read by receivers: it is left out, and said so"
+        );
         assert_eq!(
             notes(&p),
             [
                 ("unknown", "inclde:via.example"),
+                ("after_all", "mx"),
                 ("all_strengthened", "+all")
             ]
         );
