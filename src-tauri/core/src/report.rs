@@ -544,6 +544,19 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
         ),
         None => (code.clone(), String::new()),
     };
+    // Rows that only some of the DNS host's servers serve say so (diagnose: other views).
+    let message = match finding.params.get("servers_only") {
+        Some(servers) => {
+            let note = cat
+                .document
+                .get("servers_only")
+                .cloned()
+                .unwrap_or_default()
+                .replace("{servers}", servers);
+            format!("{message} {note}").trim().to_string()
+        }
+        None => message,
+    };
     let option_texts = finding
         .options
         .iter()

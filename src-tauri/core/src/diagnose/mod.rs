@@ -17,7 +17,7 @@ pub use finding::{Action, Code, Finding, FixRow, RepairOption, Severity};
 
 use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 use crate::providers::{self, Provider};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{AuthServer, Snapshot};
 
 /// How the provider being checked against was chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +48,9 @@ pub(crate) struct Ctx<'a> {
     pub domain: &'a str,
     pub zone: &'a str,
     pub provider: Option<&'a Provider>,
+    /// The DNS-host server whose records are judged, when not the first current one (another
+    /// current server that serves different records: see [`other_views`]).
+    pub view: Option<&'a AuthServer>,
 }
 
 impl Ctx<'_> {
@@ -55,9 +58,13 @@ impl Ctx<'_> {
         host_label(name, self.zone)
     }
 
-    /// What the DNS host publishes at the mail host.
+    /// What the DNS host publishes at the mail host (as the server judged serves it).
     pub fn published(&self, rtype: RType) -> Option<Outcome> {
-        self.snap.published(self.domain, rtype)
+        self.view
+            .and_then(|s| s.get(self.domain, rtype))
+            .filter(|o| !o.status.is_failure())
+            .cloned()
+            .or_else(|| self.snap.published(self.domain, rtype))
     }
 
     pub fn row(&self, action: Action, name: &str, record: &DnsRecord) -> FixRow {
@@ -175,16 +182,14 @@ pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
         domain,
         zone,
         provider: provider.as_ref(),
+        view: None,
     };
     let mut findings = Vec::new();
     if let Some(not_found) = servers::domain_not_found(&ctx) {
         findings.push(not_found);
     } else {
-        let cname = cname::check(&ctx);
-        let hidden_by_cname = cname.is_some();
-        findings.extend(cname);
-        findings.extend(mx::check(&ctx, hidden_by_cname));
-        findings.extend(spf::check(&ctx));
+        findings.extend(records(&ctx));
+        findings.extend(rows_only_elsewhere(&ctx, &findings));
         findings.extend(policy::check(&ctx));
         findings.extend(servers::check(&ctx));
         findings.extend(servers::ttl_high(&ctx, &findings));
@@ -195,6 +200,75 @@ pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
         provider_source,
         findings,
     }
+}
+
+/// The rules about the records at the mail host (alias, MX, SPF), judged on one server's view.
+fn records(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let cname = cname::check(ctx);
+    let hidden_by_cname = cname.is_some();
+    findings.extend(cname);
+    findings.extend(mx::check(ctx, hidden_by_cname));
+    findings.extend(spf::check(ctx));
+    findings
+}
+
+/// Current DNS-host servers (none proven older) whose records at the mail host differ from the
+/// first one's: equal serials, or serials nobody could read. Which copy is right cannot be told,
+/// so each is judged on its own records too.
+fn other_views<'a>(snap: &'a Snapshot) -> Vec<&'a AuthServer> {
+    let current = snap.current_auth();
+    let Some(first) = current.first() else {
+        return Vec::new();
+    };
+    let shown = |s: &AuthServer| -> Vec<(RType, Vec<String>)> {
+        [RType::MX, RType::Cname, RType::A, RType::TXT]
+            .into_iter()
+            .map(|t| {
+                let mut set: Vec<String> = s
+                    .get(&snap.domain, t)
+                    .filter(|o| !o.status.is_failure())
+                    .map(|o| o.at(&snap.domain).map(DnsRecord::summary).collect())
+                    .unwrap_or_default();
+                set.sort();
+                (t, set)
+            })
+            .collect()
+    };
+    let theirs = shown(first);
+    current
+        .iter()
+        .skip(1)
+        .filter(|s| shown(s) != theirs)
+        .copied()
+        .collect()
+}
+
+/// Rows that another current server serves and that must go (seed 001 §2.1 applies to every
+/// server senders may ask): the findings of that server's own records whose fix only deletes,
+/// and that the first server's findings do not already carry. Findings that would add or change
+/// rows are not taken: the first server may already have those rows, and adding them twice
+/// breaks things (two SPF records); `NS_INCONSISTENT` shows what those servers serve.
+fn rows_only_elsewhere(ctx: &Ctx, judged: &[Finding]) -> Vec<Finding> {
+    let mut extra: Vec<Finding> = Vec::new();
+    for server in other_views(ctx.snap) {
+        let view = Ctx {
+            view: Some(server),
+            ..*ctx
+        };
+        for f in records(&view) {
+            let deletes_only =
+                !f.fix.is_empty() && f.fix.iter().all(|r| r.action == Action::Delete);
+            let known = judged
+                .iter()
+                .chain(&extra)
+                .any(|g| g.code == f.code && g.fix == f.fix);
+            if deletes_only && !known {
+                extra.push(f.param("servers_only", server.label()));
+            }
+        }
+    }
+    extra
 }
 
 /// The MX exchanges published at the mail host now.

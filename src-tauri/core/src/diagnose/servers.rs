@@ -502,10 +502,26 @@ mod tests {
         assert!(f.params["servers"]
             .contains("ns2.example.com (192.0.2.54) MX: MX 10 mx.old-provider.example"));
         assert_eq!(f.params["stale"], "", "no serial tells them apart");
+        let foreign = only(&d, Code::MxForeign);
+        assert_eq!(
+            foreign.params["servers_only"], "ns2.example.com (192.0.2.54)",
+            "each server is judged on its own records: the row only ns2 serves still goes"
+        );
         assert!(
-            !has(&d, Code::MxForeign) && !has(&d, Code::MxProviderIncomplete),
-            "each server is judged on its own records, never a merge: {:?}",
+            !has(&d, Code::MxProviderIncomplete),
+            "ns2 alone lacks Alibaba's rows; adding them would duplicate ns1's: {:?}",
             codes(&d)
+        );
+        let report = crate::report::build(&crate::domain::normalise(DOMAIN).unwrap(), &snap, d);
+        let words = report
+            .findings
+            .iter()
+            .find(|f| f.finding.code == Code::MxForeign)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(
+            words.contains("Only ns2.example.com (192.0.2.54) among your DNS host's servers"),
+            "the message says which server alone serves the row: {words}"
         );
         let agreeing = check(&world().alibaba_healthy().second_server().build());
         assert!(!has(&agreeing, Code::NsInconsistent));
@@ -573,6 +589,53 @@ mod tests {
                 "{}",
                 report.findings[0].title
             );
+        }
+    }
+
+    #[test]
+    fn with_equal_serials_each_server_is_judged_and_rows_it_alone_serves_are_deleted() {
+        // Both servers say serial 7; only ns2 still serves Google's row, and lacks the SPF.
+        let mut with_google: Vec<DnsRecord> =
+            ALIBABA.iter().map(|(p, h)| mx(DOMAIN, *p, h)).collect();
+        with_google.push(mx(DOMAIN, 1, "aspmx.l.google.com"));
+        let snap = world()
+            .alibaba_healthy()
+            .second_server()
+            .with(|s| {
+                for server in &mut s.authoritative {
+                    server.observations.push(obs(DOMAIN, RType::SOA, soa(7)));
+                }
+            })
+            .auth_on(1, RType::MX, answer(with_google))
+            .auth_on(1, RType::TXT, nodata())
+            .rec(
+                "aspmx.l.google.com",
+                RType::A,
+                answer(vec![a("aspmx.l.google.com", "192.0.2.9")]),
+            )
+            .rec("aspmx.l.google.com", RType::Aaaa, nodata())
+            .build();
+        for flipped in [false, true] {
+            let mut snap = snap.clone();
+            if flipped {
+                snap.authoritative.reverse();
+            }
+            let d = check(&snap);
+            let f = only(&d, Code::MxForeign);
+            assert_eq!(
+                row_text(&f.fix[0]),
+                "delete @ MX 1 aspmx.l.google.com",
+                "a row one current server serves goes, whichever server is listed first"
+            );
+            assert!(has(&d, Code::NsInconsistent));
+            if !flipped {
+                // Listed first, ns2 decides the plan (nothing tells which copy is current), so
+                // only this order can promise that its missing SPF is not added.
+                assert!(
+                    !has(&d, Code::SpfMissing),
+                    "a row only another server lacks is not added: the first one has it"
+                );
+            }
         }
     }
 
