@@ -259,6 +259,29 @@ mod tests {
     }
 
     #[test]
+    fn the_service_is_suggested_from_mx_rows_the_alias_hides_from_the_dns_host() {
+        let mut entries = ALIBABA.to_vec();
+        entries.push((1, "aspmx.l.google.com"));
+        let shown = answer(entries.iter().map(|(p, h)| mx(DOMAIN, *p, h)).collect());
+        let snap = world()
+            .auth_mx_answer_is_cname(DOMAIN, "cdn.example.net")
+            .auth_cname(DOMAIN, "cdn.example.net")
+            .rec(DOMAIN, RType::MX, shown)
+            .build();
+        let d = diagnose(&snap, detect());
+        assert_eq!(
+            d.provider.as_ref().map(|p| p.id.as_str()),
+            Some("alibaba-standard"),
+            "three of Alibaba's rows against one of Google's, seen by the resolver"
+        );
+        assert_eq!(
+            row_text(&only(&d, Code::CnameAtMailHost).fix[0]),
+            "delete @ MX 1 aspmx.l.google.com",
+            "with the service suggested, the old provider's row is in the plan"
+        );
+    }
+
+    #[test]
     fn visible_mx_rows_beside_the_alias_are_the_mx_rules_business() {
         let mut entries = ALIBABA.to_vec();
         entries.push((1, "aspmx.l.google.com"));

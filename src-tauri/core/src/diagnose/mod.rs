@@ -271,16 +271,27 @@ fn rows_only_elsewhere(ctx: &Ctx, judged: &[Finding]) -> Vec<Finding> {
     extra
 }
 
-/// The MX exchanges published at the mail host now.
+/// The MX exchanges published at the mail host now, to suggest the mailbox service from. Where
+/// an alias at the mail host hides them from the DNS host's current answer, the rows any vantage
+/// still shows (seed 001: the provider's beside an old provider's) suggest it instead.
 pub fn current_exchanges(snap: &Snapshot) -> Vec<String> {
-    snap.published(&snap.domain, RType::MX)
-        .map(|o| {
-            o.of(&snap.domain, RType::MX)
-                .filter_map(|r| match &r.data {
-                    RecordData::MX { exchange, .. } => Some(exchange.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let exchanges = |records: Vec<DnsRecord>| -> Vec<String> {
+        records
+            .into_iter()
+            .filter_map(|r| match r.data {
+                RecordData::MX { exchange, .. } => Some(exchange),
+                _ => None,
+            })
+            .collect()
+    };
+    let published = snap
+        .published(&snap.domain, RType::MX)
+        .map(|o| o.of(&snap.domain, RType::MX).cloned().collect())
+        .unwrap_or_default();
+    let found = exchanges(published);
+    if found.is_empty() {
+        exchanges(snap.seen_anywhere(&snap.domain, RType::MX))
+    } else {
+        found
+    }
 }
