@@ -130,12 +130,13 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
     }
 }
 
-/// The verdict over all servers: not saved if any says so, saved if at least one answered and
-/// all that answered agree, unknown when none could be asked.
+/// The verdict over all servers: not saved if any says so; saved only when every one of the DNS
+/// host's servers answered with the row as asked (DESIGN.md "Truth rules"); otherwise unknown,
+/// with the silent servers named in the verdicts.
 pub fn overall(verdicts: &[ServerVerdict]) -> RowState {
     if verdicts.iter().any(|v| v.state == RowState::NotSaved) {
         RowState::NotSaved
-    } else if verdicts.iter().any(|v| v.state == RowState::Saved) {
+    } else if !verdicts.is_empty() && verdicts.iter().all(|v| v.state == RowState::Saved) {
         RowState::Saved
     } else {
         RowState::Unknown
@@ -153,12 +154,14 @@ pub async fn verify(
         .zone
         .clone()
         .unwrap_or_else(|| snapshot.domain.clone());
-    let servers: Vec<(String, SocketAddr)> = snapshot
+    // A server whose address was never found is listed too: it cannot be asked, so no row is
+    // called saved on the word of the others alone.
+    let servers: Vec<(String, Option<SocketAddr>)> = snapshot
         .authoritative
         .iter()
-        .filter_map(|s| {
-            let ip = s.address.as_deref()?.parse::<IpAddr>().ok()?;
-            Some((s.label(), SocketAddr::new(ip, auth_port)))
+        .map(|s| {
+            let addr = s.address.as_deref().and_then(|a| a.parse::<IpAddr>().ok());
+            (s.label(), addr.map(|ip| SocketAddr::new(ip, auth_port)))
         })
         .collect();
     // One question per name and type, to every server at once.
@@ -168,12 +171,16 @@ pub async fn verify(
         .collect();
     questions.sort();
     questions.dedup();
-    let asks = servers.iter().flat_map(|(label, addr)| {
-        questions.iter().map(move |(name, rtype)| async move {
-            let outcome = dns::query(*addr, name, *rtype, QueryMode::Authoritative, timeout).await;
-            (label.clone(), name.clone(), *rtype, outcome)
-        })
-    });
+    let asks = servers
+        .iter()
+        .filter_map(|(label, addr)| Some((label, (*addr)?)))
+        .flat_map(|(label, addr)| {
+            questions.iter().map(move |(name, rtype)| async move {
+                let outcome =
+                    dns::query(addr, name, *rtype, QueryMode::Authoritative, timeout).await;
+                (label.clone(), name.clone(), *rtype, outcome)
+            })
+        });
     let answers = join_all(asks).await;
     rows.iter()
         .map(|row| {
@@ -378,8 +385,14 @@ mod tests {
         assert_eq!(overall(&[verdict(RowState::Unknown)]), RowState::Unknown);
         assert_eq!(
             overall(&[verdict(RowState::Unknown), verdict(RowState::Saved)]),
+            RowState::Unknown,
+            "saved means every DNS-host server answered with the row: a silent one leaves it unknown"
+        );
+        assert_eq!(
+            overall(&[verdict(RowState::Saved), verdict(RowState::Saved)]),
             RowState::Saved
         );
+        assert_eq!(overall(&[]), RowState::Unknown, "no server, no verdict");
         assert_eq!(
             overall(&[verdict(RowState::NotSaved), verdict(RowState::Saved)]),
             RowState::NotSaved

@@ -489,6 +489,21 @@ async fn saved_rows_are_judged_per_dns_host_server() {
     lab.edit_zone("seed000.test", |z| {
         z.replace(&apex, RecordType::CNAME, 600, vec![])
     });
+    // One DNS host server stops answering: the other's word alone is not "saved".
+    lab.auth[1].set_behavior(Behavior::Timeout);
+    let silent = verify(&snap, &rows, lab.auth_port, timeout).await;
+    assert_eq!(
+        silent[delete_cname].state,
+        RowState::Unknown,
+        "a silent DNS-host server leaves the row unverified: {:?}",
+        silent[delete_cname].servers
+    );
+    assert!(silent[delete_cname]
+        .servers
+        .iter()
+        .any(|s| s.server.contains("127.0.0.12") && s.state == RowState::Unknown));
+    lab.auth[1].set_behavior(Behavior::Normal);
+
     let after = verify(&snap, &rows, lab.auth_port, timeout).await;
     assert_eq!(after[delete_cname].state, RowState::Saved);
     // The MX rows were there all along, hidden by the alias: saved too.
