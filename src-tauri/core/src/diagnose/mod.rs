@@ -216,7 +216,7 @@ fn records(ctx: &Ctx) -> Vec<Finding> {
 /// Current DNS-host servers (none proven older) whose records at the mail host differ from the
 /// first one's: equal serials, or serials nobody could read. Which copy is right cannot be told,
 /// so each is judged on its own records too.
-fn other_views<'a>(snap: &'a Snapshot) -> Vec<&'a AuthServer> {
+fn other_views(snap: &Snapshot) -> Vec<&AuthServer> {
     let current = snap.current_auth();
     let Some(first) = current.first() else {
         return Vec::new();
