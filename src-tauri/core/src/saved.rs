@@ -101,16 +101,20 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
         records.iter().any(|r| holds(r, rtype, priority, value))
     };
     let done = match row.action {
-        // Rows hidden behind an alias cannot be seen yet: saying "saved" would be a guess.
+        // Rows hidden behind an alias cannot be seen yet: saying a deleted one is gone would be
+        // a guess (the server answers the alias alone, whatever sits beside it).
         Action::Delete
-            if row.is_all_except() && outcome.of(name, RType::Cname).next().is_some() =>
+            if rtype != RType::Cname && outcome.of(name, RType::Cname).next().is_some() =>
         {
             return RowState::Unknown
         }
-        // Every row of the type except the kept values is gone.
-        Action::Delete if row.is_all_except() => records
-            .iter()
-            .all(|r| row.keep.iter().any(|k| holds(r, rtype, None, k))),
+        // Every row of the type except the kept values is gone, and the kept ones are there.
+        Action::Delete if row.is_all_except() => {
+            records
+                .iter()
+                .all(|r| row.keep.iter().any(|k| holds(r, rtype, None, k)))
+                && row.keep.iter().all(|k| has(None, k))
+        }
         Action::Delete => !has(row.priority, &row.value),
         Action::Add => has(row.priority, &row.value),
         Action::Change => match row.new_value.as_deref() {
@@ -275,6 +279,24 @@ mod tests {
         );
         let failed = Outcome::failed(Status::Timeout, "no answer");
         assert_eq!(judge(&all_but, "example.com", &failed), RowState::Unknown);
+        assert_eq!(
+            judge(
+                &all_but,
+                "example.com",
+                &answer(vec![mx(5, "mx1.qiye.aliyun.com")])
+            ),
+            RowState::NotSaved,
+            "the rows that stay were deleted too"
+        );
+        let google = row(Action::Delete, "MX", Some(1), "aspmx.l.google.com");
+        let alias_only = answer(vec![RecordData::Cname {
+            target: "cdn.example.net".into(),
+        }]);
+        assert_eq!(
+            judge(&google, "example.com", &alias_only),
+            RowState::Unknown,
+            "a deleted MX row cannot be seen gone while the alias hides it"
+        );
         let hidden = answer(vec![RecordData::Cname {
             target: "cdn.example.net".into(),
         }]);

@@ -259,11 +259,10 @@ fn rows_only_elsewhere(ctx: &Ctx, judged: &[Finding]) -> Vec<Finding> {
         for f in records(&view) {
             let deletes_only =
                 !f.fix.is_empty() && f.fix.iter().all(|r| r.action == Action::Delete);
-            let known = judged
-                .iter()
-                .chain(&extra)
-                .any(|g| g.code == f.code && g.fix == f.fix);
-            if deletes_only && !known {
+            // Rows a finding already carries are not listed again (servers may give the same
+            // rows in another order).
+            let carried = |row: &FixRow| judged.iter().chain(&extra).any(|g| g.fix.contains(row));
+            if deletes_only && !f.fix.iter().all(carried) {
                 extra.push(f.param("servers_only", server.label()));
             }
         }
@@ -272,26 +271,30 @@ fn rows_only_elsewhere(ctx: &Ctx, judged: &[Finding]) -> Vec<Finding> {
 }
 
 /// The MX exchanges published at the mail host now, to suggest the mailbox service from. Where
-/// an alias at the mail host hides them from the DNS host's current answer, the rows any vantage
-/// still shows (seed 001: the provider's beside an old provider's) suggest it instead.
+/// an alias at the mail host hides them from the DNS host's current answer, one vantage's own
+/// rows suggest it instead (a current server's, else the resolver's; never a merge, and never a
+/// server proven to hold an older copy): seed 001's provider rows beside an old provider's.
 pub fn current_exchanges(snap: &Snapshot) -> Vec<String> {
-    let exchanges = |records: Vec<DnsRecord>| -> Vec<String> {
-        records
-            .into_iter()
-            .filter_map(|r| match r.data {
-                RecordData::MX { exchange, .. } => Some(exchange),
+    let exchanges = |o: &Outcome| -> Vec<String> {
+        o.of(&snap.domain, RType::MX)
+            .filter_map(|r| match &r.data {
+                RecordData::MX { exchange, .. } => Some(exchange.clone()),
                 _ => None,
             })
             .collect()
     };
     let published = snap
         .published(&snap.domain, RType::MX)
-        .map(|o| o.of(&snap.domain, RType::MX).cloned().collect())
+        .map(|o| exchanges(&o))
         .unwrap_or_default();
-    let found = exchanges(published);
-    if found.is_empty() {
-        exchanges(snap.seen_anywhere(&snap.domain, RType::MX))
-    } else {
-        found
+    if !published.is_empty() {
+        return published;
     }
+    snap.current_auth()
+        .iter()
+        .filter_map(|s| s.get(&snap.domain, RType::MX))
+        .chain(snap.recursive(&snap.domain, RType::MX))
+        .map(exchanges)
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
 }

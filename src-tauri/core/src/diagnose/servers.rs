@@ -640,6 +640,30 @@ mod tests {
     }
 
     #[test]
+    fn the_same_rows_in_another_order_on_another_server_are_listed_once() {
+        let mut rows: Vec<DnsRecord> = ALIBABA.iter().map(|(p, h)| mx(DOMAIN, *p, h)).collect();
+        rows.push(mx(DOMAIN, 1, "aspmx.l.google.com"));
+        rows.push(mx(DOMAIN, 5, "alt1.aspmx.l.google.com"));
+        let mut reversed = rows.clone();
+        reversed.reverse();
+        let d = check(
+            &world()
+                .alibaba_healthy()
+                .auth(DOMAIN, RType::MX, answer(rows))
+                .second_server()
+                .auth_on(1, RType::MX, answer(reversed))
+                .auth_on(1, RType::TXT, nodata())
+                .build(),
+        );
+        let foreign = only(&d, Code::MxForeign);
+        assert!(
+            !foreign.params.contains_key("servers_only"),
+            "both servers give Google's row: {:?}",
+            foreign.params
+        );
+    }
+
+    #[test]
     fn serial_numbers_compare_as_rfc_1982_says() {
         use crate::snapshot::serial_newer;
         assert!(serial_newer(2, 1));
