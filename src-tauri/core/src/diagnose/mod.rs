@@ -188,7 +188,7 @@ pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
     if let Some(not_found) = servers::domain_not_found(&ctx) {
         findings.push(not_found);
     } else {
-        findings.extend(records(&ctx));
+        findings.extend(agreed_records(&ctx));
         findings.extend(rows_only_elsewhere(&ctx, &findings));
         findings.extend(policy::check(&ctx));
         findings.extend(servers::check(&ctx));
@@ -210,6 +210,28 @@ fn records(ctx: &Ctx) -> Vec<Finding> {
     findings.extend(cname);
     findings.extend(mx::check(ctx, hidden_by_cname));
     findings.extend(spf::check(ctx));
+    findings
+}
+
+/// The first current server's record findings, less those that would add or change rows which
+/// another current server already gets right (no such finding from its own records): which copy
+/// is current cannot be told then, and adding a row the other copy has breaks things (a second
+/// SPF record). `NS_INCONSISTENT` shows what each server serves.
+fn agreed_records(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = records(ctx);
+    let others: Vec<Vec<Finding>> = other_views(ctx.snap)
+        .into_iter()
+        .map(|server| {
+            records(&Ctx {
+                view: Some(server),
+                ..*ctx
+            })
+        })
+        .collect();
+    findings.retain(|f| {
+        f.fix.iter().all(|r| r.action == Action::Delete)
+            || others.iter().all(|o| o.iter().any(|g| g.code == f.code))
+    });
     findings
 }
 
