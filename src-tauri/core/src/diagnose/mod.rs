@@ -278,15 +278,32 @@ fn rows_only_elsewhere(ctx: &Ctx, judged: &[Finding]) -> Vec<Finding> {
             view: Some(server),
             ..*ctx
         };
-        for f in records(&view) {
-            let deletes_only =
-                !f.fix.is_empty() && f.fix.iter().all(|r| r.action == Action::Delete);
-            // Rows a finding already carries are not listed again (servers may give the same
-            // rows in another order).
-            let carried = |row: &FixRow| judged.iter().chain(&extra).any(|g| g.fix.contains(row));
-            if deletes_only && !f.fix.iter().all(carried) {
-                extra.push(f.param("servers_only", server.label()));
+        let label = server.label();
+        for mut f in records(&view) {
+            if f.fix.is_empty() || f.fix.iter().any(|r| r.action != Action::Delete) {
+                continue;
             }
+            // A row the first server's findings carry is not "only" this server's; one an
+            // earlier extra finding carries gains this server's name there. Only the rest is
+            // this server's alone (servers may give the same rows in another order).
+            f.fix
+                .retain(|row| !judged.iter().any(|g| g.fix.contains(row)));
+            for g in extra.iter_mut() {
+                if f.fix.iter().any(|row| g.fix.contains(row)) {
+                    let named = g.params.entry("servers_only".into()).or_default();
+                    if !named.contains(&label) {
+                        named.push_str(&format!(", {label}"));
+                    }
+                }
+            }
+            f.fix
+                .retain(|row| !extra.iter().any(|g| g.fix.contains(row)));
+            if f.fix.is_empty() {
+                continue;
+            }
+            let kept: Vec<String> = f.fix.iter().map(|r| r.value.clone()).collect();
+            f.records.retain(|r| kept.contains(&r.value()));
+            extra.push(f.param("servers_only", label.clone()));
         }
     }
     extra

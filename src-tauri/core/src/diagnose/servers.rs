@@ -520,7 +520,7 @@ mod tests {
             .map(|f| f.message.clone())
             .unwrap_or_default();
         assert!(
-            words.contains("Only ns2.example.com (192.0.2.54) among your DNS host's servers"),
+            words.contains("only ns2.example.com (192.0.2.54) gives these rows"),
             "the message says which server alone serves the row: {words}"
         );
         let agreeing = check(&world().alibaba_healthy().second_server().build());
@@ -658,6 +658,34 @@ mod tests {
             !foreign.params.contains_key("servers_only"),
             "both servers give Google's row: {:?}",
             foreign.params
+        );
+    }
+
+    #[test]
+    fn a_row_both_servers_give_is_never_called_one_servers_alone() {
+        // ns1 gives Google's first row; ns2 gives it and a second one, equal copies otherwise.
+        let mut one: Vec<DnsRecord> = ALIBABA.iter().map(|(p, h)| mx(DOMAIN, *p, h)).collect();
+        one.push(mx(DOMAIN, 1, "aspmx.l.google.com"));
+        let mut two = one.clone();
+        two.push(mx(DOMAIN, 5, "alt1.aspmx.l.google.com"));
+        let d = check(
+            &world()
+                .alibaba_healthy()
+                .auth(DOMAIN, RType::MX, answer(one))
+                .second_server()
+                .auth_on(1, RType::MX, answer(two))
+                .build(),
+        );
+        let alone: Vec<&Finding> = d
+            .findings
+            .iter()
+            .filter(|f| f.params.contains_key("servers_only"))
+            .collect();
+        assert_eq!(alone.len(), 1, "{:?}", codes(&d));
+        assert_eq!(
+            alone[0].fix.iter().map(row_text).collect::<Vec<_>>(),
+            ["delete @ MX 5 alt1.aspmx.l.google.com"],
+            "the row ns1 gives too is not said to be ns2's alone"
         );
     }
 
