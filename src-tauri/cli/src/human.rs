@@ -10,6 +10,7 @@ use mxdoctor_core::dns::RType;
 use mxdoctor_core::domain::Adjustment;
 use mxdoctor_core::propagation::{Gap, GapKind, Phase, VantageState, WaitStatus, WaitView};
 use mxdoctor_core::report::{self, step_title, CheckReport, CheckStatus, Locale, ReportFinding};
+use mxdoctor_core::saved::{RowCheck, RowState};
 
 use crate::escape;
 
@@ -327,6 +328,11 @@ fn gap_words(g: &Gap) -> String {
             GapKind::AliasPresent => r.rtype() == Some(RType::Cname),
             GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
             GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
+            GapKind::RowDiffers => g.row.as_ref().is_some_and(|row| {
+                r.rtype() == Some(RType::Cname)
+                    || r.rtype()
+                        .is_some_and(|t| t.to_string() == row.rtype.to_ascii_uppercase())
+            }),
         })
         .map(|r| escape::inline(&r.summary()))
         .collect();
@@ -339,7 +345,59 @@ fn gap_words(g: &Gap) -> String {
         GapKind::AliasPresent => format!("alias {list}"),
         GapKind::MailServersDiffer => format!("mail servers: {list}"),
         GapKind::SpfIncludeMissing => format!("SPF: {list}"),
+        GapKind::RowDiffers => match &g.row {
+            Some(row) => format!("asked: {}; gives: {list}", row_words(row)),
+            None => format!("gives: {list}"),
+        },
     }
+}
+
+/// A plan row in a few words: "delete MX 10 mx.old.example", "change TXT … to …".
+pub fn row_words(row: &FixRow) -> String {
+    let action = match row.action {
+        Action::Delete => "delete",
+        Action::Add => "add",
+        Action::Change => "change",
+    };
+    let host = escape::inline(&row.host);
+    let rtype = escape::inline(&row.rtype);
+    if row.is_all_except() {
+        let keep: Vec<String> = row.keep.iter().map(|k| escape::inline(k)).collect();
+        return format!(
+            "delete every {rtype} row at {host} except {}",
+            keep.join(", ")
+        );
+    }
+    let priority = row.priority.map(|p| format!("{p} ")).unwrap_or_default();
+    let value = escape::inline(&row.value);
+    match &row.new_value {
+        Some(new) if row.action == Action::Change => format!(
+            "change {rtype} at {host} from {priority}{value} to {}",
+            escape::inline(new)
+        ),
+        _ => format!("{action} {rtype} at {host}: {priority}{value}"),
+    }
+}
+
+/// The names of the vantages the wait could not hear from, with why, for one line.
+fn except_words(view: &WaitView) -> String {
+    view.except
+        .iter()
+        .map(|u| {
+            let why = match (&u.failure, u.server.is_none()) {
+                (_, true) => "its address was never found".to_string(),
+                (Some(f), _) => escape::inline(f),
+                (None, false) => "no answer".to_string(),
+            };
+            let old = if u.last_old {
+                "; the last it gave were the old records"
+            } else {
+                ""
+            };
+            format!("{} ({why}{old})", escape::inline(&u.name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One round of the wait: the phase, one line per vantage, the expected end.
@@ -360,6 +418,15 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
         ),
         Phase::Clear => "Every server gives the repaired records.".to_string(),
         Phase::TimedOut => "The wait ran out.".to_string(),
+        Phase::SavedExcept => format!(
+            "No server of your DNS host gives the old records any more, but the change is not confirmed saved on every one: {} did not answer. Waiting for the caches meanwhile: {clear} of {} places show the new records.",
+            except_words(view),
+            view.vantages.len()
+        ),
+        Phase::ClearExcept => format!(
+            "Every server that answered gives the repaired records; {} did not.",
+            except_words(view)
+        ),
     };
     for line in wrap(&headline, 90) {
         let _ = writeln!(out, "{}", p.bold(&line));
@@ -436,10 +503,60 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
     out
 }
 
+/// The rows of the plan, seen saved at every DNS host server or not.
+fn rows_words(view: &WaitView) -> String {
+    let mut out = String::new();
+    let (saved, not): (Vec<&RowCheck>, Vec<&RowCheck>) =
+        view.rows.iter().partition(|r| r.state == RowState::Saved);
+    if !saved.is_empty() {
+        out += "  Seen saved at every server of your DNS host:\n";
+        for r in saved {
+            out += &format!("    {}\n", row_words(&r.row));
+        }
+    }
+    if !not.is_empty() {
+        out += "  Never seen saved at every server of your DNS host:\n";
+        for r in not {
+            let at: Vec<String> = r
+                .servers
+                .iter()
+                .filter(|s| s.state != RowState::Saved)
+                .map(|s| {
+                    let how = if s.state == RowState::NotSaved {
+                        "not there"
+                    } else {
+                        "could not ask"
+                    };
+                    format!("{}: {how}", escape::inline(&s.server))
+                })
+                .collect();
+            out += &format!("    {} ({})\n", row_words(&r.row), at.join("; "));
+        }
+    }
+    out
+}
+
 /// The last words of a wait.
 pub fn render_end(view: &WaitView, colour: bool) -> String {
     let p = Paint(colour);
+    let rows = rows_words(view);
+    let text = render_end_headline(view, &p);
+    format!("{text}{rows}")
+}
+
+fn render_end_headline(view: &WaitView, p: &Paint) -> String {
     match view.status {
+        WaitStatus::ClearExcept => format!(
+            "\n{}\n  {} did not answer, so MX Doctor cannot say they give the repaired records. Cleared elsewhere at {}; {} DNS questions were sent in {} rounds.\n",
+            p.wrap(
+                "1;33",
+                "Clear, except where no answer came: every server that answered gives the repaired records."
+            ),
+            except_words(view),
+            view.cleared_at.as_deref().unwrap_or(&view.at),
+            view.queries,
+            view.round
+        ),
         WaitStatus::Clear => format!(
             "\n{}\n  Cleared at {}; {} DNS questions were sent in {} rounds.\n",
             p.wrap(

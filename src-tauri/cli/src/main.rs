@@ -111,7 +111,7 @@ fn main() -> ExitCode {
             let (json, input) = (args.json, args.target.domain.clone());
             let code = match watch::run(args) {
                 Ok(watch::Ended::Clear) => 0,
-                Ok(watch::Ended::TimedOut) => 1,
+                Ok(watch::Ended::TimedOut | watch::Ended::ClearExcept) => 1,
                 Ok(watch::Ended::CheckFailed) => CheckStatus::Error.exit_code(),
                 Ok(watch::Ended::Interrupted) => 130,
                 Err(f) => {

@@ -12,7 +12,8 @@ use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::diagnose;
 use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
-    check_due, resolver_specs, Clock, NetLookup, SystemClock, Wait, WaitSettings, WaitStatus,
+    check_due, resolver_specs, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings,
+    WaitStatus,
 };
 use mxdoctor_core::report::CheckStatus;
 
@@ -30,6 +31,11 @@ pub struct WatchArgs {
     /// Give up after this long, in seconds (or 90m, 48h) [default: 48h].
     #[arg(long, value_name = "S")]
     max_wait: Option<String>,
+    /// The way to remove an alias at the mail host, as the check offers them:
+    /// replace_with_a (the default), move_cname or separate_subdomain. The wait follows the
+    /// rows of that plan.
+    #[arg(long, value_name = "ID")]
+    option: Option<String>,
     /// Print one JSON object per round instead of text.
     #[arg(long)]
     pub(crate) json: bool,
@@ -42,6 +48,8 @@ pub struct WatchArgs {
 /// What ended the watch.
 pub enum Ended {
     Clear,
+    /// Clear wherever an answer came; the silent vantages are named (exit code 1).
+    ClearExcept,
     TimedOut,
     /// Ctrl-C: the state is saved when a file was given.
     Interrupted,
@@ -169,15 +177,19 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                     Vec::new()
                 };
                 let diagnosis = diagnose(&snapshot, choice);
-                Wait::start(
+                Wait::start_option(
                     &diagnosis,
                     &snapshot,
+                    args.option.as_deref(),
                     resolver_specs(&custom, &system),
                     args.target.auth_port,
                     settings,
                     clock.now(),
                 )
-                .map_err(|e| fail("nothing_to_wait_for", e.to_string()))?
+                .map_err(|e| match e {
+                    WaitError::UnknownOption(_) => fail("bad_option", e.to_string()),
+                    _ => fail("nothing_to_wait_for", e.to_string()),
+                })?
             }
         };
         let lookup = NetLookup {
@@ -211,6 +223,7 @@ async fn watch(
             out.end(&view);
             return Ok(match f.phase {
                 mxdoctor_core::propagation::Phase::Clear => Ended::Clear,
+                mxdoctor_core::propagation::Phase::ClearExcept => Ended::ClearExcept,
                 _ => Ended::TimedOut,
             });
         }

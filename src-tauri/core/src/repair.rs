@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow};
+use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow, RepairOption};
 use crate::dns::{RType, RecordData};
 use crate::providers::Provider;
 use crate::snapshot::Snapshot;
@@ -14,7 +14,8 @@ use crate::spf;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PlanStep {
-    /// Stable: `delete_stray_mx`, `delete_cname`, `mail_servers`, `spf`, `other`.
+    /// Stable: `delete_stray_mx`, `delete_cname`, `mail_subdomain`, `mail_servers`, `spf`,
+    /// `other`.
     pub id: String,
     pub rows: Vec<FixRow>,
 }
@@ -56,16 +57,75 @@ fn step_of(code: Code, row: &FixRow) -> &'static str {
     }
 }
 
-const ORDER: [&str; 5] = [
+const ORDER: [&str; 6] = [
     "delete_stray_mx",
     "delete_cname",
+    "mail_subdomain",
     "mail_servers",
     "spf",
     "other",
 ];
 
-/// Builds the plan from a diagnosis of `snap`.
+/// The alias option that keeps the alias and moves mail to a subdomain (seed 000 option 1).
+pub const SEPARATE_SUBDOMAIN: &str = "separate_subdomain";
+
+/// A plan asked for with an alias option the diagnosis does not offer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("\"{0}\" is not one of the ways offered to remove the alias")]
+    UnknownOption(String),
+}
+
+/// Builds the plan from a diagnosis of `snap`, with the recommended way to remove an alias.
 pub fn plan(diagnosis: &Diagnosis, snap: &Snapshot) -> RepairPlan {
+    build(diagnosis, snap, None)
+}
+
+/// The plan with alias option `option` (an id of `CNAME_AT_MAIL_HOST`'s options) in place of
+/// the recommended one; `None` is [`plan`]. Every screen, the wait and the report take their
+/// rows from here, so they always agree on what the user was asked to do.
+pub fn plan_for(
+    diagnosis: &Diagnosis,
+    snap: &Snapshot,
+    option: Option<&str>,
+) -> Result<RepairPlan, PlanError> {
+    let Some(id) = option else {
+        return Ok(plan(diagnosis, snap));
+    };
+    let chosen = diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CnameAtMailHost)
+        .flat_map(|f| &f.options)
+        .find(|o| o.id == id)
+        .ok_or_else(|| PlanError::UnknownOption(id.to_string()))?;
+    Ok(build(diagnosis, snap, Some(chosen)))
+}
+
+/// The plan of every alias option, by option id (empty when there is no alias to remove).
+pub fn option_plans(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<(String, RepairPlan)> {
+    diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CnameAtMailHost)
+        .flat_map(|f| &f.options)
+        .map(|o| (o.id.clone(), build(diagnosis, snap, Some(o))))
+        .collect()
+}
+
+/// The mail host once the plan is done: the checked name, or the separate subdomain.
+pub fn mail_host(diagnosis: &Diagnosis, snap: &Snapshot, option: Option<&str>) -> String {
+    diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CnameAtMailHost)
+        .flat_map(|f| &f.options)
+        .find(|o| Some(o.id.as_str()) == option && o.id == SEPARATE_SUBDOMAIN)
+        .and_then(|o| o.params.get("mail_domain").cloned())
+        .unwrap_or_else(|| snap.domain.clone())
+}
+
+fn build(diagnosis: &Diagnosis, snap: &Snapshot, chosen: Option<&RepairOption>) -> RepairPlan {
     let mut steps: Vec<PlanStep> = ORDER
         .iter()
         .map(|id| PlanStep {
@@ -73,9 +133,25 @@ pub fn plan(diagnosis: &Diagnosis, snap: &Snapshot) -> RepairPlan {
             rows: Vec::new(),
         })
         .collect();
+    // Keeping the alias (a separate subdomain) leaves every other row at the alias host hidden
+    // behind it: asking the user to change those would be work that changes nothing.
+    let keeps_alias = chosen.is_some_and(|o| o.id == SEPARATE_SUBDOMAIN);
+    let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
+    let alias_label = host_label(&snap.domain, zone);
     for finding in &diagnosis.findings {
-        for row in &finding.fix {
-            let id = step_of(finding.code, row);
+        let alias = finding.code == Code::CnameAtMailHost;
+        let rows = match chosen {
+            Some(option) if alias => &option.fix,
+            _ => &finding.fix,
+        };
+        for row in rows {
+            let id = if alias && keeps_alias {
+                "mail_subdomain"
+            } else if keeps_alias && row.host == alias_label {
+                continue;
+            } else {
+                step_of(finding.code, row)
+            };
             if let Some(step) = steps.iter_mut().find(|s| s.id == id) {
                 if !step.rows.contains(row) {
                     step.rows.push(row.clone());
@@ -83,19 +159,33 @@ pub fn plan(diagnosis: &Diagnosis, snap: &Snapshot) -> RepairPlan {
             }
         }
     }
+    // A row listed in an earlier step is not listed again.
+    let mut seen: Vec<FixRow> = Vec::new();
+    for step in &mut steps {
+        step.rows.retain(|r| {
+            let new = !seen.contains(r);
+            seen.push(r.clone());
+            new
+        });
+    }
     steps.retain(|s| !s.rows.is_empty());
+    let host = match chosen {
+        Some(o) if keeps_alias => o.params.get("mail_domain").cloned(),
+        _ => None,
+    };
     RepairPlan {
         steps,
-        target: target(diagnosis, snap),
+        target: target(diagnosis, snap, host.as_deref().unwrap_or(&snap.domain)),
     }
 }
 
-fn target(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<FixRow> {
+/// The rows the mail host `mail_host` should hold once everything is right.
+fn target(diagnosis: &Diagnosis, snap: &Snapshot, mail_host: &str) -> Vec<FixRow> {
     let Some(provider) = &diagnosis.provider else {
         return Vec::new();
     };
     let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
-    let host = host_label(&snap.domain, zone);
+    let host = host_label(mail_host, zone);
     let row = |rtype: &str, priority, value: String| FixRow {
         action: Action::Add,
         host: host.clone(),
@@ -106,12 +196,15 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<FixRow> {
         keep: Vec::new(),
     };
     let mut rows: Vec<FixRow> = provider
-        .expected_mx(&snap.domain)
+        .expected_mx(mail_host)
         .into_iter()
         .map(|e| row("MX", Some(e.priority), e.host))
         .collect();
-    if let Some(value) = target_spf(diagnosis, snap, &host, provider) {
-        rows.push(row("TXT", None, value));
+    // The subdomain's SPF is not part of the option's rows: only the mail servers are shown.
+    if mail_host == snap.domain {
+        if let Some(value) = target_spf(diagnosis, snap, &host, provider) {
+            rows.push(row("TXT", None, value));
+        }
     }
     rows
 }

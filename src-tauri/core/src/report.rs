@@ -71,6 +71,10 @@ pub struct CheckReport {
     pub status: CheckStatus,
     pub findings: Vec<ReportFinding>,
     pub plan: RepairPlan,
+    /// The plan of each way to remove an alias at the mail host (`plan` is the recommended
+    /// one's), so a screen that offers the choice shows the core's rows for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub option_plans: Vec<OptionPlan>,
     pub dns_host: DnsHostGuide,
     pub resolvers: Vec<String>,
     pub authoritative_servers: Vec<String>,
@@ -78,10 +82,22 @@ pub struct CheckReport {
     pub taken_at: u64,
 }
 
+/// The plan for one way of removing the alias.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OptionPlan {
+    pub option: String,
+    pub plan: RepairPlan,
+}
+
 /// Builds the report of a diagnosed snapshot.
 pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> CheckReport {
     let status = status(snap, &diagnosis);
     let plan = repair::plan(&diagnosis, snap);
+    let option_plans = repair::option_plans(&diagnosis, snap)
+        .into_iter()
+        .map(|(option, plan)| OptionPlan { option, plan })
+        .collect();
     let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
     let ns: Vec<String> = snap
         .recursive(zone, RType::NS)
@@ -114,6 +130,7 @@ pub fn build(domain: &MailDomain, snap: &Snapshot, diagnosis: Diagnosis) -> Chec
             .map(|f| words(f, Locale::En))
             .collect(),
         plan,
+        option_plans,
         dns_host: providers::dns_host_for(&ns),
         resolvers: snap.resolvers.clone(),
         authoritative_servers: snap.authoritative.iter().map(|s| s.label()).collect(),

@@ -55,7 +55,8 @@ pub fn row_name(row: &FixRow, zone: &str) -> String {
     }
 }
 
-fn row_type(row: &FixRow) -> Option<RType> {
+/// The record type of a console row, when it is one MX Doctor can look up.
+pub fn row_type(row: &FixRow) -> Option<RType> {
     Some(match row.rtype.to_ascii_uppercase().as_str() {
         "A" => RType::A,
         "AAAA" => RType::Aaaa,

@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{Code, Diagnosis};
+use crate::diagnose::{Code, Diagnosis, FixRow};
 use crate::dns::{canonical, DnsRecord, Outcome, RType, RecordData};
 use crate::providers::Provider;
+use crate::repair;
+use crate::saved::{self, RowState};
 use crate::snapshot::Snapshot;
 use crate::spf;
 
@@ -27,6 +29,13 @@ pub enum Condition {
     },
     /// Exactly one SPF record at the mail host, and it includes the provider's domain.
     SpfInclude { name: String, includes: Vec<String> },
+    /// One row of the plan the user chose, as the repair step showed it: deleted, added or
+    /// changed at `name` (judged as "I've made the changes" judges it).
+    Row {
+        name: String,
+        rtype: RType,
+        row: FixRow,
+    },
 }
 
 impl Condition {
@@ -36,6 +45,7 @@ impl Condition {
             Condition::NoAlias { name } => (name.clone(), RType::Cname),
             Condition::MailServers { name, .. } => (name.clone(), RType::MX),
             Condition::SpfInclude { name, .. } => (name.clone(), RType::TXT),
+            Condition::Row { name, rtype, .. } => (name.clone(), *rtype),
         }
     }
 
@@ -45,14 +55,16 @@ impl Condition {
             Condition::NoAlias { .. } => GapKind::AliasPresent,
             Condition::MailServers { .. } => GapKind::MailServersDiffer,
             Condition::SpfInclude { .. } => GapKind::SpfIncludeMissing,
+            Condition::Row { .. } => GapKind::RowDiffers,
         }
     }
 
-    fn name(&self) -> &str {
+    pub fn name(&self) -> &str {
         match self {
             Condition::NoAlias { name }
             | Condition::MailServers { name, .. }
-            | Condition::SpfInclude { name, .. } => name,
+            | Condition::SpfInclude { name, .. }
+            | Condition::Row { name, .. } => name,
         }
     }
 }
@@ -68,6 +80,9 @@ pub struct Gap {
     /// host that decides the condition, or the negative TTL of an empty answer (RFC 2308 §5).
     /// From an authoritative server this is the full TTL; from a cache, what remains of it.
     pub ttl: Option<u32>,
+    /// For a row of the plan: the row that is not (yet) as the repair step asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<FixRow>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +95,8 @@ pub enum GapKind {
     MailServersDiffer,
     /// The SPF record does not (yet) include the provider.
     SpfIncludeMissing,
+    /// A row of the chosen plan is not (yet) deleted, added or changed as asked.
+    RowDiffers,
 }
 
 /// The judgement of one condition from one vantage's answers.
@@ -91,19 +108,60 @@ pub enum Verdict {
     Unknown(String),
 }
 
-/// The conditions for a wait started from `diagnosis` of `snap`: the conflicts it found must be
-/// gone and the provider's records present. Empty when nothing is known to wait for.
+/// The conditions for a wait started from `diagnosis` of `snap` with the recommended plan.
+/// Empty when nothing is known to wait for.
 pub fn conditions(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<Condition> {
+    goal(diagnosis, snap, None)
+        .map(|g| g.conditions)
+        .unwrap_or_default()
+}
+
+/// What a wait waits for: the rows of the plan the user chose (the alias option `option`, or
+/// the recommended one), and what receiving mail needs at the mail host once they are made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Goal {
+    /// The alias option chosen, if the plan offered one.
+    pub option: Option<String>,
+    /// Where mail is received once the plan is done (a separate subdomain keeps the alias).
+    pub mail_host: String,
+    pub conditions: Vec<Condition>,
+    /// Every row of the plan, each with its condition (`None`: a row type MX Doctor cannot
+    /// look up; it is never called saved).
+    pub rows: Vec<(FixRow, Option<usize>)>,
+}
+
+/// Why no wait can follow a plan.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GoalError {
+    /// The plan has no row and no mailbox service is known: nothing can be looked for.
+    #[error("there is nothing to wait for: the check asked for no change at {0}, and the mail service is not known")]
+    Nothing(String),
+    #[error(transparent)]
+    Plan(#[from] repair::PlanError),
+}
+
+/// The goal of a wait for the plan with alias option `option` (see [`repair::plan_for`]): one
+/// condition per row of that plan, plus, at the mail host, no alias (unless the option keeps
+/// it), the provider's mail servers and none of anyone else's, and one SPF record that
+/// includes the provider where the check found SPF wanting.
+pub fn goal(
+    diagnosis: &Diagnosis,
+    snap: &Snapshot,
+    option: Option<&str>,
+) -> Result<Goal, GoalError> {
+    let plan = repair::plan_for(diagnosis, snap, option)?;
+    let mail_host = canonical(&repair::mail_host(diagnosis, snap, option));
+    let keeps_alias = option == Some(repair::SEPARATE_SUBDOMAIN);
     let host = canonical(&snap.domain);
     let codes: BTreeSet<Code> = diagnosis.findings.iter().map(|f| f.code).collect();
     let mut out = Vec::new();
-    if codes.contains(&Code::CnameAtMailHost) {
+    if codes.contains(&Code::CnameAtMailHost) && !keeps_alias {
         out.push(Condition::NoAlias { name: host.clone() });
     }
     if let Some(provider) = &diagnosis.provider {
         if !provider.mx_sets.is_empty() {
             out.push(Condition::MailServers {
-                name: host.clone(),
+                name: mail_host.clone(),
                 provider: Box::new(provider.clone()),
             });
         }
@@ -117,14 +175,35 @@ pub fn conditions(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<Condition> {
             .into_iter()
             .map(str::to_string)
             .collect();
-        if !includes.is_empty() && spf_codes.iter().any(|c| codes.contains(c)) {
+        if !includes.is_empty() && !keeps_alias && spf_codes.iter().any(|c| codes.contains(c)) {
             out.push(Condition::SpfInclude {
-                name: host,
+                name: host.clone(),
                 includes,
             });
         }
     }
-    out
+    let zone = snap.zone.clone().unwrap_or_else(|| snap.domain.clone());
+    let mut rows = Vec::new();
+    for row in plan.steps.iter().flat_map(|s| &s.rows) {
+        let index = saved::row_type(row).map(|rtype| {
+            out.push(Condition::Row {
+                name: saved::row_name(row, &zone),
+                rtype,
+                row: row.clone(),
+            });
+            out.len() - 1
+        });
+        rows.push((row.clone(), index));
+    }
+    if out.is_empty() {
+        return Err(GoalError::Nothing(snap.domain.clone()));
+    }
+    Ok(Goal {
+        option: option.map(str::to_string),
+        mail_host,
+        conditions: out,
+        rows,
+    })
 }
 
 /// The distinct questions to ask each vantage for `conditions`.
@@ -163,6 +242,7 @@ pub fn evaluate<'a>(
                 kind: GapKind::AliasPresent,
                 ttl: Some(record.ttl),
                 records: vec![record],
+                row: None,
             }),
             None => Verdict::Met,
         },
@@ -218,6 +298,31 @@ pub fn evaluate<'a>(
                 unmet(GapKind::SpfIncludeMissing, outcome, name, RType::TXT, alias)
             }
         }
+        Condition::Row { rtype, row, .. } => {
+            // While an alias sits at the name, the rows beside it are not served: a row to
+            // delete there is not gone for anyone yet, and one to add is not seen.
+            let hidden = *rtype != RType::Cname && alias.is_some();
+            let state = if hidden {
+                RowState::NotSaved
+            } else {
+                saved::judge(row, name, outcome)
+            };
+            match state {
+                RowState::Saved => Verdict::Met,
+                RowState::NotSaved => {
+                    match unmet(GapKind::RowDiffers, outcome, name, *rtype, alias) {
+                        Verdict::Unmet(mut gap) => {
+                            gap.row = Some(row.clone());
+                            Verdict::Unmet(gap)
+                        }
+                        other => other,
+                    }
+                }
+                RowState::Unknown => {
+                    Verdict::Unknown(format!("{name} {rtype} could not be judged"))
+                }
+            }
+        }
     }
 }
 
@@ -241,6 +346,7 @@ fn unmet(
         kind,
         records: outcome.records.clone(),
         ttl,
+        row: None,
     })
 }
 

@@ -18,13 +18,16 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
-pub use expect::{conditions, evaluate, questions, Condition, Gap, GapKind, Verdict};
+pub use expect::{
+    conditions, evaluate, goal, questions, Condition, Gap, GapKind, Goal, GoalError, Verdict,
+};
 pub use run::{check_due, run, Clock, Lookup, NetLookup, SystemClock};
 pub use view::{
-    public_resolvers, resolver_specs, rfc3339, PublicResolver, VantageView, WaitStatus, WaitView,
+    public_resolvers, resolver_specs, rfc3339, PublicResolver, Unanswered, VantageView, WaitStatus,
+    WaitView,
 };
 
-use crate::diagnose::Diagnosis;
+use crate::diagnose::{Diagnosis, FixRow};
 use crate::dns::{Outcome, RType};
 use crate::snapshot::Snapshot;
 
@@ -55,6 +58,10 @@ pub struct WaitSettings {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub margin: Millis,
 }
+
+/// Failed lookups in a row after which a silent vantage no longer holds the wait, when every
+/// other one is clear: the wait then ends as "clear except" that vantage, named.
+pub const GIVE_UP_AFTER: u32 = 3;
 
 /// Check-interval bounds a person set that the wait cannot use, in words.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -197,6 +204,10 @@ pub struct Vantage {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
+    /// What it said last about each of the wait's conditions (same order): met, unmet, or
+    /// `None` (not asked, could not be judged, or not one this vantage judges).
+    #[serde(default)]
+    pub verdicts: Vec<Option<bool>>,
 }
 
 impl Vantage {
@@ -214,7 +225,22 @@ impl Vantage {
             failures: 0,
             cleared_at: None,
             queries: 0,
+            verdicts: Vec::new(),
         }
+    }
+
+    /// An authoritative server that still publishes the old data, as far as anyone saw: it
+    /// said so last, or it said so and then stopped answering.
+    fn holds_old(&self) -> bool {
+        !self.kind.is_cache()
+            && (self.state == VantageState::NotSaved
+                || (self.state == VantageState::Failed && !self.gaps.is_empty()))
+    }
+
+    /// A vantage that failed often enough in a row, and never showed old data since, to no
+    /// longer hold the wait.
+    fn given_up(&self) -> bool {
+        self.state == VantageState::Failed && self.gaps.is_empty() && self.failures >= GIVE_UP_AFTER
     }
 
     /// Seconds the stale data may still be served, as the vantage said last.
@@ -234,10 +260,16 @@ pub enum Phase {
     NotSaved,
     /// Saved at the DNS host; caches still hold the old data.
     Propagating,
-    /// Every reachable vantage serves the new data.
+    /// Every vantage serves the new data.
     Clear,
     /// `max_wait` ran out first.
     TimedOut,
+    /// No DNS host server still gives the old data, but some could not be asked: the change
+    /// is seen saved only at the others (the silent ones are named).
+    SavedExcept,
+    /// Every vantage that answered serves the new data; the ones named never answered (after
+    /// [`GIVE_UP_AFTER`] tries) or could not be asked at all.
+    ClearExcept,
 }
 
 /// How the wait ended.
@@ -272,13 +304,38 @@ pub struct Wait {
     pub vantages: Vec<Vantage>,
     pub finished: Option<Finish>,
     pub rounds: u32,
+    /// The alias option of the plan the user chose, if the plan offered one.
+    #[serde(default)]
+    pub option: Option<String>,
+    /// Every row of that plan, with the index of its condition (`None`: not one MX Doctor can
+    /// look up).
+    #[serde(default)]
+    pub rows: Vec<WaitRow>,
+    /// DNS host servers whose address was never found: they cannot be asked, so nothing is
+    /// called saved on their behalf.
+    #[serde(default)]
+    pub unasked: Vec<String>,
+    /// When no DNS host server gave the old data any more and at least one gave the new.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub published_at: Option<Millis>,
+}
+
+/// One row of the chosen plan, followed by the wait.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct WaitRow {
+    pub row: FixRow,
+    pub condition: Option<usize>,
 }
 
 /// Why a wait cannot start, or a saved one cannot be restored.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum WaitError {
-    #[error("there is nothing to wait for: MX Doctor does not know which mail service {0} should use. Name it with --provider (or --mx for your own servers)")]
+    #[error("there is nothing to wait for: the check asked for no change at {0} and does not know which mail service it should use. Name it with --provider (or --mx for your own servers)")]
     NothingToWaitFor(String),
+    #[error("{0}")]
+    UnknownOption(String),
     #[error("there is no server to ask: no name server of {0} was found and no resolver is set")]
     NoVantage(String),
     #[error("this is not a saved MX Doctor wait ({0})")]
@@ -287,9 +344,19 @@ pub enum WaitError {
     WrongFormat { found: u32 },
 }
 
+impl WaitError {
+    fn from_goal(e: GoalError, snap: &Snapshot) -> Self {
+        match e {
+            GoalError::Nothing(_) => WaitError::NothingToWaitFor(snap.domain.clone()),
+            GoalError::Plan(p) => WaitError::UnknownOption(p.to_string()),
+        }
+    }
+}
+
 impl Wait {
-    /// A wait for the repair of what `diagnosis` found in `snap`: the domain's authoritative
-    /// servers (from the snapshot, asked on `auth_port`) and `resolvers`.
+    /// A wait for the repair of what `diagnosis` found in `snap`, with the recommended plan:
+    /// the domain's authoritative servers (from the snapshot, asked on `auth_port`) and
+    /// `resolvers`.
     pub fn start(
         diagnosis: &Diagnosis,
         snap: &Snapshot,
@@ -298,13 +365,39 @@ impl Wait {
         settings: WaitSettings,
         now: Millis,
     ) -> Result<Self, WaitError> {
-        let conditions = conditions(diagnosis, snap);
-        if conditions.is_empty() {
-            return Err(WaitError::NothingToWaitFor(snap.domain.clone()));
-        }
+        Self::start_option(diagnosis, snap, None, resolvers, auth_port, settings, now)
+    }
+
+    /// A wait for the plan with alias option `option` (`None`: the recommended plan), as the
+    /// repair step showed it: the goal comes from the core, never from a screen's copy.
+    pub fn start_option(
+        diagnosis: &Diagnosis,
+        snap: &Snapshot,
+        option: Option<&str>,
+        resolvers: Vec<VantageSpec>,
+        auth_port: u16,
+        settings: WaitSettings,
+        now: Millis,
+    ) -> Result<Self, WaitError> {
+        let goal = goal(diagnosis, snap, option).map_err(|e| WaitError::from_goal(e, snap))?;
+        Self::start_goal(goal, diagnosis, snap, resolvers, auth_port, settings, now)
+    }
+
+    /// A wait for `goal` (the plan the user chose, see [`goal`]).
+    pub fn start_goal(
+        goal: Goal,
+        diagnosis: &Diagnosis,
+        snap: &Snapshot,
+        resolvers: Vec<VantageSpec>,
+        auth_port: u16,
+        settings: WaitSettings,
+        now: Millis,
+    ) -> Result<Self, WaitError> {
         let mut specs: Vec<VantageSpec> = Vec::new();
+        let mut unasked = Vec::new();
         for server in &snap.authoritative {
             let Some(ip) = server.address.as_ref().and_then(|a| a.parse().ok()) else {
+                unasked.push(server.host.clone());
                 continue;
             };
             specs.push(VantageSpec {
@@ -314,6 +407,7 @@ impl Wait {
             });
         }
         specs.extend(resolvers);
+        let conditions = goal.conditions;
         // The old data's full TTL, from what the DNS host published when the check ran.
         let old_ttl = snap
             .authoritative
@@ -331,6 +425,13 @@ impl Wait {
         let provider = diagnosis.provider.as_ref().map(|p| p.id.clone());
         let mut wait = Self::new(&snap.domain, provider, conditions, specs, settings, now)?;
         wait.old_ttl = old_ttl;
+        wait.option = goal.option;
+        wait.rows = goal
+            .rows
+            .into_iter()
+            .map(|(row, condition)| WaitRow { row, condition })
+            .collect();
+        wait.unasked = unasked;
         Ok(wait)
     }
 
@@ -372,6 +473,10 @@ impl Wait {
             vantages,
             finished: None,
             rounds: 0,
+            option: None,
+            rows: Vec::new(),
+            unasked: Vec::new(),
+            published_at: None,
         })
     }
 
@@ -414,6 +519,34 @@ impl Wait {
         questions(&self.conditions)
     }
 
+    /// Whether a vantage of `kind` judges `condition`. The DNS host's servers judge every one
+    /// (saved means every row is there); a cache judges what senders look up, not a website's
+    /// addresses at the mail host or a TXT row elsewhere (DMARC), so it is asked fewer
+    /// questions.
+    fn judges(&self, kind: VantageKind, condition: &Condition) -> bool {
+        if !kind.is_cache() {
+            return true;
+        }
+        match condition {
+            Condition::Row { name, rtype, .. } => match rtype {
+                RType::A | RType::Aaaa => *name != self.domain,
+                RType::TXT => *name == self.domain,
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// The indexes of the conditions vantage `index` judges.
+    fn judged(&self, index: usize) -> Vec<usize> {
+        let Some(v) = self.vantages.get(index) else {
+            return Vec::new();
+        };
+        (0..self.conditions.len())
+            .filter(|&i| self.judges(v.kind, &self.conditions[i]))
+            .collect()
+    }
+
     /// The questions to ask vantage `index` now. An authoritative server that still publishes
     /// the old data is asked only what was still wrong there (one question instead of several
     /// per poll, while the user is at their DNS console); once that looks right, everything
@@ -422,18 +555,32 @@ impl Wait {
         let Some(v) = self.vantages.get(index) else {
             return Vec::new();
         };
-        if v.state != VantageState::NotSaved || v.gaps.is_empty() {
-            return self.questions();
+        let judged = self.judged(index);
+        let all = || {
+            questions(
+                &judged
+                    .iter()
+                    .map(|&i| self.conditions[i].clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        if v.state != VantageState::NotSaved
+            || v.gaps.is_empty()
+            || v.verdicts.len() != self.conditions.len()
+        {
+            return all();
         }
         // While the alias is there it hides everything else at the name: ask only for it.
         let alias = v.gaps.iter().any(|g| g.kind == GapKind::AliasPresent);
-        let unmet: Vec<Condition> = self
-            .conditions
+        let unmet: Vec<Condition> = judged
             .iter()
-            .filter(|c| v.gaps.iter().any(|g| g.kind == c.gap_kind()))
+            .filter(|&&i| v.verdicts[i] == Some(false))
+            .map(|&i| self.conditions[i].clone())
             .filter(|c| !alias || c.gap_kind() == GapKind::AliasPresent)
-            .cloned()
             .collect();
+        if unmet.is_empty() {
+            return all();
+        }
         questions(&unmet)
     }
 
@@ -450,7 +597,7 @@ impl Wait {
         if let Some(f) = self.finished {
             return f.phase;
         }
-        if self.auth().any(|v| v.state == VantageState::NotSaved) {
+        if self.auth().any(Vantage::holds_old) {
             Phase::NotSaved
         } else if self
             .vantages
@@ -458,22 +605,11 @@ impl Wait {
             .any(|v| v.state == VantageState::Pending)
         {
             Phase::Checking
+        } else if !self.unasked.is_empty() || self.auth().any(|v| v.state != VantageState::Clear) {
+            Phase::SavedExcept
         } else {
             Phase::Propagating
         }
-    }
-
-    /// True when every reachable vantage of a group is clear and at least one is reachable
-    /// (a group with no members at all does not hold the wait).
-    fn group_clear<'a>(mut group: impl Iterator<Item = &'a Vantage>) -> bool {
-        let mut any = false;
-        let mut reachable_clear = false;
-        let all = group.all(|v| {
-            any = true;
-            reachable_clear |= v.state == VantageState::Clear;
-            matches!(v.state, VantageState::Clear | VantageState::Failed)
-        });
-        all && (reachable_clear || !any)
     }
 
     /// The indexes of the vantages to ask at `now`. While the edit is not saved, only the
@@ -507,8 +643,8 @@ impl Wait {
             .or(Some(self.deadline))
     }
 
-    /// Records what vantage `index` answered: `answers` to [`Wait::questions`], sent at `sent`
-    /// and all back by `received`.
+    /// Records what vantage `index` answered: `answers` to [`Wait::questions_for`], sent at
+    /// `sent` and all back by `received`.
     pub fn record(
         &mut self,
         index: usize,
@@ -517,37 +653,59 @@ impl Wait {
         received: Millis,
     ) {
         let settings = self.settings.clone();
-        let asked = |c: &&Condition| {
-            let (n, t) = c.question();
-            answers.iter().any(|(an, at, _)| *an == n && *at == t)
+        let judged = self.judged(index);
+        let answer = |n: &str, t: RType| {
+            answers
+                .iter()
+                .find(|(an, at, _)| an == n && *at == t)
+                .map(|(_, _, o)| o)
         };
-        let partial = !self.conditions.iter().all(|c| asked(&c));
-        let verdicts: Vec<Verdict> = self
-            .conditions
+        let asked: Vec<usize> = judged
             .iter()
-            .filter(asked)
-            .map(|c| {
-                evaluate(c, |n, t| {
-                    answers
-                        .iter()
-                        .find(|(an, at, _)| an == n && *at == t)
-                        .map(|(_, _, o)| o)
-                })
+            .copied()
+            .filter(|&i| {
+                let (n, t) = self.conditions[i].question();
+                answer(&n, t).is_some()
             })
             .collect();
+        let partial = asked.len() < judged.len();
+        let verdicts: Vec<(usize, Verdict)> = asked
+            .iter()
+            .map(|&i| (i, evaluate(&self.conditions[i], answer)))
+            .collect();
+        // The latest moment any cache may still hold the old data (the full TTL after it was
+        // published): a cache that stopped answering is asked again by then at the latest.
+        let bound = self.old_ttl.map(|ttl| {
+            self.saved_at
+                .or(self.published_at)
+                .unwrap_or(self.started_at)
+                + u64::from(ttl) * 1000
+                + 1000
+        });
+        let count = self.conditions.len();
         let Some(v) = self.vantages.get_mut(index) else {
             return;
         };
         v.queries += answers.len() as u64;
         v.checked_at = Some(received);
+        if v.verdicts.len() != count {
+            v.verdicts = vec![None; count];
+        }
+        for (i, verdict) in &verdicts {
+            v.verdicts[*i] = match verdict {
+                Verdict::Met => Some(true),
+                Verdict::Unmet(_) => Some(false),
+                Verdict::Unknown(_) => None,
+            };
+        }
         let gaps: Vec<Gap> = verdicts
             .iter()
-            .filter_map(|x| match x {
+            .filter_map(|(_, x)| match x {
                 Verdict::Unmet(g) => Some(g.clone()),
                 _ => None,
             })
             .collect();
-        let failure = verdicts.iter().find_map(|x| match x {
+        let failure = verdicts.iter().find_map(|(_, x)| match x {
             Verdict::Unknown(why) => Some(why.clone()),
             _ => None,
         });
@@ -574,37 +732,55 @@ impl Wait {
             v.gaps.clear();
             v.next_check = Some(received);
         } else if let Some(why) = failure {
+            // What it showed before stays on view (old data is not forgotten by a timeout).
             v.state = VantageState::Failed;
             v.failure = Some(why);
             v.failures += 1;
+            // Doubling from the poll interval, to four times it at most: a server that comes
+            // back is heard from within a minute or so, not after a quarter of an hour.
             let backoff = settings
                 .poll_interval
-                .saturating_mul(1 << v.failures.saturating_sub(1).min(16))
+                .saturating_mul(1 << v.failures.saturating_sub(1).min(2))
                 .min(settings.max_interval.max(settings.poll_interval));
-            v.next_check = Some(received + backoff.max(settings.min_interval));
+            let mut next = received + backoff.max(settings.min_interval);
+            if v.kind.is_cache() {
+                // Back off, but never past the moment its old copy (or any cache's) must go:
+                // a cache that recovers is seen serving the change as soon as it can.
+                let limits = [v.expiry.map(|e| e.latest + settings.margin), bound];
+                for limit in limits.into_iter().flatten() {
+                    if limit > received {
+                        next = next.min(limit.max(received + settings.min_interval));
+                    }
+                }
+            }
+            v.next_check = Some(next);
         } else {
             v.state = VantageState::Clear;
             v.gaps.clear();
             v.failure = None;
+            v.failures = 0;
             v.expiry = None;
             v.next_check = None;
             v.cleared_at = Some(received);
         }
     }
 
-    /// After a round: note when the edit was first seen saved (and ask the caches whose old
-    /// data may have been fetched again meanwhile), then finish if everything is clear or the
-    /// deadline has passed.
+    /// After a round: note when the edit was first seen published and saved (and ask the
+    /// caches whose old data may have been fetched again meanwhile), then finish if every
+    /// vantage is clear (or clear except ones that never answered), or the deadline passed.
     pub fn conclude(&mut self, now: Millis) {
         if self.finished.is_some() {
             return;
         }
         self.rounds += 1;
-        let any_auth = self.auth().next().is_some();
-        if self.saved_at.is_none() && any_auth && Self::group_clear(self.auth()) {
-            self.saved_at = Some(now);
-            // A cache whose old data expired before the save was seen may have fetched the old
-            // data again: its schedule is no longer known, so ask it now.
+        let auth_answered = self.auth().all(|v| v.state != VantageState::Pending);
+        let published = self.auth().any(|v| v.state == VantageState::Clear)
+            && !self.auth().any(Vantage::holds_old)
+            && auth_answered;
+        if self.published_at.is_none() && published {
+            self.published_at = Some(now);
+            // A cache whose old data expired before the change was seen may have fetched the
+            // old data again: its schedule is no longer known, so ask it now.
             for v in self.vantages.iter_mut().filter(|v| v.kind.is_cache()) {
                 if v.state == VantageState::Stale
                     && v.expiry.is_none_or(|e| e.latest <= now)
@@ -614,13 +790,42 @@ impl Wait {
                 }
             }
         }
+        let all_auth_clear = self.auth().next().is_some()
+            && self.auth().all(|v| v.state == VantageState::Clear)
+            && self.unasked.is_empty();
+        if self.saved_at.is_none() && all_auth_clear {
+            self.saved_at = Some(now);
+        }
         let pending = self
             .vantages
             .iter()
             .any(|v| v.state == VantageState::Pending);
-        if !pending && Self::group_clear(self.auth()) && Self::group_clear(self.caches()) {
+        let every_clear = self.vantages.iter().all(|v| v.state == VantageState::Clear);
+        // Each group that has members has one that answered with the new data.
+        let seen = |mut group: Box<dyn Iterator<Item = &Vantage> + '_>| {
+            let mut any = false;
+            let clear = group.any(|v| {
+                any = true;
+                v.state == VantageState::Clear
+            });
+            clear || !any
+        };
+        let rest_silent = self
+            .vantages
+            .iter()
+            .all(|v| v.state == VantageState::Clear || v.given_up());
+        if !pending && every_clear && self.unasked.is_empty() {
             self.finished = Some(Finish {
                 phase: Phase::Clear,
+                at: now,
+            });
+        } else if !pending
+            && rest_silent
+            && self.auth().any(|v| v.state == VantageState::Clear)
+            && seen(Box::new(self.caches()))
+        {
+            self.finished = Some(Finish {
+                phase: Phase::ClearExcept,
                 at: now,
             });
         } else if now >= self.deadline {
@@ -631,15 +836,25 @@ impl Wait {
         }
     }
 
+    /// The vantages the wait ended without (or has no answer from yet): names, with why.
+    pub fn silent(&self) -> Vec<(&str, Option<&str>)> {
+        self.vantages
+            .iter()
+            .filter(|v| v.state == VantageState::Failed)
+            .map(|v| (v.name.as_str(), v.failure.as_deref()))
+            .chain(self.unasked.iter().map(|n| (n.as_str(), None)))
+            .collect()
+    }
+
     /// The expected end, once the edit is saved; `None` before that (it has not started).
     pub fn estimate(&self, now: Millis) -> Option<TimeRange> {
         if let Some(f) = self.finished {
-            return (f.phase == Phase::Clear).then_some(TimeRange {
+            return matches!(f.phase, Phase::Clear | Phase::ClearExcept).then_some(TimeRange {
                 earliest: f.at,
                 latest: f.at,
             });
         }
-        if self.phase() != Phase::Propagating {
+        if !matches!(self.phase(), Phase::Propagating | Phase::SavedExcept) {
             return None;
         }
         let stale: Vec<TimeRange> = self
@@ -654,9 +869,13 @@ impl Wait {
             .unwrap_or(now)
             .max(now);
         let seen_latest = stale.iter().map(|e| e.latest).max().unwrap_or(now);
-        let full = self
-            .old_ttl
-            .map(|ttl| self.saved_at.unwrap_or(self.started_at) + u64::from(ttl) * 1000 + 1000);
+        let full = self.old_ttl.map(|ttl| {
+            self.saved_at
+                .or(self.published_at)
+                .unwrap_or(self.started_at)
+                + u64::from(ttl) * 1000
+                + 1000
+        });
         let latest = seen_latest.max(full.unwrap_or(0)).max(earliest);
         Some(TimeRange { earliest, latest })
     }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::*;
+use crate::diagnose::FixRow;
 use crate::dns::{DnsRecord, QueryMode, RecordData, Status};
 use crate::providers;
 
@@ -114,11 +115,18 @@ struct World {
     history: Vec<(Millis, Published)>,
     caches: HashMap<SocketAddr, Cache>,
     asked: HashMap<SocketAddr, u64>,
+    /// Servers (authoritative or caches) that answer nothing in [from, until).
+    silent: HashMap<SocketAddr, (Millis, Millis)>,
 }
 
 impl World {
     fn ask(&mut self, server: SocketAddr, mode: QueryMode, rtype: RType, now: Millis) -> Outcome {
         *self.asked.entry(server).or_default() += 1;
+        if let Some((from, until)) = self.silent.get(&server) {
+            if (*from..*until).contains(&now) {
+                return Outcome::failed(Status::Timeout, "no answer in 3 s");
+            }
+        }
         if mode == QueryMode::Authoritative {
             return published(&self.history, now).answer(rtype);
         }
@@ -221,6 +229,7 @@ fn sim(history: Vec<(Millis, Published)>, caches: &[(u8, bool)]) -> Sim {
                 })
                 .collect(),
             asked: HashMap::new(),
+            silent: HashMap::new(),
         }),
     }
 }
@@ -369,8 +378,34 @@ fn a_vantage_that_fails_is_retried_with_backoff_and_can_recover() {
     futures::executor::block_on(check_due(&mut w, &s.clock, &s));
     assert_eq!(vantage(&w, ALI).state, VantageState::Failed);
     assert_eq!(vantage(&w, GOOGLE).state, VantageState::Clear);
-    // A failed resolver does not hold the wait: every reachable one is clear.
-    assert_eq!(w.phase(), Phase::Clear);
+    // A silent resolver is never counted as clear: the wait goes on asking it.
+    assert_eq!(w.finished, None);
+    assert_eq!(w.view(T0).status, WaitStatus::Waiting);
+    // It stays silent (down until 50 s; asked at 0, 15 and 45 s): after three failures in a
+    // row the wait ends as "clear except" that resolver, named, never as plain clear.
+    let (finish, _) = run_all(&s, &mut w);
+    assert_eq!(finish.phase, Phase::ClearExcept);
+    assert_eq!(finish.at, T0 + 45_000);
+    let view = w.view(finish.at);
+    assert_eq!(view.status, WaitStatus::ClearExcept);
+    let names: Vec<&str> = view.except.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, [format!("cache {ALI}")]);
+    assert!(view.except[0].failure.is_some());
+
+    // One that recovers before the third try ends the wait plain clear.
+    let s = sim(vec![(0, fixed())], &[(GOOGLE, false), (ALI, false)]);
+    s.world
+        .lock()
+        .unwrap()
+        .caches
+        .get_mut(&addr(ALI))
+        .unwrap()
+        .down_until = T0 + 40_000;
+    let mut w = s.wait(&[GOOGLE, ALI], WaitSettings::default());
+    let (finish, _) = run_all(&s, &mut w);
+    assert_eq!(finish.phase, Phase::Clear);
+    assert_eq!(finish.at, T0 + 45_000);
+    assert!(w.view(finish.at).except.is_empty());
 
     // With the resolver that works also failing, the wait goes on and retries with backoff.
     let s = sim(vec![(0, fixed())], &[(ALI, false)]);
@@ -487,4 +522,159 @@ fn a_saved_wait_resumes_with_an_immediate_check() {
         restored.started_at, T0,
         "the wait keeps its start and deadline"
     );
+}
+
+impl Sim {
+    fn silence(&self, a: u8, from: Millis, until: Millis) {
+        self.world
+            .lock()
+            .unwrap()
+            .silent
+            .insert(addr(a), (T0 + from, T0 + until));
+    }
+}
+
+/// A plan row the wait follows: "delete the alias at the mail host".
+fn follow_alias_row(w: &mut Wait) {
+    let row = FixRow {
+        action: crate::diagnose::Action::Delete,
+        host: "@".into(),
+        rtype: "CNAME".into(),
+        priority: None,
+        value: "cdn.example.net".into(),
+        new_value: None,
+        keep: Vec::new(),
+    };
+    w.conditions.push(Condition::Row {
+        name: HOST.into(),
+        rtype: RType::Cname,
+        row: row.clone(),
+    });
+    w.rows.push(WaitRow {
+        row,
+        condition: Some(w.conditions.len() - 1),
+    });
+}
+
+#[test]
+fn a_silent_dns_host_server_is_never_called_saved_and_the_end_names_it() {
+    // Saved long ago; ns2 never answers.
+    let s = sim(vec![(0, fixed())], &[(GOOGLE, false)]);
+    s.silence(NS2, 0, Millis::MAX - T0);
+    let mut w = s.wait(&[GOOGLE], WaitSettings::default());
+    follow_alias_row(&mut w);
+    let (finish, rounds) = run_all(&s, &mut w);
+    for r in &rounds {
+        assert_eq!(r.saved_at, None, "saved needs every DNS host server");
+        assert_ne!(
+            r.phase(),
+            Phase::Propagating,
+            "never 'saved at your DNS host'"
+        );
+        assert_ne!(r.view(T0).status, WaitStatus::Clear);
+        // The row is seen at ns1 only: never called saved.
+        let rows = r.row_checks();
+        assert_eq!(rows[0].state, crate::saved::RowState::Unknown);
+        assert_eq!(rows[0].servers[0].state, crate::saved::RowState::Saved);
+        assert_eq!(rows[0].servers[1].state, crate::saved::RowState::Unknown);
+    }
+    assert_eq!(rounds[0].phase(), Phase::SavedExcept);
+    // Asked at 0, 15 and 45 s; then the wait ends naming it.
+    assert_eq!(finish.phase, Phase::ClearExcept);
+    assert_eq!(finish.at, T0 + 45_000);
+    let view = w.view(finish.at);
+    assert_eq!(view.status, WaitStatus::ClearExcept);
+    assert_eq!(view.except.len(), 1);
+    assert_eq!(view.except[0].name, "ns2.example.com");
+    assert_eq!(view.except[0].kind, VantageKind::Authoritative);
+    assert!(!view.except[0].last_old);
+}
+
+#[test]
+fn a_dns_host_server_that_gave_old_records_then_fell_silent_is_still_not_saved() {
+    // ns1 gets the change at 30 s; ns2 gave the old records, then stops answering at 20 s.
+    let s = sim(
+        vec![(0, broken()), (T0 + 30_000, fixed())],
+        &[(GOOGLE, false)],
+    );
+    s.silence(NS2, 20_000, Millis::MAX - T0);
+    let settings = WaitSettings {
+        max_wait: 300_000,
+        ..WaitSettings::default()
+    };
+    let mut w = s.wait(&[GOOGLE], settings);
+    let (finish, rounds) = run_all(&s, &mut w);
+    // The headline never flips to "saved": the last ns2 said was the old records.
+    for r in &rounds {
+        assert_eq!(
+            r.phase(),
+            if r.finished.is_some() {
+                Phase::TimedOut
+            } else {
+                Phase::NotSaved
+            }
+        );
+        assert_eq!(r.saved_at, None);
+        assert_eq!(r.published_at, None);
+    }
+    assert!(rounds
+        .iter()
+        .any(|r| vantage(r, NS2).state == VantageState::Failed));
+    assert_eq!(finish.phase, Phase::TimedOut);
+    let view = w.view(finish.at);
+    let ns2 = view
+        .except
+        .iter()
+        .find(|u| u.name == "ns2.example.com")
+        .unwrap();
+    assert!(ns2.last_old, "the window says it last gave the old records");
+}
+
+#[test]
+fn a_cache_back_from_a_failure_streak_is_asked_when_the_row_said() {
+    // Saved long ago; the cache fetched the old alias 30 s before the wait (570 s left) and is
+    // down for the first 130 s of the wait.
+    let s = sim(
+        vec![(0, broken()), (T0 - 3_600_000, fixed())],
+        &[(GOOGLE, false)],
+    );
+    {
+        let mut world = s.world.lock().unwrap();
+        let history = vec![(0, broken())];
+        let copy = fetch(&history, T0 - 30_000, RType::Cname);
+        world
+            .caches
+            .get_mut(&addr(GOOGLE))
+            .unwrap()
+            .entries
+            .insert(RType::Cname, copy);
+        let copy = fetch(&history, T0 - 30_000, RType::MX);
+        world
+            .caches
+            .get_mut(&addr(GOOGLE))
+            .unwrap()
+            .entries
+            .insert(RType::MX, copy);
+    }
+    s.silence(GOOGLE, 0, 130_000);
+    let mut w = s.wait(&[GOOGLE], WaitSettings::default());
+    let (finish, rounds) = run_all(&s, &mut w);
+    let asked: Vec<Millis> = rounds
+        .iter()
+        .filter_map(|r| vantage(r, GOOGLE).checked_at)
+        .map(|t| t - T0)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Failures at 0, 15, 45, 105 (back off: 15, 30, 60, 60 s, never more), back at 165 s with
+    // the old copy (405 s left), then just after that copy runs out.
+    assert_eq!(asked, vec![0, 15_000, 45_000, 105_000, 165_000, 571_250]);
+    // Every countdown shown was kept: the next question came at the time the row said.
+    for pair in rounds.windows(2) {
+        let (shown, next) = (vantage(&pair[0], GOOGLE), vantage(&pair[1], GOOGLE));
+        if next.checked_at != shown.checked_at {
+            assert_eq!(next.checked_at, shown.next_check, "asked when the row said");
+        }
+    }
+    assert_eq!(finish.phase, Phase::Clear);
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{Gap, Millis, Phase, TimeRange, Vantage, VantageKind, VantageSpec, VantageState, Wait};
+use crate::saved::{overall, RowCheck, RowState, ServerVerdict};
 
 /// A public resolver from the catalog (`data/resolvers.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +73,23 @@ pub enum WaitStatus {
     Waiting,
     Clear,
     Timeout,
+    /// Every vantage that answered serves the repaired records; those in `except` never
+    /// answered. Never called plain clear (exit code 1).
+    ClearExcept,
+}
+
+/// A vantage the wait could not hear from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Unanswered {
+    pub kind: VantageKind,
+    pub name: String,
+    /// The address asked; `None` for a DNS host server whose address was never found.
+    pub server: Option<String>,
+    /// Why the last question failed (`None`: it could not be asked at all).
+    pub failure: Option<String>,
+    /// It had shown the old records before it went silent.
+    pub last_old: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +117,14 @@ pub struct WaitView {
     /// Questions sent so far.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
+    /// The alias option of the plan the wait follows, if the plan offered one.
+    pub option: Option<String>,
+    /// Every row of that plan and whether each DNS host server gives it as asked (its last
+    /// answer): `saved` only when every one of them does.
+    pub rows: Vec<RowCheck>,
+    /// The vantages that did not answer their last question, and DNS host servers that could
+    /// not be asked: what "clear except" and "saved except" leave out, by name.
+    pub except: Vec<Unanswered>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +166,7 @@ impl Wait {
         let estimate: Option<TimeRange> = self.estimate(now);
         let status = match self.finished.map(|f| f.phase) {
             Some(Phase::Clear) => WaitStatus::Clear,
+            Some(Phase::ClearExcept) => WaitStatus::ClearExcept,
             Some(_) => WaitStatus::Timeout,
             None => WaitStatus::Waiting,
         };
@@ -158,7 +185,7 @@ impl Wait {
             latest_in: estimate.map(|e| secs_until(e.latest, now)),
             cleared_at: self
                 .finished
-                .filter(|f| f.phase == Phase::Clear)
+                .filter(|f| matches!(f.phase, Phase::Clear | Phase::ClearExcept))
                 .map(|f| rfc3339(f.at)),
             deadline: rfc3339(self.deadline),
             vantages: self
@@ -167,7 +194,62 @@ impl Wait {
                 .map(|v| vantage_view(v, now, self.phase()))
                 .collect(),
             queries: self.queries(),
+            option: self.option.clone(),
+            rows: self.row_checks(),
+            except: self
+                .vantages
+                .iter()
+                .filter(|v| v.state == VantageState::Failed)
+                .map(|v| Unanswered {
+                    kind: v.kind,
+                    name: v.name.clone(),
+                    server: Some(v.server.to_string()),
+                    failure: v.failure.clone(),
+                    last_old: !v.gaps.is_empty(),
+                })
+                .chain(self.unasked.iter().map(|name| Unanswered {
+                    kind: VantageKind::Authoritative,
+                    name: name.clone(),
+                    server: None,
+                    failure: None,
+                    last_old: false,
+                }))
+                .collect(),
         }
+    }
+
+    /// Each row of the plan, judged from every DNS host server's last answer.
+    pub fn row_checks(&self) -> Vec<RowCheck> {
+        self.rows
+            .iter()
+            .map(|r| {
+                let servers: Vec<ServerVerdict> = self
+                    .vantages
+                    .iter()
+                    .filter(|v| !v.kind.is_cache())
+                    .map(|v| ServerVerdict {
+                        server: format!("{} ({})", v.name, v.server.ip()),
+                        state: match r
+                            .condition
+                            .and_then(|i| v.verdicts.get(i).copied().flatten())
+                        {
+                            Some(true) => RowState::Saved,
+                            Some(false) => RowState::NotSaved,
+                            None => RowState::Unknown,
+                        },
+                    })
+                    .chain(self.unasked.iter().map(|name| ServerVerdict {
+                        server: name.clone(),
+                        state: RowState::Unknown,
+                    }))
+                    .collect();
+                RowCheck {
+                    row: r.row.clone(),
+                    state: overall(&servers),
+                    servers,
+                }
+            })
+            .collect()
     }
 }
 

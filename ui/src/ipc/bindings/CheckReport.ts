@@ -2,6 +2,7 @@
 import type { Adjustment } from "./Adjustment";
 import type { CheckStatus } from "./CheckStatus";
 import type { DnsHostGuide } from "./DnsHostGuide";
+import type { OptionPlan } from "./OptionPlan";
 import type { ProviderSource } from "./ProviderSource";
 import type { RepairPlan } from "./RepairPlan";
 import type { ReportFinding } from "./ReportFinding";
@@ -14,4 +15,9 @@ domain: string, domain_unicode: string, input: string, adjustments: Array<Adjust
 /**
  * Provider id, or `unknown` when none was given or recognised.
  */
-provider: string, provider_name: string | null, provider_source: ProviderSource, status: CheckStatus, findings: Array<ReportFinding>, plan: RepairPlan, dns_host: DnsHostGuide, resolvers: Array<string>, authoritative_servers: Array<string>, taken_at: number, };
+provider: string, provider_name: string | null, provider_source: ProviderSource, status: CheckStatus, findings: Array<ReportFinding>, plan: RepairPlan, 
+/**
+ * The plan of each way to remove an alias at the mail host (`plan` is the recommended
+ * one's), so a screen that offers the choice shows the core's rows for it.
+ */
+option_plans?: Array<OptionPlan>, dns_host: DnsHostGuide, resolvers: Array<string>, authoritative_servers: Array<string>, taken_at: number, };

@@ -3,4 +3,4 @@
 /**
  * Where the wait stands as a whole.
  */
-export type Phase = "checking" | "not_saved" | "propagating" | "clear" | "timed_out";
+export type Phase = "checking" | "not_saved" | "propagating" | "clear" | "timed_out" | "saved_except" | "clear_except";

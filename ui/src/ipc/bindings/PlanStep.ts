@@ -6,6 +6,7 @@ import type { FixRow } from "./FixRow";
  */
 export type PlanStep = { 
 /**
- * Stable: `delete_stray_mx`, `delete_cname`, `mail_servers`, `spf`, `other`.
+ * Stable: `delete_stray_mx`, `delete_cname`, `mail_subdomain`, `mail_servers`, `spf`,
+ * `other`.
  */
 id: string, rows: Array<FixRow>, };

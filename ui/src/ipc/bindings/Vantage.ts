@@ -31,4 +31,9 @@ next_check: number | null, failures: number, cleared_at: number | null,
 /**
  * Questions sent to this vantage during the wait.
  */
-queries: number, };
+queries: number, 
+/**
+ * What it said last about each of the wait's conditions (same order): met, unmet, or
+ * `None` (not asked, could not be judged, or not one this vantage judges).
+ */
+verdicts: Array<boolean | null>, };

@@ -2,6 +2,7 @@
 import type { Condition } from "./Condition";
 import type { Finish } from "./Finish";
 import type { Vantage } from "./Vantage";
+import type { WaitRow } from "./WaitRow";
 import type { WaitSettings } from "./WaitSettings";
 
 /**
@@ -23,4 +24,22 @@ saved_at: number | null,
 /**
  * The old data's full TTL at the DNS host, in seconds (for the latest expected time).
  */
-old_ttl: number | null, vantages: Array<Vantage>, finished: Finish | null, rounds: number, };
+old_ttl: number | null, vantages: Array<Vantage>, finished: Finish | null, rounds: number, 
+/**
+ * The alias option of the plan the user chose, if the plan offered one.
+ */
+option: string | null, 
+/**
+ * Every row of that plan, with the index of its condition (`None`: not one MX Doctor can
+ * look up).
+ */
+rows: Array<WaitRow>, 
+/**
+ * DNS host servers whose address was never found: they cannot be asked, so nothing is
+ * called saved on their behalf.
+ */
+unasked: Array<string>, 
+/**
+ * When no DNS host server gave the old data any more and at least one gave the new.
+ */
+published_at: number | null, };

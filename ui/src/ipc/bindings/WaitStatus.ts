@@ -3,4 +3,4 @@
 /**
  * The overall status of one round, as `watch --json` prints it.
  */
-export type WaitStatus = "waiting" | "clear" | "timeout";
+export type WaitStatus = "waiting" | "clear" | "timeout" | "clear_except";
