@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use mxdoctor_dnsworld::{load_dir, Lab, Name, RecordType, Unbound, Zone};
+use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Unbound, Zone};
 use serde_json::Value;
 
 const BROKEN: &str = "$ORIGIN wait.test.
@@ -44,7 +44,17 @@ async fn world(last_octet: u8) -> World {
 
 fn save_the_edit(lab: &Lab) {
     let name = Name::from_ascii("wait.test.").unwrap();
+    // As the plan says: the alias goes, the addresses it led to come in its place.
     let removed = lab.edit_zone("wait.test", |z| {
+        z.replace(
+            &name,
+            RecordType::A,
+            4,
+            vec![
+                RData::A("203.0.113.7".parse().unwrap()),
+                RData::A("203.0.113.8".parse().unwrap()),
+            ],
+        );
         z.replace(&name, RecordType::CNAME, 4, Vec::new())
     });
     assert_eq!(removed, [1, 1], "the alias is deleted on ns1 and ns2");

@@ -25,7 +25,7 @@ use mxdoctor_core::propagation::{
     WaitSettings,
 };
 use mxdoctor_core::providers;
-use mxdoctor_dnsworld::{load_dir, Lab, Name, RecordType, Unbound, Zone};
+use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Unbound, Zone};
 
 const POLL: Duration = Duration::from_secs(5);
 const SAVE_AFTER: Duration = Duration::from_secs(6);
@@ -156,7 +156,17 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
     let save = async {
         tokio::time::sleep(SAVE_AFTER).await;
         let name = Name::from_ascii("bench.test.").unwrap();
+        // As the plan says: the alias goes, the addresses it led to come in its place.
         lab.edit_zone("bench.test", |z| {
+            z.replace(
+                &name,
+                RecordType::A,
+                ttl as u32,
+                vec![
+                    RData::A("203.0.113.7".parse().unwrap()),
+                    RData::A("203.0.113.8".parse().unwrap()),
+                ],
+            );
             z.replace(&name, RecordType::CNAME, ttl as u32, Vec::new())
         });
     };

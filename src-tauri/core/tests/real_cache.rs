@@ -18,7 +18,7 @@ use mxdoctor_core::propagation::{
 };
 use mxdoctor_core::providers;
 use mxdoctor_core::report::{outcome_document, CheckReport, Locale};
-use mxdoctor_dnsworld::{load_dir, Lab, Name, RecordType, Unbound, Zone};
+use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Unbound, Zone};
 
 /// Seed 000 with 5-second TTLs: the CDN alias at `@` beside the mailbox MX.
 const BROKEN: &str = "$ORIGIN wait.test.
@@ -58,7 +58,17 @@ async fn world(unbound_ip: [u8; 4]) -> World {
 /// The user deletes the alias in their DNS console: every authoritative server serves the edit.
 fn save_the_edit(lab: &Lab) {
     let name = Name::from_ascii("wait.test.").unwrap();
+    // As the plan says: the alias goes, the addresses it led to come in its place.
     let removed = lab.edit_zone("wait.test", |z| {
+        z.replace(
+            &name,
+            RecordType::A,
+            5,
+            vec![
+                RData::A("203.0.113.7".parse().unwrap()),
+                RData::A("203.0.113.8".parse().unwrap()),
+            ],
+        );
         z.replace(&name, RecordType::CNAME, 5, Vec::new())
     });
     assert_eq!(removed, [1, 1], "the alias is deleted on ns1 and ns2");
