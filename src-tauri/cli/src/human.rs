@@ -508,6 +508,11 @@ fn rows_words(view: &WaitView) -> String {
     let mut out = String::new();
     let (saved, not): (Vec<&RowCheck>, Vec<&RowCheck>) =
         view.rows.iter().partition(|r| r.state == RowState::Saved);
+    let (suggested, skipped): (Vec<&RowCheck>, Vec<&RowCheck>) = view
+        .optional_rows
+        .iter()
+        .partition(|r| r.state == RowState::Saved);
+    let saved: Vec<&RowCheck> = saved.into_iter().chain(suggested).collect();
     if !saved.is_empty() {
         out += "  Seen saved at every server of your DNS host:\n";
         for r in saved {
@@ -531,6 +536,12 @@ fn rows_words(view: &WaitView) -> String {
                 })
                 .collect();
             out += &format!("    {} ({})\n", row_words(&r.row), at.join("; "));
+        }
+    }
+    if !skipped.is_empty() {
+        out += "  Suggested, not seen made (optional; mail arrives without them):\n";
+        for r in skipped {
+            out += &format!("    {}\n", row_words(&r.row));
         }
     }
     out

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Unbound, Zone};
+use mxdoctor_dnsworld::{load_dir, Fault, Lab, Liar, Name, RData, RecordType, Unbound, Zone};
 use serde_json::Value;
 
 const BROKEN: &str = "$ORIGIN wait.test.
@@ -113,9 +113,18 @@ fn state(round: &Value, kind: &str) -> Vec<String> {
 async fn watch_json_follows_the_edit_to_clear_and_exits_0() {
     let w = world(41).await;
     let file = temp("clear");
-    let child = watch_cmd(&w, &["--json", "--state", file.to_str().unwrap()])
-        .spawn()
-        .unwrap();
+    let child = watch_cmd(
+        &w,
+        &[
+            "--json",
+            "--max-wait",
+            "25",
+            "--state",
+            file.to_str().unwrap(),
+        ],
+    )
+    .spawn()
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     save_the_edit(&w.lab);
     let out = finish(child).await;
@@ -123,8 +132,9 @@ async fn watch_json_follows_the_edit_to_clear_and_exits_0() {
     assert_eq!(
         out.status.code(),
         Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{} {}",
+        String::from_utf8_lossy(&out.stderr),
+        rounds.last().map(|r| r.to_string()).unwrap_or_default()
     );
 
     let first = &rounds[0];
@@ -287,4 +297,66 @@ async fn bad_input_exits_2_with_a_message() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "error");
     assert_eq!(v["error"]["code"], "bad_domain");
+}
+
+/// A resolver that never answers does not make the wait "clear": once every other vantage gives
+/// the repaired records and it has failed three times in a row, the wait ends as
+/// `clear_except`, naming it, with exit code 1; the rows the DNS host was seen saving are listed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_resolver_ends_the_wait_as_clear_except_with_exit_1() {
+    let w = world(46).await;
+    let liar = Liar::start(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 47)), w.unbound.addr())
+        .await
+        .unwrap();
+    liar.set(None, Fault::Timeout);
+    let child = watch_cmd(
+        &w,
+        &[
+            "--json",
+            "--max-wait",
+            "40",
+            "--nameserver",
+            &liar.addr().to_string(),
+        ],
+    )
+    .spawn()
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    save_the_edit(&w.lab);
+    let out = finish(child).await;
+    let rounds = lines(&out);
+    let last = rounds.last().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{last}");
+    assert_eq!(last["status"], "clear_except", "{last}");
+    assert_eq!(last["phase"], "clear_except");
+    let except = last["except"].as_array().unwrap();
+    assert_eq!(except.len(), 1, "{last}");
+    assert_eq!(except[0]["server"], liar.addr().to_string());
+    assert!(except[0]["failure"].is_string());
+    assert!(
+        rounds.iter().all(|r| r["status"] != "clear"),
+        "never plain clear"
+    );
+    let rows = last["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["state"] == "saved"), "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alias_option_the_check_did_not_offer_is_refused_with_exit_2() {
+    let w = world(48).await;
+    let out = finish(
+        watch_cmd(&w, &["--json", "--option", "paint_it_blue"])
+            .spawn()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(v["error"]["code"], "bad_option");
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("paint_it_blue"));
 }

@@ -13,6 +13,7 @@ use crate::domain::{Adjustment, MailDomain};
 use crate::propagation::{rfc3339, VantageState, WaitStatus, WaitView};
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
+use crate::saved::{RowCheck, RowState};
 use crate::snapshot::Snapshot;
 
 /// `ok`: no error or warning; `problems`: at least one; `error`: nothing could be judged.
@@ -267,16 +268,25 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
         .iter()
         .filter(|v| v.state == VantageState::Clear)
         .count();
+    let silent: Vec<String> = outcome
+        .except
+        .iter()
+        .map(|u| format!("`{}`", cell(&u.name)))
+        .collect();
     let line = match &outcome.cleared_at {
         Some(at) if outcome.status == WaitStatus::Clear => {
             w("outcome_clear").replace("{time}", &utc(at))
         }
+        Some(at) if outcome.status == WaitStatus::ClearExcept => w("outcome_clear_except")
+            .replace("{time}", &utc(at))
+            .replace("{servers}", &silent.join(", ")),
         _ => w("outcome_waiting")
             .replace("{time}", &utc(&outcome.at))
             .replace("{clear}", &clear.to_string())
             .replace("{total}", &total.to_string()),
     };
     out += &format!("{}\n\n", line.replace("{domain}", &report.domain_unicode));
+    out += &rows_seen(outcome, &w);
     out += &format!(
         "| {} |\n|---|---|---|\n",
         w("outcome_columns")
@@ -291,12 +301,63 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
             .as_deref()
             .map(utc)
             .unwrap_or_else(|| "—".into());
-        out += &format!("| `{}` | {state} | {seen} |\n", v.name.replace('|', "\\|"));
+        out += &format!("| `{}` | {state} | {seen} |\n", cell(&v.name));
     }
     out += &format!(
         "\n{}\n",
         w("outcome_queries").replace("{n}", &outcome.queries.to_string())
     );
+    out
+}
+
+/// The rows of the plan the wait followed: those every DNS host server gave as asked, then,
+/// apart, those never seen so, each with what each server said. Never the plan as such: a row
+/// the user was asked to make is not a change made until a server was seen giving it.
+fn rows_seen(outcome: &WaitView, w: &dyn Fn(&str) -> String) -> String {
+    let (saved, unseen): (Vec<&RowCheck>, Vec<&RowCheck>) = outcome
+        .rows
+        .iter()
+        .partition(|r| r.state == RowState::Saved);
+    let (suggested_saved, suggested_unseen): (Vec<&RowCheck>, Vec<&RowCheck>) = outcome
+        .optional_rows
+        .iter()
+        .partition(|r| r.state == RowState::Saved);
+    let saved: Vec<&RowCheck> = saved.into_iter().chain(suggested_saved).collect();
+    let mut out = String::new();
+    if !saved.is_empty() {
+        out += &format!("### {}\n\n", w("changed_seen"));
+        let rows: Vec<FixRow> = saved.iter().map(|r| r.row.clone()).collect();
+        out += &table(&rows, w, true);
+        out += "\n";
+    }
+    if !unseen.is_empty() {
+        out += &format!("### {}\n\n", w("changed_unseen"));
+        let rows: Vec<FixRow> = unseen.iter().map(|r| r.row.clone()).collect();
+        out += &table(&rows, w, true);
+        out += "\n";
+        for (i, r) in unseen.iter().enumerate() {
+            let said: Vec<String> = r
+                .servers
+                .iter()
+                .map(|s| {
+                    let state = match s.state {
+                        RowState::Saved => w("row_saved"),
+                        RowState::NotSaved => w("row_not_there"),
+                        RowState::Unknown => w("row_could_not_ask"),
+                    };
+                    format!("`{}`: {state}", cell(&s.server))
+                })
+                .collect();
+            out += &format!("{}. {}\n", i + 1, said.join("; "));
+        }
+        out += "\n";
+    }
+    if !suggested_unseen.is_empty() {
+        out += &format!("### {}\n\n", w("suggested_unseen"));
+        let rows: Vec<FixRow> = suggested_unseen.iter().map(|r| r.row.clone()).collect();
+        out += &table(&rows, w, true);
+        out += "\n";
+    }
     out
 }
 
@@ -354,8 +415,9 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
         };
         out += &format!("- **{severity}**: {}\n  {}\n", f.title, f.message);
     }
-    if !report.plan.steps.is_empty() {
-        out += &format!("\n## {}\n", w(if done { "changed" } else { "change" }));
+    // Once the changes are made, the outcome lists the rows seen saved instead of the plan.
+    if !report.plan.steps.is_empty() && !done {
+        out += &format!("\n## {}\n", w("change"));
         for (i, step) in report.plan.steps.iter().enumerate() {
             let title = cat.steps.get(&step.id).cloned().unwrap_or(step.id.clone());
             out += &format!("\n### {}. {title}\n\n", i + 1);

@@ -138,7 +138,7 @@ async fn run_for(wait: &mut Wait, limit: Duration) {
 }
 
 fn states(wait: &Wait) -> Vec<(String, RowState)> {
-    wait.row_checks()
+    wait.row_checks(false)
         .into_iter()
         .map(|r| {
             (

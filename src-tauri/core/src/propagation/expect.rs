@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{Code, Diagnosis, FixRow};
+use crate::diagnose::{Code, Diagnosis, FixRow, Severity};
 use crate::dns::{canonical, DnsRecord, Outcome, RType, RecordData};
 use crate::providers::Provider;
 use crate::repair;
@@ -35,6 +35,10 @@ pub enum Condition {
         name: String,
         rtype: RType,
         row: FixRow,
+        /// A row only a suggestion asked for (a finding of severity `info`, such as adding a
+        /// DMARC record): followed and reported, but it does not hold the wait.
+        #[serde(default)]
+        optional: bool,
     },
 }
 
@@ -57,6 +61,11 @@ impl Condition {
             Condition::SpfInclude { .. } => GapKind::SpfIncludeMissing,
             Condition::Row { .. } => GapKind::RowDiffers,
         }
+    }
+
+    /// True for a suggested row's condition: it never holds the wait.
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Condition::Row { optional: true, .. })
     }
 
     pub fn name(&self) -> &str {
@@ -126,8 +135,8 @@ pub struct Goal {
     pub mail_host: String,
     pub conditions: Vec<Condition>,
     /// Every row of the plan, each with its condition (`None`: a row type MX Doctor cannot
-    /// look up; it is never called saved).
-    pub rows: Vec<(FixRow, Option<usize>)>,
+    /// look up; it is never called saved) and whether only a suggestion asked for it.
+    pub rows: Vec<(FixRow, Option<usize>, bool)>,
 }
 
 /// Why no wait can follow a plan.
@@ -183,19 +192,29 @@ pub fn goal(
         }
     }
     let zone = snap.zone.clone().unwrap_or_else(|| snap.domain.clone());
+    // A row is needed when a problem or a risk asks for it (the alias option's rows are the
+    // alias finding's); one that only a note suggests is followed but does not hold the wait.
+    let needed = |row: &FixRow| {
+        diagnosis.findings.iter().any(|f| {
+            f.severity <= Severity::Warning
+                && (f.fix.contains(row) || f.options.iter().any(|o| o.fix.contains(row)))
+        })
+    };
     let mut rows = Vec::new();
     for row in plan.steps.iter().flat_map(|s| &s.rows) {
+        let optional = !needed(row);
         let index = saved::row_type(row).map(|rtype| {
             out.push(Condition::Row {
                 name: saved::row_name(row, &zone),
                 rtype,
                 row: row.clone(),
+                optional,
             });
             out.len() - 1
         });
-        rows.push((row.clone(), index));
+        rows.push((row.clone(), index, optional));
     }
-    if out.is_empty() {
+    if out.iter().all(Condition::is_optional) {
         return Err(GoalError::Nothing(snap.domain.clone()));
     }
     Ok(Goal {

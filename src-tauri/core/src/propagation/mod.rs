@@ -327,6 +327,9 @@ pub struct Wait {
 pub struct WaitRow {
     pub row: FixRow,
     pub condition: Option<usize>,
+    /// Only a suggestion asked for it: followed, never waited for.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// Why a wait cannot start, or a saved one cannot be restored.
@@ -429,7 +432,11 @@ impl Wait {
         wait.rows = goal
             .rows
             .into_iter()
-            .map(|(row, condition)| WaitRow { row, condition })
+            .map(|(row, condition, optional)| WaitRow {
+                row,
+                condition,
+                optional,
+            })
             .collect();
         wait.unasked = unasked;
         Ok(wait)
@@ -673,6 +680,23 @@ impl Wait {
             .iter()
             .map(|&i| (i, evaluate(&self.conditions[i], answer)))
             .collect();
+        // A suggested row's verdict is kept (below), but neither it nor its failure holds the wait.
+        let needed = |i: &usize| !self.conditions[*i].is_optional();
+        let gaps: Vec<Gap> = verdicts
+            .iter()
+            .filter(|(i, _)| needed(i))
+            .filter_map(|(_, x)| match x {
+                Verdict::Unmet(g) => Some(g.clone()),
+                _ => None,
+            })
+            .collect();
+        let failure = verdicts
+            .iter()
+            .filter(|(i, _)| needed(i))
+            .find_map(|(_, x)| match x {
+                Verdict::Unknown(why) => Some(why.clone()),
+                _ => None,
+            });
         // The latest moment any cache may still hold the old data (the full TTL after it was
         // published): a cache that stopped answering is asked again by then at the latest.
         let bound = self.old_ttl.map(|ttl| {
@@ -698,17 +722,6 @@ impl Wait {
                 Verdict::Unknown(_) => None,
             };
         }
-        let gaps: Vec<Gap> = verdicts
-            .iter()
-            .filter_map(|(_, x)| match x {
-                Verdict::Unmet(g) => Some(g.clone()),
-                _ => None,
-            })
-            .collect();
-        let failure = verdicts.iter().find_map(|(_, x)| match x {
-            Verdict::Unknown(why) => Some(why.clone()),
-            _ => None,
-        });
         if !gaps.is_empty() {
             v.failures = 0;
             v.failure = None;

@@ -122,6 +122,9 @@ pub struct WaitView {
     /// Every row of that plan and whether each DNS host server gives it as asked (its last
     /// answer): `saved` only when every one of them does.
     pub rows: Vec<RowCheck>,
+    /// Rows only a suggestion asked for (adding a DMARC record, say): followed and shown the
+    /// same way, but the wait does not wait for them.
+    pub optional_rows: Vec<RowCheck>,
     /// The vantages that did not answer their last question, and DNS host servers that could
     /// not be asked: what "clear except" and "saved except" leave out, by name.
     pub except: Vec<Unanswered>,
@@ -195,7 +198,8 @@ impl Wait {
                 .collect(),
             queries: self.queries(),
             option: self.option.clone(),
-            rows: self.row_checks(),
+            rows: self.row_checks(false),
+            optional_rows: self.row_checks(true),
             except: self
                 .vantages
                 .iter()
@@ -218,10 +222,12 @@ impl Wait {
         }
     }
 
-    /// Each row of the plan, judged from every DNS host server's last answer.
-    pub fn row_checks(&self) -> Vec<RowCheck> {
+    /// Each row of the plan (the suggested ones when `optional`), judged from every DNS host
+    /// server's last answer.
+    pub fn row_checks(&self, optional: bool) -> Vec<RowCheck> {
         self.rows
             .iter()
+            .filter(|r| r.optional == optional)
             .map(|r| {
                 let servers: Vec<ServerVerdict> = self
                     .vantages

@@ -6,4 +6,9 @@ import type { RType } from "./RType";
 /**
  * One thing that must be true at a vantage point before it counts as clear.
  */
-export type Condition = { "kind": "no_alias", name: string, } | { "kind": "mail_servers", name: string, provider: Provider, } | { "kind": "spf_include", name: string, includes: Array<string>, } | { "kind": "row", name: string, rtype: RType, row: FixRow, };
+export type Condition = { "kind": "no_alias", name: string, } | { "kind": "mail_servers", name: string, provider: Provider, } | { "kind": "spf_include", name: string, includes: Array<string>, } | { "kind": "row", name: string, rtype: RType, row: FixRow, 
+/**
+ * A row only a suggestion asked for (a finding of severity `info`, such as adding a
+ * DMARC record): followed and reported, but it does not hold the wait.
+ */
+optional: boolean, };

@@ -4,4 +4,8 @@ import type { FixRow } from "./FixRow";
 /**
  * One row of the chosen plan, followed by the wait.
  */
-export type WaitRow = { row: FixRow, condition: number | null, };
+export type WaitRow = { row: FixRow, condition: number | null, 
+/**
+ * Only a suggestion asked for it: followed, never waited for.
+ */
+optional: boolean, };

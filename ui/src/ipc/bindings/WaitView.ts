@@ -28,6 +28,11 @@ option: string | null,
  */
 rows: Array<RowCheck>, 
 /**
+ * Rows only a suggestion asked for (adding a DMARC record, say): followed and shown the
+ * same way, but the wait does not wait for them.
+ */
+optional_rows: Array<RowCheck>, 
+/**
  * The vantages that did not answer their last question, and DNS host servers that could
  * not be asked: what "clear except" and "saved except" leave out, by name.
  */
