@@ -447,10 +447,12 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
             VantageState::Pending => (p.wrap("2", "ASKING   "), String::new()),
             VantageState::Clear => (p.wrap("1;32", "CLEAR    "), String::new()),
             VantageState::Stale => {
-                let left = v
-                    .expires_in
-                    .map(|s| format!("old records for up to {} more", seconds(s)))
-                    .unwrap_or_else(|| "old records".to_string());
+                let left = match v.expires_in {
+                    // Never "for up to 0 s more": the copy has run out and it is asked again.
+                    Some(0) => "its old copy has run out".to_string(),
+                    Some(s) => format!("old records for up to {} more", seconds(s)),
+                    None => "old records".to_string(),
+                };
                 (p.wrap("1;33", "OLD      "), left)
             }
             VantageState::NotSaved => (
@@ -605,5 +607,71 @@ mod tests {
     #[test]
     fn wraps_at_word_boundaries() {
         assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+    }
+
+    use mxdoctor_core::propagation::{
+        Condition, TimeRange, VantageKind, VantageSpec, Wait, WaitSettings,
+    };
+
+    fn wait() -> Wait {
+        let spec = |kind, name: &str, last: u8| VantageSpec {
+            kind,
+            name: name.into(),
+            server: std::net::SocketAddr::from(([192, 0, 2, last], 53)),
+        };
+        Wait::new(
+            "example.com",
+            None,
+            vec![Condition::NoAlias {
+                name: "example.com".into(),
+            }],
+            vec![
+                spec(VantageKind::Authoritative, "ns1.example.com", 1),
+                spec(VantageKind::Authoritative, "ns2.example.com", 2),
+                spec(VantageKind::Public, "Google Public DNS", 8),
+            ],
+            WaitSettings::default(),
+            1_000_000,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_expired_copy_is_never_shown_as_0_s_more() {
+        let mut w = wait();
+        let now = 2_000_000;
+        for v in &mut w.vantages[..2] {
+            v.state = VantageState::Clear;
+            v.next_check = None;
+        }
+        let cache = &mut w.vantages[2];
+        cache.state = VantageState::Stale;
+        cache.expiry = Some(TimeRange {
+            earliest: now - 2_000,
+            latest: now - 1_000,
+        });
+        cache.next_check = Some(now);
+        let text = render_wait(&w.view(now), false);
+        assert!(!text.contains("0 s more"), "{text}");
+        assert!(text.contains("its old copy has run out"), "{text}");
+        assert!(text.contains("asking now"), "{text}");
+    }
+
+    #[test]
+    fn a_silent_dns_host_server_is_named_and_nothing_is_called_saved() {
+        let mut w = wait();
+        let now = 2_000_000;
+        w.vantages[0].state = VantageState::Clear;
+        w.vantages[1].state = VantageState::Failed;
+        w.vantages[1].failure = Some("no answer in 3 s".into());
+        w.vantages[2].state = VantageState::Clear;
+        let text = render_wait(&w.view(now), false);
+        assert!(!text.contains("is saved"), "{text}");
+        assert!(
+            text.contains("ns2.example.com (no answer in 3 s)"),
+            "{text}"
+        );
+        w.conclude(now);
+        assert_eq!(w.finished, None, "one failure does not end the wait");
     }
 }

@@ -291,6 +291,19 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
         2,
         "{waiting}"
     );
+    // Nothing is listed as changed: every row is under "never seen saved", server by server.
+    assert!(
+        !waiting.contains("Changes seen saved at every server"),
+        "{waiting}"
+    );
+    assert!(
+        waiting.contains("### Changes never seen saved at every server of your DNS host"),
+        "{waiting}"
+    );
+    assert!(
+        waiting.contains("`ns1.wait.test (127.0.0.11)`: not as asked"),
+        "{waiting}"
+    );
     let saved = wait.to_json();
     drop(wait);
 
@@ -310,7 +323,12 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
 
     // The outcome report: what was changed (no longer asked for), and every server clear.
     let done = outcome_document(&report, &restored.view(SystemClock.now()), Locale::En);
-    assert!(done.contains("\n## What was changed\n"), "{done}");
+    assert!(
+        done.contains("\n### Changes seen saved at every server of your DNS host\n"),
+        "{done}"
+    );
+    assert!(!done.contains("never seen saved"), "{done}");
+    assert!(done.contains("| Delete | `@` | CNAME |"), "{done}");
     assert!(
         !done.contains("Please make the following changes"),
         "{done}"
@@ -327,7 +345,8 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
     assert!(done.contains("| `ns1.wait.test` |"), "{done}");
     let zh = outcome_document(&report, &restored.view(SystemClock.now()), Locale::ZhCn);
     assert!(
-        zh.contains("## 所做的修改") && zh.contains("wait.test 已恢复正常收信"),
+        zh.contains("### 在您的解析服务商的所有服务器上均已确认保存的修改")
+            && zh.contains("wait.test 已恢复正常收信"),
         "{zh}"
     );
 }
