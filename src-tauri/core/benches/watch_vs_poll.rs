@@ -23,8 +23,8 @@ use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::{diagnose, ProviderChoice};
 use mxdoctor_core::dns::{query, Outcome, QueryMode, RType, Status};
 use mxdoctor_core::propagation::{
-    evaluate, resolver_specs, run, Clock, Millis, NetLookup, SystemClock, Verdict, Wait,
-    WaitSettings,
+    evaluate, questions, resolver_specs, run, Clock, Condition, Millis, NetLookup, SystemClock,
+    Verdict, Wait, WaitSettings,
 };
 use mxdoctor_core::providers;
 use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Unbound, Zone};
@@ -140,14 +140,15 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
         SystemClock.now(),
     )
     .unwrap();
-    let questions = wait.questions();
     assert_eq!(
         wait.vantages.len(),
         2 + cache_addrs.len(),
         "both authoritative servers were found"
     );
-    let conditions = wait.conditions.clone();
-    let vantages: Vec<(SocketAddr, QueryMode)> = wait
+    // Each vantage judged on what the watch judges it on: the needed conditions (a suggested
+    // row does not hold either contender), a cache only on what senders look up.
+    type Judged = (SocketAddr, QueryMode, Vec<Condition>, Vec<(String, RType)>);
+    let vantages: Vec<Judged> = wait
         .vantages
         .iter()
         .map(|v| {
@@ -156,7 +157,14 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
             } else {
                 QueryMode::Authoritative
             };
-            (v.server, mode)
+            let conditions: Vec<Condition> = wait
+                .conditions
+                .iter()
+                .filter(|c| !c.is_optional() && wait.judges(v.kind, c))
+                .cloned()
+                .collect();
+            let asked = questions(&conditions);
+            (v.server, mode, conditions, asked)
         })
         .collect();
 
@@ -223,52 +231,54 @@ async fn one_run(ttl: u64, octet_base: u8) -> RunResult {
     };
 
     // The naive poller: every vantage, every 5 s, the same questions and rules.
-    let naive = async {
-        let mut sent = 0u64;
-        let mut to_caches = 0u64;
-        let mut cleared: Vec<Option<Millis>> = vec![None; cache_addrs.len()];
-        let mut tick = tokio::time::interval(POLL);
-        loop {
-            tick.tick().await;
-            let answers = join_all(vantages.iter().map(|&(server, mode)| {
-                let questions = questions.clone();
-                async move {
-                    let outs: Vec<Outcome> = join_all(
-                        questions
-                            .iter()
-                            .map(|(n, t)| query(server, n, *t, mode, Duration::from_secs(2))),
-                    )
-                    .await;
-                    (server, mode, outs, SystemClock.now())
-                }
-            }))
-            .await;
-            let mut all_clear = true;
-            for (server, mode, outs, at) in answers {
-                sent += outs.len() as u64;
-                if mode == QueryMode::Recursive {
-                    to_caches += outs.len() as u64;
-                }
-                let clear = conditions.iter().all(|c| {
-                    let v = evaluate(c, |n, t| {
-                        questions
-                            .iter()
-                            .position(|(qn, qt)| qn == n && *qt == t)
-                            .map(|i| &outs[i])
+    let naive =
+        async {
+            let mut sent = 0u64;
+            let mut to_caches = 0u64;
+            let mut cleared: Vec<Option<Millis>> = vec![None; cache_addrs.len()];
+            let mut tick = tokio::time::interval(POLL);
+            loop {
+                tick.tick().await;
+                let answers = join_all(vantages.iter().map(
+                    |(server, mode, conditions, questions)| {
+                        let (server, mode) = (*server, *mode);
+                        async move {
+                            let outs: Vec<Outcome> =
+                                join_all(questions.iter().map(|(n, t)| {
+                                    query(server, n, *t, mode, Duration::from_secs(2))
+                                }))
+                                .await;
+                            (server, mode, conditions, questions, outs, SystemClock.now())
+                        }
+                    },
+                ))
+                .await;
+                let mut all_clear = true;
+                for (server, mode, conditions, questions, outs, at) in answers {
+                    sent += outs.len() as u64;
+                    if mode == QueryMode::Recursive {
+                        to_caches += outs.len() as u64;
+                    }
+                    let clear = conditions.iter().all(|c| {
+                        let v = evaluate(c, |n, t| {
+                            questions
+                                .iter()
+                                .position(|(qn, qt)| qn == n && *qt == t)
+                                .map(|i| &outs[i])
+                        });
+                        v == Verdict::Met
                     });
-                    v == Verdict::Met
-                });
-                all_clear &= clear;
-                if mode == QueryMode::Recursive && clear {
-                    let i = cache_addrs.iter().position(|a| *a == server).unwrap();
-                    cleared[i].get_or_insert(at);
+                    all_clear &= clear;
+                    if mode == QueryMode::Recursive && clear {
+                        let i = cache_addrs.iter().position(|a| *a == server).unwrap();
+                        cleared[i].get_or_insert(at);
+                    }
+                }
+                if all_clear {
+                    return (sent, to_caches, cleared);
                 }
             }
-            if all_clear {
-                return (sent, to_caches, cleared);
-            }
-        }
-    };
+        };
 
     let (finish, (naive_queries, naive_resolver_queries, naive_cleared), truth, ()) =
         tokio::join!(watch, naive, probes, save);

@@ -530,7 +530,7 @@ impl Wait {
     /// (saved means every row is there); a cache judges what senders look up, not a website's
     /// addresses at the mail host or a TXT row elsewhere (DMARC), so it is asked fewer
     /// questions.
-    fn judges(&self, kind: VantageKind, condition: &Condition) -> bool {
+    pub fn judges(&self, kind: VantageKind, condition: &Condition) -> bool {
         if !kind.is_cache() {
             return true;
         }
