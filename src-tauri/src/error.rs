@@ -24,6 +24,15 @@ pub enum ErrorCode {
     NoResolver,
     /// The user pressed Cancel.
     Cancelled,
+    /// The wait has nothing to look for (no row to change, no mailbox service known): the
+    /// repair step sends the user back to name the service, or to check again.
+    NothingToWaitFor,
+    /// The wait was asked to follow a way of removing the alias the check did not offer: the
+    /// repair step asks the user to check again.
+    BadOption,
+    /// No server to ask during the wait (no DNS host server found, no resolver): the repair
+    /// step asks the user to check again.
+    NoVantage,
     /// Anything else.
     Internal,
 }

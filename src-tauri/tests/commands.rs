@@ -86,3 +86,32 @@ fn a_check_runs_through_the_loopback_world() {
         report["authoritative_servers"]
     );
 }
+
+#[test]
+fn a_wait_for_an_option_the_check_did_not_offer_is_refused_with_its_own_code() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let lab = lab(&runtime);
+    let (_app, window) = app("commands");
+    invoke(
+        &window,
+        "run_check",
+        json!({
+            "request": {
+                "input": "seed000.test",
+                "provider": "alibaba-standard",
+                "mx": [],
+                "resolvers": [lab.resolver.addr().to_string()]
+            },
+            "onLookup": "__CHANNEL__:1"
+        }),
+    )
+    .unwrap();
+    let err = invoke(
+        &window,
+        "start_wait",
+        json!({"option": "paint_it_blue", "onRound": "__CHANNEL__:2"}),
+    )
+    .unwrap_err();
+    // The window words the refusal itself, in its own language: it branches on the code.
+    assert_eq!(err["code"], "bad_option", "{err}");
+}

@@ -4,7 +4,8 @@
 use mxdoctor_core::diagnose::diagnose;
 use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
-    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitView,
+    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitError, WaitStatus,
+    WaitView,
 };
 use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::report::Locale;
@@ -18,11 +19,13 @@ use crate::error::{AppError, ErrorCode, Result};
 use crate::persist;
 use crate::state::AppState;
 
-/// Starts waiting for the repair of what the last check found; `on_round` hears every round.
+/// Starts waiting for the repair of what the last check found, with the plan of the alias
+/// option the user chose (`None`: the recommended plan); `on_round` hears every round.
 #[tauri::command]
 pub async fn start_wait<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    option: Option<String>,
     on_round: Channel<WaitView>,
 ) -> Result<WaitView> {
     let last = state.last_check()?;
@@ -37,19 +40,32 @@ pub async fn start_wait<R: Runtime>(
         .as_ref()
         .map(|s| persist::load_settings(s))
         .unwrap_or_default();
-    let wait = Wait::start(
+    let wait = Wait::start_option(
         &diagnosis,
         &last.snapshot,
+        option.as_deref(),
         resolver_specs(&last.resolvers, &system),
         last.auth_port,
         settings.wait_settings().unwrap_or_default(),
         SystemClock.now(),
     )
-    .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    .map_err(refusal)?;
     if let Some(store) = &store {
         persist::save_report(store, &last.report);
     }
     Ok(follow(app, &state, wait, on_round))
+}
+
+/// Why no wait could start, as a code the window words itself (the message is the CLI's English,
+/// for the log).
+fn refusal(e: WaitError) -> AppError {
+    let code = match e {
+        WaitError::NothingToWaitFor(_) => ErrorCode::NothingToWaitFor,
+        WaitError::UnknownOption(_) => ErrorCode::BadOption,
+        WaitError::NoVantage(_) => ErrorCode::NoVantage,
+        WaitError::NotAWait(_) | WaitError::WrongFormat { .. } => ErrorCode::Internal,
+    };
+    AppError::new(code, e.to_string())
 }
 
 /// A wait restored after a restart, with the check it follows.
@@ -96,21 +112,42 @@ pub fn stop_wait<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
 }
 
 /// A desktop notification: the user may have left the window long ago. Where the desktop has no
-/// notification service, the window's own "clear" state is all there is.
-fn notify_clear<R: Runtime>(app: &AppHandle<R>, domain: &str, locale: Locale) {
-    let (title, body) = match locale {
-        Locale::ZhCn => (
-            format!("{domain} 已恢复正常收信"),
-            "所有服务器都返回了修复后的记录。".to_string(),
-        ),
-        Locale::En => (
-            format!("Mail to {domain} works again"),
-            "Every server gives the repaired records.".to_string(),
-        ),
+/// notification service, the window's own words are all there is. A wait that ended "clear
+/// except" never says every server: it names the ones that did not answer.
+fn notify_end<R: Runtime>(app: &AppHandle<R>, view: &WaitView, locale: Locale) {
+    let Some((title, body)) = end_words(view, locale) else {
+        return;
     };
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::info!("no desktop notification: {e}");
     }
+}
+
+/// The notification's title and body for a wait that ended clear or clear except; `None` for
+/// any other ending (the window says those).
+fn end_words(view: &WaitView, locale: Locale) -> Option<(String, String)> {
+    let domain = &view.domain;
+    let silent: Vec<&str> = view.except.iter().map(|u| u.name.as_str()).collect();
+    let silent = silent.join(", ");
+    Some(match (view.status, locale) {
+        (WaitStatus::Clear, Locale::ZhCn) => (
+            format!("{domain} 已恢复正常收信"),
+            "所有服务器都返回了修复后的记录。".to_string(),
+        ),
+        (WaitStatus::Clear, Locale::En) => (
+            format!("Mail to {domain} works again"),
+            "Every server gives the repaired records.".to_string(),
+        ),
+        (WaitStatus::ClearExcept, Locale::ZhCn) => (
+            format!("{domain}：有回答的服务器都已给出修复后的记录"),
+            format!("{silent} 没有回答，无法确认它们给出的记录。"),
+        ),
+        (WaitStatus::ClearExcept, Locale::En) => (
+            format!("Mail to {domain}: clear wherever an answer came"),
+            format!("Every server that answered gives the repaired records; {silent} did not answer, so MX Doctor cannot say what they give."),
+        ),
+        _ => return None,
+    })
 }
 
 /// Runs `wait` in the background, saving and sending it after every round.
@@ -133,8 +170,8 @@ fn follow<R: Runtime>(
             let _ = on_round.send(w.view(SystemClock.now()));
         })
         .await;
-        if finish.phase == Phase::Clear {
-            notify_clear(&app, &wait.domain, locale);
+        if matches!(finish.phase, Phase::Clear | Phase::ClearExcept) {
+            notify_end(&app, &wait.view(SystemClock.now()), locale);
         }
     });
     if let Ok(mut slot) = state.wait.lock() {
@@ -143,4 +180,94 @@ fn follow<R: Runtime>(
         }
     }
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mxdoctor_core::propagation::{Phase, Unanswered, VantageKind};
+
+    fn ended(status: WaitStatus, phase: Phase, except: Vec<Unanswered>) -> WaitView {
+        WaitView {
+            domain: "example.com".into(),
+            provider: None,
+            status,
+            phase,
+            round: 5,
+            at: "2026-11-22T10:01:00Z".into(),
+            started_at: "2026-11-22T09:59:00Z".into(),
+            saved_at: None,
+            earliest: None,
+            latest: None,
+            earliest_in: None,
+            latest_in: None,
+            cleared_at: Some("2026-11-22T10:01:00Z".into()),
+            deadline: "2026-11-24T09:59:00Z".into(),
+            vantages: Vec::new(),
+            queries: 20,
+            option: None,
+            rows: Vec::new(),
+            optional_rows: Vec::new(),
+            except,
+        }
+    }
+
+    #[test]
+    fn clear_except_is_never_worded_as_every_server_and_names_the_silent_ones() {
+        let quad9 = Unanswered {
+            kind: VantageKind::Public,
+            name: "Quad9".into(),
+            server: Some("9.9.9.9:53".into()),
+            failure: Some("timed out".into()),
+            last_old: false,
+        };
+        let view = ended(WaitStatus::ClearExcept, Phase::ClearExcept, vec![quad9]);
+        for locale in [Locale::En, Locale::ZhCn] {
+            let (title, body) = end_words(&view, locale).expect("clear except is told");
+            assert!(
+                body.contains("Quad9"),
+                "the silent resolver is named: {body}"
+            );
+            let all = format!("{title} {body}");
+            assert!(
+                !all.contains("Every server gives")
+                    && !all.contains("works again")
+                    && !all.contains("所有服务器"),
+                "clear except claims every server: {all}"
+            );
+        }
+        let clear = ended(WaitStatus::Clear, Phase::Clear, Vec::new());
+        assert!(end_words(&clear, Locale::En)
+            .unwrap()
+            .0
+            .contains("works again"));
+        let out = ended(WaitStatus::Timeout, Phase::TimedOut, Vec::new());
+        assert_eq!(
+            end_words(&out, Locale::En),
+            None,
+            "a timeout is not announced as clear"
+        );
+    }
+
+    #[test]
+    fn each_refusal_to_wait_has_the_code_the_window_words() {
+        let cases = [
+            (
+                WaitError::NothingToWaitFor("example.com".into()),
+                ErrorCode::NothingToWaitFor,
+            ),
+            (
+                WaitError::UnknownOption("nope".into()),
+                ErrorCode::BadOption,
+            ),
+            (
+                WaitError::NoVantage("example.com".into()),
+                ErrorCode::NoVantage,
+            ),
+            (WaitError::NotAWait("x".into()), ErrorCode::Internal),
+        ];
+        for (error, code) in cases {
+            assert_eq!(refusal(error).code, code);
+        }
+    }
 }
