@@ -1,5 +1,6 @@
-/** Shared pieces for the component tests: a check report to render, built from the generated types. */
-import type { CheckReport } from './ipc';
+/** Shared pieces for the component tests: a check report and a wait to render, built from the
+ * generated types. */
+import type { CheckReport, VantageView, WaitView } from './ipc';
 
 export function report(overrides: Partial<CheckReport> = {}): CheckReport {
   return {
@@ -18,5 +19,52 @@ export function report(overrides: Partial<CheckReport> = {}): CheckReport {
     authoritative_servers: [],
     taken_at: 0,
     ...overrides,
+  };
+}
+
+/** One server of the wait: a DNS host server showing the new records, unless told otherwise. */
+export function vantage(over: Partial<VantageView> = {}): VantageView {
+  return {
+    kind: 'authoritative',
+    name: 'ns1.example.com',
+    server: '192.0.2.1:53',
+    state: 'clear',
+    stale_ttl: null,
+    expires_in: null,
+    next_check: null,
+    next_check_in: null,
+    checked_at: null,
+    gaps: [],
+    failure: null,
+    flush_url: null,
+    queries: 2,
+    ...over,
+  };
+}
+
+/** A round of the wait: propagating, round 2, unless told otherwise. */
+export function waitView(over: Partial<WaitView> = {}): WaitView {
+  return {
+    domain: 'example.com',
+    provider: 'alibaba-standard',
+    status: 'waiting',
+    phase: 'propagating',
+    round: 2,
+    at: '2026-11-22T10:00:00Z',
+    started_at: '2026-11-22T09:59:00Z',
+    saved_at: '2026-11-22T09:59:30Z',
+    earliest: '2026-11-22T10:00:40Z',
+    latest: '2026-11-22T10:01:31Z',
+    earliest_in: 40,
+    latest_in: 91,
+    cleared_at: null,
+    deadline: '2026-11-24T09:59:00Z',
+    vantages: [],
+    queries: 10,
+    option: null,
+    rows: [],
+    optional_rows: [],
+    except: [],
+    ...over,
   };
 }

@@ -26,3 +26,28 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     name in params ? String(params[name]) : whole,
   );
 }
+
+/** One piece of a message: the catalog's own words, or a value given for a placeholder. */
+export type Part = { text: string; value: boolean };
+
+/** `t` in pieces, so a component can set the values apart (as code) while the words around them
+ * follow each language's order. Every piece is plain text, never HTML. */
+export function tParts(key: MessageKey, params: Record<string, string | number> = {}): Part[] {
+  const text = catalogs[i18n.locale][key] ?? en[key];
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{(\w+)\}/g)) {
+    const name = m[1]!;
+    if (!(name in params)) continue;
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), value: false });
+    parts.push({ text: String(params[name]), value: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), value: false });
+  return parts;
+}
+
+/** Items in a line, the way each language lists them ("a, b" or "a、b"). */
+export function list(items: string[]): string {
+  return items.join(t('list.separator'));
+}

@@ -26,10 +26,14 @@ export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView
 export type { VantageView } from './bindings/VantageView';
 export type { RecentCheck, CheckRequest, Snapshot, DnsHostGuide, RowCheck, Settings, Session, Restored };
 export type { RowState } from './bindings/RowState';
+export type { Gap } from './bindings/Gap';
+export type { Unanswered } from './bindings/Unanswered';
+export type { RepairPlan } from './bindings/RepairPlan';
 export type { Step as SavedStep } from './bindings/Step';
 export type { Observation } from './bindings/Observation';
 export type { ReportFinding } from './bindings/ReportFinding';
 export type { DnsRecord } from './bindings/DnsRecord';
+export type { RecordData } from './bindings/RecordData';
 export type { FixRow };
 export type { PlanStep } from './bindings/PlanStep';
 export type { Severity } from './bindings/Severity';
@@ -99,14 +103,18 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** Starts the wait for the repair of what the last check found; `onRound` hears every round. */
-export function startWait(onRound: (v: WaitView) => void): Promise<WaitView> {
+/** Starts the wait for the repair of what the last check found, following the plan of the
+ * alias `option` the user chose (null: the recommended plan); `onRound` hears every round. It
+ * rejects with `nothing_to_wait_for`, `bad_option` or `no_vantage` when no wait can start.
+ * The view it resolves with is the one before the first round: a round may arrive first. */
+export function startWait(option: string | null, onRound: (v: WaitView) => void): Promise<WaitView> {
   const channel = new Channel<WaitView>();
   channel.onmessage = onRound;
-  return invoke<WaitView>('start_wait', { onRound: channel });
+  return invoke<WaitView>('start_wait', { option, onRound: channel });
 }
 
-/** Resumes the wait saved before the app was closed, if there is one, with its check. */
+/** Resumes the wait saved before the app was closed, if there is one, with its check. Its view
+ * is the one before the first round: a round may arrive first. */
 export function resumeWait(onRound: (v: WaitView) => void): Promise<ResumedWait | null> {
   const channel = new Channel<WaitView>();
   channel.onmessage = onRound;

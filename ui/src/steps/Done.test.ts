@@ -2,32 +2,34 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Done from './Done.svelte';
-import { report } from '../test-support';
-import type { ReportFinding, WaitView } from '../ipc';
+import { report, vantage, waitView } from '../test-support';
+import type { FixRow, ReportFinding, RowCheck, WaitView } from '../ipc';
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
 
-const view: WaitView = {
-  domain: 'example.com',
-  provider: 'alibaba-standard',
+const delAlias: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'cdn.example.net', new_value: null };
+const addA: FixRow = { action: 'add', host: '@', type: 'A', priority: null, value: '203.0.113.7', new_value: null };
+const addMx: FixRow = { action: 'add', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', new_value: null };
+const ns1 = 'ns1.example.net (192.0.2.1)';
+const ns2 = 'ns2.example.net (192.0.2.2)';
+const saved = (row: FixRow): RowCheck => ({ row, state: 'saved', servers: [{ server: ns1, state: 'saved' }, { server: ns2, state: 'saved' }] });
+
+const view: WaitView = waitView({
   status: 'clear',
   phase: 'clear',
   round: 4,
   at: '2026-11-22T10:01:00Z',
-  started_at: '2026-11-22T09:59:00Z',
-  saved_at: '2026-11-22T09:59:30Z',
   earliest: null,
   latest: null,
   earliest_in: null,
   latest_in: null,
   cleared_at: '2026-11-22T10:00:41Z',
-  deadline: '2026-11-24T09:59:00Z',
-  vantages: [],
   queries: 14,
-};
+  rows: [saved(delAlias), saved(addA)],
+});
 
 const cname: ReportFinding = {
   code: 'CNAME_AT_MAIL_HOST',
@@ -42,23 +44,72 @@ const cname: ReportFinding = {
   message: '…',
 };
 
+const heading = () => screen.getByRole('heading', { level: 2 }).textContent;
+
 describe('Done', () => {
-  it('sums up what was wrong, what was changed and when it cleared', async () => {
+  it('sums up what was wrong, the rows seen saved (not the plan) and when it cleared', async () => {
     const onagain = vi.fn();
-    const r = report({
-      findings: [cname],
-      plan: { steps: [{ id: 'delete_cname', rows: [{ action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'cdn.example.net', new_value: null }] }], target: [] },
-    });
+    const planOnly: FixRow = { ...addA, value: '192.0.2.99' };
+    const r = report({ findings: [cname], plan: { steps: [{ id: 'delete_cname', rows: [delAlias, planOnly] }], target: [] } });
     const { container } = render(Done, { view, report: r, onagain });
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Mail to example.com works again');
+    expect(heading()).toBe('Mail to example.com works again');
     expect(screen.getByText('An alias (CNAME) at example.com hides your mail settings')).toBeTruthy();
-    expect(container.querySelector('table')!.textContent).toContain('cdn.example.net');
+    expect(screen.getByRole('heading', { name: 'Seen saved at every server of your DNS host' })).toBeTruthy();
+    const table = container.querySelector('table')!.textContent!;
+    expect(table).toContain('cdn.example.net');
+    expect(table).toContain('203.0.113.7');
+    expect(container.textContent, 'a plan row never seen saved is not listed as done').not.toContain('192.0.2.99');
+    expect(screen.queryByRole('heading', { name: /Never seen saved/ })).toBeNull();
+    expect(screen.getByText(/Every server gave the repaired records at/)).toBeTruthy();
     expect(screen.getByText(/MX Doctor asked 14 DNS questions/)).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Check another domain' }));
     expect(onagain).toHaveBeenCalled();
   });
 
-  it('copies the report of the finished wait, with its outcome', async () => {
+  it('lists rows never seen saved apart, with what each DNS host server said in technical mode', () => {
+    const notThere: RowCheck = { row: addMx, state: 'not_saved', servers: [{ server: ns1, state: 'saved' }, { server: ns2, state: 'not_saved' }] };
+    const unasked: RowCheck = { row: addA, state: 'unknown', servers: [{ server: ns1, state: 'saved' }, { server: 'ns3.example.net', state: 'unknown' }] };
+    const v = { ...view, rows: [saved(delAlias), notThere, unasked] };
+    render(Done, { view: v, report: null, technical: true, onagain: vi.fn() });
+    const [seen, never] = screen.getAllByRole('table');
+    expect(screen.getByRole('heading', { name: 'Seen saved at every server of your DNS host' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Never seen saved at every server of your DNS host' })).toBeTruthy();
+    expect(seen!.textContent).toContain('cdn.example.net');
+    expect(seen!.textContent).not.toContain('mx1.qiye.aliyun.com');
+    expect(never!.textContent).toContain('mx1.qiye.aliyun.com');
+    expect(never!.textContent).toContain('203.0.113.7');
+    expect(never!.textContent).toContain('ns2.example.net (192.0.2.2): Not yet saved');
+    expect(never!.textContent).toContain('ns3.example.net: Could not ask');
+  });
+
+  it('never says mail works again when some server did not answer, and names it', () => {
+    const v = waitView({
+      ...view,
+      status: 'clear_except',
+      phase: 'clear_except',
+      except: [{ kind: 'public', name: 'Quad9', server: '9.9.9.9:53', failure: 'timed out', last_old: false }],
+    });
+    render(Done, { view: v, report: null, onagain: vi.fn() });
+    expect(heading()).not.toContain('works again');
+    expect(heading()).toContain('clear wherever an answer came');
+    expect(screen.getByText(/No answer came from Quad9 \(no answer\)/)).toBeTruthy();
+    expect(screen.queryByText(/^Every server gave/)).toBeNull();
+  });
+
+  it('says which servers were still not clear when the wait ran out', () => {
+    const v = waitView({
+      ...view,
+      status: 'timeout',
+      phase: 'timed_out',
+      cleared_at: null,
+      vantages: [vantage({}), vantage({ kind: 'public', name: 'Google Public DNS', server: '8.8.8.8:53', state: 'stale' })],
+    });
+    render(Done, { view: v, report: null, onagain: vi.fn() });
+    expect(heading()).not.toContain('works again');
+    expect(screen.getByText(/Still not clear: Google Public DNS\./)).toBeTruthy();
+  });
+
+  it('copies the report of the finished wait, with its outcome and the plan it followed', async () => {
     const asked: Record<string, unknown>[] = [];
     const copied: string[] = [];
     mockIPC((cmd, args) => {
@@ -69,17 +120,20 @@ describe('Done', () => {
       if (cmd === 'copy_text') copied.push(String((args as { text: string }).text));
       return null;
     });
-    render(Done, { view, report: report({ findings: [cname] }), onagain: vi.fn() });
+    const moved = { steps: [{ id: 'delete_cname', rows: [delAlias, { ...addA, type: 'CNAME', host: 'www', value: 'cdn.example.net' }] }], target: [] };
+    const r = report({ findings: [cname], plan: { steps: [{ id: 'delete_cname', rows: [delAlias, addA] }], target: [] }, option_plans: [{ option: 'move_cname', plan: moved }] });
+    const v = { ...view, option: 'move_cname' };
+    render(Done, { view: v, report: r, onagain: vi.fn() });
     await fireEvent.click(screen.getByRole('button', { name: 'Copy the report' }));
     await vi.waitFor(() => expect(copied).toEqual(['# report']));
-    expect(asked[0]!.outcome).toEqual(view);
+    expect(asked[0]!.outcome).toEqual(v);
+    expect((asked[0]!.report as { plan: unknown }).plan).toEqual(moved);
     expect(await screen.findByRole('button', { name: 'Copied to the clipboard' })).toBeTruthy();
   });
 
   it('still sums up a wait resumed without its check', () => {
     render(Done, { view, report: null, onagain: vi.fn() });
-    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Mail to example.com works again');
-    expect(screen.queryByRole('table')).toBeNull();
+    expect(heading()).toBe('Mail to example.com works again');
     expect(screen.queryByRole('button', { name: 'Copy the report' })).toBeNull();
   });
 });

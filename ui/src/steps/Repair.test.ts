@@ -4,6 +4,8 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Repair from './Repair.svelte';
 import { report } from '../test-support';
 import type { FixRow, ReportFinding } from '../ipc';
+import type { RepairPlan } from '../ipc';
+import { i18n } from '../i18n/index.svelte';
 
 afterEach(() => {
   cleanup();
@@ -14,6 +16,10 @@ const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null
 const a1: FixRow = { action: 'add', host: '@', type: 'A', priority: null, value: '203.0.113.7', new_value: null };
 const www: FixRow = { action: 'add', host: 'www', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
 const mx: FixRow = { action: 'add', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', new_value: null };
+const mailMx: FixRow = { action: 'add', host: 'mail', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', new_value: null };
+const replacePlan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del, a1] }, { id: 'mail_servers', rows: [mx] }], target: [mx] };
+const movePlan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del, www] }, { id: 'mail_servers', rows: [mx] }], target: [mx] };
+const subdomainPlan: RepairPlan = { steps: [{ id: 'mail_subdomain', rows: [mailMx] }], target: [mailMx] };
 
 const cname: ReportFinding = {
   code: 'CNAME_AT_MAIL_HOST',
@@ -26,48 +32,33 @@ const cname: ReportFinding = {
   options: [
     { id: 'replace_with_a', recommended: true, fix: [del, a1], params: {} },
     { id: 'move_cname', recommended: false, fix: [del, www], params: {} },
+    { id: 'separate_subdomain', recommended: false, fix: [mailMx], params: { mail_domain: 'mail.example.com' } },
   ],
   title: 'An alias (CNAME) at example.com hides your mail settings',
   message: '…',
   option_texts: [
     { id: 'replace_with_a', title: 'Replace the alias with A records (recommended)', consequence: 'Your website keeps working.' },
     { id: 'move_cname', title: 'Move the alias to www', consequence: 'Your website is then reached at www.' },
+    { id: 'separate_subdomain', title: 'Receive mail at mail.example.com', consequence: 'Addresses change to @mail.example.com.' },
   ],
 };
 
-function setup() {
+function setup(onsaved: (option: string | null) => Promise<void> | void = vi.fn()) {
   const r = report({
     findings: [cname],
-    plan: { steps: [{ id: 'delete_cname', rows: [del, a1] }, { id: 'mail_servers', rows: [mx] }], target: [mx] },
+    plan: replacePlan,
+    option_plans: [
+      { option: 'replace_with_a', plan: replacePlan },
+      { option: 'move_cname', plan: movePlan },
+      { option: 'separate_subdomain', plan: subdomainPlan },
+    ],
   });
-  const onsaved = vi.fn();
-  render(Repair, { report: r, onback: vi.fn(), onsaved });
-  return onsaved;
+  const props = { report: r, onback: vi.fn(), onsaved, onprepare: vi.fn(), oncheckagain: vi.fn() };
+  render(Repair, props);
+  return props;
 }
 
 describe('Repair', () => {
-  it('lists the MX rows hidden beside the alias once, in their own step before the alias', () => {
-    const hidden: FixRow = { ...del, type: 'MX', value: '', keep: ['mx1.qiye.aliyun.com'] };
-    const withHidden: ReportFinding = {
-      ...cname,
-      fix: [hidden, del, a1],
-      options: [
-        { id: 'replace_with_a', recommended: true, fix: [hidden, del, a1], params: {} },
-        { id: 'move_cname', recommended: false, fix: [hidden, del, www], params: {} },
-      ],
-    };
-    const r = report({
-      findings: [withHidden],
-      plan: { steps: [{ id: 'delete_stray_mx', rows: [hidden] }, { id: 'delete_cname', rows: [del, a1] }], target: [mx] },
-    });
-    render(Repair, { report: r, onback: vi.fn(), onsaved: vi.fn() });
-    const [first, second] = screen.getAllByRole('table');
-    expect(first!.textContent).toContain('Every MX row except these, which stay:');
-    expect(second!.textContent).not.toContain('Every MX row except');
-    expect(second!.textContent).toContain('site.cdn.example.net');
-    expect(screen.getAllByText('Every MX row except these, which stay:').length).toBe(1);
-  });
-
   it('lists the rows in seed 001’s table with a copy button on every value', () => {
     setup();
     const headers = screen.getAllByRole('table')[0]!.querySelectorAll('th');
@@ -76,7 +67,7 @@ describe('Repair', () => {
     expect(screen.getByText('Before deleting the alias, check that nothing else (your website, a CDN, a verification) relies on it.')).toBeTruthy();
   });
 
-  it('shows the rows of the option chosen for the alias', async () => {
+  it('shows the core’s plan of the option chosen for the alias', async () => {
     setup();
     const first = screen.getAllByRole('table')[0]!;
     expect(first.textContent).toContain('203.0.113.7');
@@ -84,6 +75,37 @@ describe('Repair', () => {
     const now = screen.getAllByRole('table')[0]!;
     expect(now.textContent).toContain('www');
     expect(now.textContent).not.toContain('203.0.113.7');
+  });
+
+  it('keeps the choice of options on screen when the chosen plan has no alias step', async () => {
+    setup();
+    await fireEvent.click(screen.getByLabelText(/Receive mail at mail.example.com/));
+    expect(screen.getByRole('heading', { name: 'Receive mail at a separate subdomain: add its mail server rows' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /Delete the alias/ })).toBeNull();
+    // The alias stays: no warning about deleting it.
+    expect(screen.queryByText(/Before deleting the alias/)).toBeNull();
+    const rows = screen.getAllByRole('table')[0]!.textContent!;
+    expect(rows).toContain('mail');
+    expect(rows).not.toContain('site.cdn.example.net');
+    // The user can change their mind.
+    await fireEvent.click(screen.getByLabelText(/Replace the alias with A records/));
+    expect(screen.getAllByRole('table')[0]!.textContent).toContain('203.0.113.7');
+  });
+
+  it('verifies exactly the chosen option’s rows and waits for that option', async () => {
+    let asked: FixRow[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== 'verify_rows') return null;
+      asked = (args as { rows: FixRow[] }).rows;
+      return asked.map((row) => ({ row, state: 'not_saved', servers: [] }));
+    });
+    const { onsaved } = setup();
+    await fireEvent.click(screen.getByLabelText(/Move the alias to www/));
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    await screen.findByText(/not saved at your DNS host yet/);
+    expect(asked).toEqual([del, www, mx]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Wait anyway: MX Doctor keeps asking' }));
+    expect(onsaved).toHaveBeenCalledWith('move_cname');
   });
 
   it('asks the DNS host about every row shown and marks each saved or not yet saved before any wait', async () => {
@@ -97,7 +119,7 @@ describe('Repair', () => {
         return { row, state, servers: [{ server: 'ns1.example.net (192.0.2.1)', state }] };
       });
     });
-    const onsaved = setup();
+    const { onsaved } = setup();
     await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
     await screen.findByText('1 change(s) are not saved at your DNS host yet. Save them in your DNS console, then check again.');
     // Exactly the rows on screen, in order: the recommended option's rows, then the mail servers.
@@ -115,6 +137,7 @@ describe('Repair', () => {
     expect(again).toEqual(['Saved', 'Saved']);
     await fireEvent.click(screen.getByRole('button', { name: 'Start waiting' }));
     expect(onsaved).toHaveBeenCalledTimes(1);
+    expect(onsaved).toHaveBeenCalledWith('replace_with_a');
   });
 
   it('says so when the DNS host could not be asked, instead of saved or not', async () => {
@@ -144,6 +167,44 @@ describe('Repair', () => {
     expect(asked).toEqual(['en']);
     expect(copied).toHaveLength(1);
     expect(copied[0]).toContain('Please make the following changes');
+  });
+});
+
+describe('Repair, when no wait can start', () => {
+  afterEach(() => {
+    i18n.locale = 'en';
+  });
+
+  const refuse = (code: string) => () => Promise.reject({ code, message: 'there is nothing to wait for: … Name it with --provider (or --mx for your own servers)' });
+
+  async function toTheWait(code: string) {
+    mockIPC((cmd, args) => (cmd === 'verify_rows' ? (args as { rows: FixRow[] }).rows.map((row) => ({ row, state: 'saved', servers: [] })) : null));
+    const props = setup(refuse(code));
+    await fireEvent.click(screen.getByRole('button', { name: i18n.locale === 'en' ? "I've made the changes" : '我已完成修改' }));
+    await fireEvent.click(await screen.findByRole('button', { name: i18n.locale === 'en' ? 'Start waiting' : '开始等待' }));
+    await screen.findByRole('alert');
+    return props;
+  }
+
+  it('says there is nothing to wait for in its own words, and where to go next', async () => {
+    const { onprepare, oncheckagain } = await toTheWait('nothing_to_wait_for');
+    const alert = screen.getByRole('alert').textContent!;
+    expect(alert).toContain('There is nothing to wait for');
+    expect(alert, 'the CLI’s English never reaches the window').not.toContain('--provider');
+    await fireEvent.click(screen.getByRole('button', { name: 'Choose my mailbox service' }));
+    expect(onprepare).toHaveBeenCalled();
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain again' }));
+    expect(oncheckagain).toHaveBeenCalled();
+  });
+
+  it('words a refusal in Chinese in a Chinese window', async () => {
+    i18n.locale = 'zh-CN';
+    await toTheWait('bad_option');
+    const alert = screen.getByRole('alert').textContent!;
+    expect(alert).toContain('您选择的删除别名方式');
+    expect(alert).not.toMatch(/nothing to wait|--provider/);
+    expect(screen.getByRole('button', { name: '重新检测我的域名' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '选择我的邮箱服务' })).toBeNull();
   });
 });
 

@@ -1,50 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Wait from './Wait.svelte';
-import type { VantageView, WaitView } from '../ipc';
+import { vantage, waitView } from '../test-support';
+import type { DnsRecord, FixRow, RecordData, Unanswered } from '../ipc';
 
 afterEach(cleanup);
 
-function vantage(over: Partial<VantageView>): VantageView {
-  return {
-    kind: 'authoritative',
-    name: 'ns1.example.com',
-    server: '192.0.2.1:53',
-    state: 'clear',
-    stale_ttl: null,
-    expires_in: null,
-    next_check: null,
-    next_check_in: null,
-    checked_at: null,
-    gaps: [],
-    failure: null,
-    flush_url: null,
-    queries: 2,
-    ...over,
-  };
-}
-
-function view(over: Partial<WaitView>): WaitView {
-  return {
-    domain: 'example.com',
-    provider: 'alibaba-standard',
-    status: 'waiting',
-    phase: 'propagating',
-    round: 2,
-    at: '2026-11-22T10:00:00Z',
-    started_at: '2026-11-22T09:59:00Z',
-    saved_at: '2026-11-22T09:59:30Z',
-    earliest: '2026-11-22T10:00:40Z',
-    latest: '2026-11-22T10:01:31Z',
-    earliest_in: 40,
-    latest_in: 91,
-    cleared_at: null,
-    deadline: '2026-11-24T09:59:00Z',
-    vantages: [],
-    queries: 10,
-    ...over,
-  };
-}
+const view = waitView;
 
 describe('Wait', () => {
   it('in practice mode, names the practice caches instead of their loopback addresses', () => {
@@ -125,5 +87,156 @@ describe('Wait', () => {
     render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone });
     await fireEvent.click(screen.getByRole('button', { name: 'See the summary' }));
     expect(ondone).toHaveBeenCalled();
+  });
+});
+
+const silentNs2: Unanswered = { kind: 'authoritative', name: 'ns2.example.com', server: '192.0.2.2:53', failure: '192.0.2.2:53 did not answer within 3.0 s', last_old: false };
+const summary = () => document.querySelector('p.summary')!.textContent ?? '';
+
+describe('Wait, when some server is silent', () => {
+  it('never calls the change saved while a DNS host server has not answered, and names it', () => {
+    const v = view({
+      phase: 'saved_except',
+      except: [silentNs2],
+      vantages: [vantage({}), vantage({ name: 'ns2.example.com', server: '192.0.2.2:53', state: 'failed', failure: silentNs2.failure, next_check_in: 10 })],
+    });
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(summary()).not.toContain('Your change is saved');
+    expect(summary()).toContain('cannot be confirmed saved');
+    expect(summary()).toContain('ns2.example.com (no answer)');
+  });
+
+  it('says which DNS host server went silent after giving the old records', () => {
+    const v = view({ phase: 'not_saved', except: [{ ...silentNs2, last_old: true }], vantages: [vantage({})] });
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(summary()).toContain('not saved at your DNS host yet');
+    expect(summary()).toContain('ns2.example.com gave the old records and then stopped answering');
+  });
+
+  it('ends clear except the silent servers, each named with why, and offers the summary', async () => {
+    const ondone = vi.fn();
+    const v = view({
+      status: 'clear_except',
+      phase: 'clear_except',
+      cleared_at: '2026-11-22T10:05:00Z',
+      except: [
+        { kind: 'public', name: 'Quad9', server: '9.9.9.9:53', failure: 'timed out', last_old: false },
+        { kind: 'authoritative', name: 'ns3.example.com', server: null, failure: null, last_old: false },
+      ],
+      vantages: [vantage({}), vantage({ kind: 'public', name: 'Quad9', server: '9.9.9.9:53', state: 'failed', failure: 'timed out', next_check_in: 0 })],
+    });
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone });
+    expect(summary()).not.toContain('Every server gives the repaired records');
+    expect(summary()).toContain('Quad9 (no answer)');
+    expect(summary()).toContain('ns3.example.com (its address was never found)');
+    // The wait is over: nobody is being asked any more.
+    expect(screen.getByText('Quad9').closest('tr')!.textContent).not.toContain('asking now');
+    await fireEvent.click(screen.getByRole('button', { name: 'See the summary' }));
+    expect(ondone).toHaveBeenCalled();
+  });
+
+  it('offers the summary when the wait ran out, not while it runs', () => {
+    const { unmount } = render(Wait, { view: view({ status: 'timeout', phase: 'timed_out', vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(screen.getByRole('button', { name: 'See the summary' })).toBeTruthy();
+    unmount();
+    render(Wait, { view: view({ vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(screen.queryByRole('button', { name: 'See the summary' })).toBeNull();
+  });
+});
+
+const rec = (name: string, data: RecordData, ttl = 300): DnsRecord => ({ name, ttl, ...data });
+const alias = rec('example.com', { type: 'CNAME', target: 'site.cdn.example.net' });
+const delAlias: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
+const addA: FixRow = { action: 'add', host: '@', type: 'A', priority: null, value: '203.0.113.7', new_value: null };
+const addMx: FixRow = { action: 'add', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', new_value: null };
+
+describe('Wait, the difference', () => {
+  function differing(technical: boolean) {
+    const v = view({
+      phase: 'not_saved',
+      vantages: [
+        vantage({
+          state: 'not_saved',
+          next_check_in: 12,
+          gaps: [{ kind: 'row_differs', row: addMx, ttl: 600, records: [rec('example.com', { type: 'MX', preference: 10, exchange: 'mx.old.example' }, 600)] }],
+        }),
+        vantage({
+          kind: 'public',
+          name: 'Google Public DNS',
+          server: '8.8.8.8:53',
+          state: 'stale',
+          expires_in: 50,
+          gaps: [
+            { kind: 'alias_present', ttl: 300, records: [alias] },
+            { kind: 'row_differs', row: delAlias, ttl: 300, records: [alias] },
+            { kind: 'row_differs', row: addA, ttl: 300, records: [alias, rec('site.cdn.example.net', { type: 'A', address: '198.51.100.9' })] },
+          ],
+        }),
+      ],
+    });
+    return render(Wait, { view: v, receivedAt: Date.now(), technical, onrestart: vi.fn(), ondone: vi.fn() });
+  }
+
+  it('shows what was asked and what each server gives instead', () => {
+    differing(false);
+    const host = screen.getByText('ns1.example.com').closest('tr')!.textContent!;
+    expect(host).toContain('Asked: add this MX row at @: 5 mx1.qiye.aliyun.com');
+    expect(host).toContain('Gives now: 10 mx.old.example');
+    const google = screen.getByText('Google Public DNS').closest('tr')!.textContent!;
+    expect(google).toContain('Still an alias: example.com points to site.cdn.example.net');
+    expect(google).toContain('Asked: delete the CNAME row at @: site.cdn.example.net');
+    expect(google).toContain('Asked: add this A row at @: 203.0.113.7');
+    // Behind the alias the A row is not seen: the CDN's address is not called the row.
+    expect(google).toContain('nothing it can show: the alias hides this row');
+    expect(google).not.toContain('198.51.100.9');
+    expect(google).not.toContain('TTL');
+  });
+
+  it('adds the raw answer records with technical details on', () => {
+    differing(true);
+    const google = screen.getByText('Google Public DNS').closest('tr')!.textContent!;
+    expect(google).toContain('198.51.100.9');
+    expect(google).toContain('TTL 300');
+  });
+
+  it('shows hostile DNS text as text, never as HTML', () => {
+    const txt: FixRow = { action: 'add', host: '@', type: 'TXT', priority: null, value: 'v=spf1 include:spf.example -all', new_value: null };
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const v = view({
+      vantages: [vantage({ state: 'not_saved', gaps: [{ kind: 'row_differs', row: txt, ttl: 60, records: [rec('example.com', { type: 'TXT', text: evil })] }] })],
+    });
+    const { container } = render(Wait, { view: v, receivedAt: Date.now(), technical: true, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.textContent).toContain(evil);
+  });
+});
+
+describe('Wait, the countdown', () => {
+  it('says "asking now" at 0 instead of a countdown that stays at 0 s, and never "up to 0 s more"', async () => {
+    vi.useFakeTimers();
+    try {
+      const v = view({ vantages: [vantage({ kind: 'public', name: 'Google Public DNS', server: '8.8.8.8:53', state: 'stale', expires_in: 3, next_check_in: 3 })] });
+      render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+      const row = () => screen.getByText('Google Public DNS').closest('tr')!.textContent ?? '';
+      expect(row()).toContain('next check in 3 s');
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(row()).toContain('asking now…');
+      expect(row()).toContain('its old copy has run out');
+      expect(row()).not.toContain('0 s');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('while the change is not saved, a cache whose copy ran out is asked again once it is', () => {
+    const v = view({
+      phase: 'not_saved',
+      vantages: [vantage({ state: 'not_saved', next_check_in: 10 }), vantage({ kind: 'system', name: "This computer's resolver", server: '127.0.0.53:53', state: 'stale', expires_in: 0 })],
+    });
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    const row = screen.getByText("This computer's resolver").closest('tr')!.textContent ?? '';
+    expect(row).toContain('its old copy has run out');
+    expect(row).toContain('asked again once the change is saved');
+    expect(row).not.toContain('up to 0 s');
   });
 });

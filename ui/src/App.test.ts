@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import type { Channel } from '@tauri-apps/api/core';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import App from './App.svelte';
+import { report, vantage, waitView } from './test-support';
+import type { FixRow, WaitView } from './ipc';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+// The view the command computes before the first round, and the first round's view, which the
+// background task sends over the channel: on a busy machine it arrives first.
+const before = waitView({ round: 40, at: '2026-11-22T10:13:00Z', phase: 'checking', vantages: [vantage({ state: 'pending' })] });
+const round41 = waitView({ round: 41, at: '2026-11-22T10:13:02Z', phase: 'propagating', vantages: [vantage({})] });
+
+describe('App', () => {
+  it('a resumed wait shows the round that came first over the channel, not the older answer', async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === 'resume_wait') {
+        (args as { onRound: Channel<WaitView> }).onRound.onmessage(round41);
+        return { view: before, report: null };
+      }
+      return null;
+    });
+    render(App);
+    await screen.findByText(/1 of 1 places show the new ones/);
+    expect(screen.queryByText('Asking every server…')).toBeNull();
+  });
+
+  it('a started wait follows the option chosen, and its first round is not overwritten', async () => {
+    const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
+    const www: FixRow = { ...del, action: 'add', host: 'www' };
+    const plan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
+    const moved = { steps: [{ id: 'delete_cname', rows: [del, www] }], target: [] };
+    const r = report({
+      findings: [
+        {
+          code: 'CNAME_AT_MAIL_HOST',
+          severity: 'error',
+          host: 'example.com',
+          records: [],
+          fix: [del],
+          reference: 'seed 000',
+          params: {},
+          options: [
+            { id: 'replace_with_a', recommended: true, fix: [del], params: {} },
+            { id: 'move_cname', recommended: false, fix: [del, www], params: {} },
+          ],
+          option_texts: [
+            { id: 'replace_with_a', title: 'Replace the alias', consequence: '' },
+            { id: 'move_cname', title: 'Move the alias to www', consequence: '' },
+          ],
+          title: 'An alias',
+          message: '…',
+        },
+      ],
+      plan,
+      option_plans: [
+        { option: 'replace_with_a', plan },
+        { option: 'move_cname', plan: moved },
+      ],
+    });
+    const started: unknown[] = [];
+    mockIPC((cmd, args) => {
+      switch (cmd) {
+        case 'restore_session':
+          return { session: { step: 'repair', request: { input: 'example.com', provider: null, mx: [], resolvers: [] } }, report: r };
+        case 'verify_rows':
+          return (args as { rows: FixRow[] }).rows.map((row) => ({ row, state: 'saved', servers: [] }));
+        case 'start_wait': {
+          const a = args as { option: string | null; onRound: Channel<WaitView> };
+          started.push(a.option);
+          a.onRound.onmessage(round41);
+          return { ...before, round: 0 };
+        }
+        default:
+          return null;
+      }
+    });
+    render(App);
+    await fireEvent.click(await screen.findByLabelText(/Move the alias to www/));
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Start waiting' }));
+    await screen.findByText(/1 of 1 places show the new ones/);
+    expect(started).toEqual(['move_cname']);
+    expect(screen.queryByText('Asking every server…')).toBeNull();
+  });
+});
