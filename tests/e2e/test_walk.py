@@ -74,6 +74,8 @@ def test_practice_walk_from_the_alias_to_a_cleared_domain(app, locale):
     later = seconds_after(w.text(), old_for)
     w.shot("waiting")
     assert later is not None and later < first, (first, later)
+    # Each cache that still holds the alias says so, and what was asked beside what it gives.
+    assert w.prefix("gap.alias") in w.text() and w.t("gap.asked") in w.text()
     # Two DNS host servers and three practice caches, by name.
     assert len(w.all("tr.vantage")) == 5
     names = [w.driver.execute_script("return arguments[0].firstChild.textContent.trim()", e) for e in w.all("tr.vantage th")]
@@ -84,10 +86,13 @@ def test_practice_walk_from_the_alias_to_a_cleared_domain(app, locale):
     assert [e.get_attribute("class") for e in w.all("tr.vantage")] == ["vantage clear"] * 5
     w.shot("cleared")
 
-    # The summary says what was wrong and what changed, and offers the report.
+    # The summary says what was wrong and the rows seen saved at every DNS host server (not the
+    # plan), and offers the report. Every server answered: mail works again, said plainly.
     w.click(w.t("wait.to_done"))
     w.wait_text(w.t("done.heading", domain="seed000.test"))
     assert w.current_step() == w.t("steps.done")
+    assert w.t("done.seen_saved") in w.text()
+    assert w.t("done.never_saved") not in w.text()
     assert rows_of(w, "main table.rows") == SEED000_ROWS
     assert titles[0] in w.text()
     w.shot("done")
