@@ -219,6 +219,7 @@ export const en = {
   'wait_refused.other': "The wait could not start. Check your domain again.",
   'wait_refused.name_service': "Choose my mailbox service",
   'wait_refused.check_again': "Check my domain again",
+  'done.suggested_unseen': "Suggested changes not seen made (optional; mail arrives without them)",
 } as const;
 
 export type MessageKey = keyof typeof en;

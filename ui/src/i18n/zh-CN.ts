@@ -221,4 +221,5 @@ export const zhCN: Record<MessageKey, string> = {
   'wait_refused.other': "无法开始等待。请重新检测您的域名。",
   'wait_refused.name_service': "选择我的邮箱服务",
   'wait_refused.check_again': "重新检测我的域名",
+  'done.suggested_unseen': "未见完成的建议修改（可选；没有它们邮件也能收到）",
 };

@@ -82,6 +82,18 @@ describe('Done', () => {
     expect(never!.textContent).toContain('ns3.example.net: Could not ask');
   });
 
+  it('lists a suggestion seen made with the rows seen saved, and one not made apart as optional', () => {
+    const dmarc: FixRow = { action: 'add', host: '_dmarc', type: 'TXT', priority: null, value: 'v=DMARC1; p=none', new_value: null };
+    const bimi: FixRow = { ...dmarc, host: 'default._bimi', value: 'v=BIMI1; l=https://example.com/logo.svg' };
+    const v = { ...view, rows: [saved(delAlias)], optional_rows: [saved(dmarc), { row: bimi, state: 'not_saved' as const, servers: [] }] };
+    render(Done, { view: v, report: null, onagain: vi.fn() });
+    const [seen, suggested] = screen.getAllByRole('table');
+    expect(seen!.textContent).toContain('v=DMARC1; p=none');
+    expect(screen.getByRole('heading', { name: 'Suggested changes not seen made (optional; mail arrives without them)' })).toBeTruthy();
+    expect(suggested!.textContent).toContain('v=BIMI1');
+    expect(screen.queryByRole('heading', { name: /Never seen saved/ }), 'a suggestion not made does not make the repair unseen').toBeNull();
+  });
+
   it('never says mail works again when some server did not answer, and names it', () => {
     const v = waitView({
       ...view,
