@@ -33,6 +33,9 @@ pub enum ErrorCode {
     /// No server to ask during the wait (no DNS host server found, no resolver): the repair
     /// step asks the user to check again.
     NoVantage,
+    /// None of the DNS host's servers was found: nothing could ever be seen saved, so no wait
+    /// starts; the repair step asks the user to check again.
+    NoDnsHost,
     /// Anything else.
     Internal,
 }

@@ -16,6 +16,10 @@ SEED000_ROWS = [
     ("delete", "@", "CNAME", "—", "site.cdn.test"),
     ("add", "@", "A", "—", "203.0.113.7"),
     ("add", "@", "A", "—", "203.0.113.8"),
+    # Whether Alibaba's rows sit beside the alias nobody can see: each is added if not there yet.
+    ("add", "@", "MX", "5", "mx1.qiye.aliyun.com"),
+    ("add", "@", "MX", "10", "mx2.qiye.aliyun.com"),
+    ("add", "@", "MX", "15", "mx3.qiye.aliyun.com"),
 ]
 # What the catalog names in Latin letters in any language: products, and DKIM selectors (DNS data).
 PROVIDERS = json.loads((ROOT / "src-tauri/core/data/providers.json").read_text())["providers"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from conftest import Window
 from steps import WAIT_TIMEOUT, seconds_after, walk_seed000_to_the_wait
 
@@ -32,4 +34,29 @@ def test_closing_mid_wait_and_starting_again_resumes_the_wait(app):
     again.shot("cleared")
     again.click(again.t("wait.to_done"))
     again.wait_text(again.t("done.heading", domain="seed000.test"))
+    again.shot("done")
+
+
+def test_a_wait_reopened_after_every_cache_let_go_shows_the_first_round_at_once(app):
+    """Reopened after the caches' copies ran out (longer than every TTL), the window shows the
+    first round's answers within seconds, never stays on "Asking every server…"."""
+    w: Window = app("--practice")
+    walk_seed000_to_the_wait(w)
+    old_for = w.prefix("wait.old_for")
+    w.wait_until(lambda: seconds_after(w.text(), old_for), "no cache said how long it keeps the old records")
+    w.close_window()
+    # Every practice record lives 60 s: after 65 s no cache may still hold the old ones.
+    time.sleep(65)
+
+    again: Window = app()
+    again.wait_text(again.t("wait.resumed"))
+    reopened = time.monotonic()
+    again.wait_text(again.t("wait.clear"), timeout=15)
+    assert time.monotonic() - reopened < 15
+    assert again.t("wait.checking") not in again.text()
+    assert [e.get_attribute("class") for e in again.all("tr.vantage")] == ["vantage clear"] * 5
+    again.shot("resumed-after-ttl-clear")
+    again.click(again.t("wait.to_done"))
+    again.wait_text(again.t("done.heading", domain="seed000.test"))
+    assert again.t("done.seen_saved") in again.text()
     again.shot("done")

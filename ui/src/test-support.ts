@@ -62,6 +62,7 @@ export function waitView(over: Partial<WaitView> = {}): WaitView {
     vantages: [],
     queries: 10,
     option: null,
+    mail_host: 'example.com',
     rows: [],
     optional_rows: [],
     except: [],

@@ -8,7 +8,9 @@ use std::io::IsTerminal;
 use mxdoctor_core::diagnose::{Action, FixRow, ProviderSource, Severity};
 use mxdoctor_core::dns::RType;
 use mxdoctor_core::domain::Adjustment;
-use mxdoctor_core::propagation::{Gap, GapKind, Phase, VantageState, WaitStatus, WaitView};
+use mxdoctor_core::propagation::{
+    Gap, GapKind, Phase, VantageKind, VantageState, WaitStatus, WaitView,
+};
 use mxdoctor_core::report::{self, step_title, CheckReport, CheckStatus, Locale, ReportFinding};
 use mxdoctor_core::saved::{RowCheck, RowState};
 
@@ -208,6 +210,7 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
     for r in rows {
         let action = match r.action {
             Action::Delete => "Delete",
+            Action::Add if r.if_missing => "Add*",
             Action::Add => "Add",
             Action::Change => "Change",
         };
@@ -224,6 +227,12 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
             "{indent}{action:<8} {:<12} {:<12} {priority:<9} {value}",
             escape::inline(&r.host),
             r.rtype
+        );
+    }
+    if rows.iter().any(|r| r.if_missing) {
+        let _ = writeln!(
+            out,
+            "{indent}* add it if it is not there yet (the alias hides what is beside it)"
         );
     }
 }
@@ -356,6 +365,7 @@ fn gap_words(g: &Gap) -> String {
 pub fn row_words(row: &FixRow) -> String {
     let action = match row.action {
         Action::Delete => "delete",
+        Action::Add if row.if_missing => "add if not there yet",
         Action::Add => "add",
         Action::Change => "change",
     };
@@ -418,6 +428,17 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
         ),
         Phase::Clear => "Every server gives the repaired records.".to_string(),
         Phase::TimedOut => "The wait ran out.".to_string(),
+        Phase::SavedExcept
+            if !view.vantages.iter().any(|v| {
+                v.kind == VantageKind::Authoritative && v.state == VantageState::Clear
+            }) =>
+        {
+            format!(
+                "None of your DNS host's servers could be asked ({}), so MX Doctor cannot see whether your change is saved. Waiting for the caches meanwhile: {clear} of {} places show the new records.",
+                except_words(view),
+                view.vantages.len()
+            )
+        }
         Phase::SavedExcept => format!(
             "No server of your DNS host gives the old records any more, but the change is not confirmed saved on every one: {} did not answer. Waiting for the caches meanwhile: {clear} of {} places show the new records.",
             except_words(view),
@@ -574,7 +595,10 @@ fn render_end_headline(view: &WaitView, p: &Paint) -> String {
             "\n{}\n  Cleared at {}; {} DNS questions were sent in {} rounds.\n",
             p.wrap(
                 "1;32",
-                "All clear: mail to your domain now goes to your mailbox service."
+                &format!(
+                    "All clear: mail to {} now goes to your mailbox service.",
+                    escape::inline(&view.mail_host)
+                )
             ),
             view.cleared_at.as_deref().unwrap_or(&view.at),
             view.queries,
@@ -609,9 +633,7 @@ mod tests {
         assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
     }
 
-    use mxdoctor_core::propagation::{
-        Condition, TimeRange, VantageKind, VantageSpec, Wait, WaitSettings,
-    };
+    use mxdoctor_core::propagation::{Condition, TimeRange, VantageSpec, Wait, WaitSettings};
 
     fn wait() -> Wait {
         let spec = |kind, name: &str, last: u8| VantageSpec {

@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use clap::Args;
 use mxdoctor_core::check::{self, CheckOptions};
-use mxdoctor_core::diagnose::diagnose;
+use mxdoctor_core::diagnose::{diagnose, ProviderChoice};
 use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
     check_due, resolver_specs, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings,
     WaitStatus,
 };
+use mxdoctor_core::repair;
 use mxdoctor_core::report::CheckStatus;
 
 use crate::{escape, fail, human, provider_choice, timeout, unix_now, Failure, Target};
@@ -32,8 +33,8 @@ pub struct WatchArgs {
     #[arg(long, value_name = "S")]
     max_wait: Option<String>,
     /// The way to remove an alias at the mail host, as the check offers them:
-    /// replace_with_a (the default), move_cname or separate_subdomain. The wait follows the
-    /// rows of that plan.
+    /// replace_with_a (the default; also a-records), move_cname (move-to-www) or
+    /// separate_subdomain (separate-subdomain). The wait follows the rows of that plan.
     #[arg(long, value_name = "ID")]
     option: Option<String>,
     /// Print one JSON object per round instead of text.
@@ -135,11 +136,31 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
             Some(path) => load(path, &domain.ascii, &out)?,
             None => None,
         };
+        // A saved wait follows the plan it was started for: one started for another alias
+        // option or mailbox service is set aside and a new wait starts, never silently resumed.
+        let option = args.option.as_deref().map(repair::option_id);
+        let resumed = match (resumed, &args.state) {
+            (Some(w), Some(path)) if differs(&w, option, &choice) => {
+                let aside = set_aside(path)?;
+                out.note(&format!(
+                    "{} held a wait for another plan ({}); it was moved to {} and a new wait starts.",
+                    path.display(),
+                    plan_words(&w),
+                    aside.display()
+                ));
+                None
+            }
+            (w, _) => w,
+        };
         let mut wait = match resumed {
             Some(mut wait) => {
                 wait.resume(clock.now());
                 if let Some(i) = interval {
                     wait.settings.poll_interval = millis(i);
+                }
+                if let Some(m) = max_wait {
+                    wait.settings.max_wait = millis(m);
+                    wait.deadline = wait.started_at.saturating_add(millis(m));
                 }
                 out.note(&format!(
                     "Resuming the wait for {} started at {}; asking again now.",
@@ -168,19 +189,16 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                     }
                     return Ok(Ended::CheckFailed);
                 }
-                if !args.json {
-                    print!("{}", human::render_brief(&report, human::use_colour()));
-                }
                 let system = if custom.is_empty() {
                     dns::system_resolvers().unwrap_or_default()
                 } else {
                     Vec::new()
                 };
                 let diagnosis = diagnose(&snapshot, choice);
-                Wait::start_option(
+                let wait = Wait::start_option(
                     &diagnosis,
                     &snapshot,
-                    args.option.as_deref(),
+                    option,
                     resolver_specs(&custom, &system),
                     args.target.auth_port,
                     settings,
@@ -188,8 +206,14 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                 )
                 .map_err(|e| match e {
                     WaitError::UnknownOption(_) => fail("bad_option", e.to_string()),
+                    WaitError::NoDnsHost(_) => fail("no_dns_host", e.to_string()),
                     _ => fail("nothing_to_wait_for", e.to_string()),
-                })?
+                })?;
+                // The check's summary only once there is a wait to follow it.
+                if !args.json {
+                    print!("{}", human::render_brief(&report, human::use_colour()));
+                }
+                wait
             }
         };
         let lookup = NetLookup {
@@ -248,6 +272,25 @@ async fn watch(
             }
         }
     }
+}
+
+/// Whether the saved `wait` follows another plan than the one asked for now: another alias
+/// option, or another mailbox service.
+fn differs(wait: &Wait, option: Option<&str>, choice: &ProviderChoice) -> bool {
+    let other_option = option.is_some() && option != wait.option.as_deref();
+    let other_provider = match choice {
+        ProviderChoice::Given(p) => wait.provider.as_deref() != Some(p.id.as_str()),
+        _ => false,
+    };
+    other_option || other_provider
+}
+
+fn plan_words(wait: &Wait) -> String {
+    format!(
+        "alias option {}, mailbox service {}",
+        wait.option.as_deref().unwrap_or("the recommended one"),
+        wait.provider.as_deref().unwrap_or("unknown")
+    )
 }
 
 fn stop(wait: &Wait, state: Option<&Path>, out: &Output) -> Result<Ended, Failure> {

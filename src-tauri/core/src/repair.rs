@@ -45,6 +45,8 @@ fn step_of(code: Code, row: &FixRow) -> &'static str {
         }
         // MX rows hidden beside an alias go before the alias (seed 001 §2.1, then §2.2).
         Code::CnameAtMailHost if action == Action::Delete && row.rtype == "MX" => "delete_stray_mx",
+        // The provider's rows missing beside the alias come once it is gone.
+        Code::CnameAtMailHost if action == Action::Add && row.rtype == "MX" => "mail_servers",
         Code::CnameAtMailHost => "delete_cname",
         Code::MxMissing
         | Code::MxNull
@@ -72,8 +74,30 @@ pub const SEPARATE_SUBDOMAIN: &str = "separate_subdomain";
 /// A plan asked for with an alias option the diagnosis does not offer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("\"{0}\" is not one of the ways offered to remove the alias")]
-    UnknownOption(String),
+    #[error(
+        "\"{given}\" is not one of the ways offered to remove the alias{}",
+        offered_words(offered)
+    )]
+    UnknownOption { given: String, offered: Vec<String> },
+}
+
+fn offered_words(offered: &[String]) -> String {
+    if offered.is_empty() {
+        ": the check found no alias to remove".to_string()
+    } else {
+        format!(" ({})", offered.join(", "))
+    }
+}
+
+/// An alias option id, also as DESIGN.md's `fix --option` spells it (`a-records`,
+/// `move-to-www`, `separate-subdomain`).
+pub fn option_id(name: &str) -> &str {
+    match name.trim() {
+        "a-records" => "replace_with_a",
+        "move-to-www" => "move_cname",
+        "separate-subdomain" => SEPARATE_SUBDOMAIN,
+        other => other,
+    }
 }
 
 /// Builds the plan from a diagnosis of `snap`, with the recommended way to remove an alias.
@@ -89,16 +113,22 @@ pub fn plan_for(
     snap: &Snapshot,
     option: Option<&str>,
 ) -> Result<RepairPlan, PlanError> {
-    let Some(id) = option else {
+    let Some(id) = option.map(option_id) else {
         return Ok(plan(diagnosis, snap));
     };
-    let chosen = diagnosis
+    let offered: Vec<&RepairOption> = diagnosis
         .findings
         .iter()
         .filter(|f| f.code == Code::CnameAtMailHost)
         .flat_map(|f| &f.options)
+        .collect();
+    let chosen = offered
+        .iter()
         .find(|o| o.id == id)
-        .ok_or_else(|| PlanError::UnknownOption(id.to_string()))?;
+        .ok_or_else(|| PlanError::UnknownOption {
+            given: option.unwrap_or_default().to_string(),
+            offered: offered.iter().map(|o| o.id.clone()).collect(),
+        })?;
     Ok(build(diagnosis, snap, Some(chosen)))
 }
 
@@ -120,7 +150,7 @@ pub fn mail_host(diagnosis: &Diagnosis, snap: &Snapshot, option: Option<&str>) -
         .iter()
         .filter(|f| f.code == Code::CnameAtMailHost)
         .flat_map(|f| &f.options)
-        .find(|o| Some(o.id.as_str()) == option && o.id == SEPARATE_SUBDOMAIN)
+        .find(|o| option.map(option_id) == Some(o.id.as_str()) && o.id == SEPARATE_SUBDOMAIN)
         .and_then(|o| o.params.get("mail_domain").cloned())
         .unwrap_or_else(|| snap.domain.clone())
 }
@@ -194,6 +224,7 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot, mail_host: &str) -> Vec<FixRow
         value,
         new_value: None,
         keep: Vec::new(),
+        if_missing: false,
     };
     let mut rows: Vec<FixRow> = provider
         .expected_mx(mail_host)
@@ -232,6 +263,21 @@ fn target_spf(
         .filter(|v| spf::is_spf(v));
     if proposed.is_some() {
         return proposed;
+    }
+    // Two records whose merge is one of them: that one stays, the others go.
+    let kept = diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::SpfMultiple)
+        .flat_map(|f| {
+            f.records
+                .iter()
+                .map(|r| r.value())
+                .filter(|v| !f.fix.iter().any(|row| row.value == *v))
+        })
+        .next();
+    if kept.is_some() {
+        return kept;
     }
     let include = provider.spf_include.as_ref()?;
     let published: Vec<String> = snap

@@ -285,7 +285,14 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
             .replace("{clear}", &clear.to_string())
             .replace("{total}", &total.to_string()),
     };
-    out += &format!("{}\n\n", line.replace("{domain}", &report.domain_unicode));
+    // "Mail to … works again" is said of where mail now arrives: a separate subdomain, when
+    // the option kept the alias at the domain.
+    let mail_host = if outcome.mail_host == report.domain {
+        report.domain_unicode.clone()
+    } else {
+        outcome.mail_host.clone()
+    };
+    out += &format!("{}\n\n", line.replace("{domain}", &mail_host));
     out += &rows_seen(outcome, &w);
     out += &format!(
         "| {} |\n|---|---|---|\n",
@@ -444,6 +451,7 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
     for r in rows {
         let action = match r.action {
             Action::Delete => w("delete"),
+            Action::Add if r.if_missing => w("add_if_missing"),
             Action::Add => w("add"),
             Action::Change => w("change_row"),
         };
@@ -727,6 +735,7 @@ mod tests {
             value: "v=spf1 a\n| forged | row |\u{1b}[2J\u{202e}`x`".into(),
             new_value: None,
             keep: Vec::new(),
+            if_missing: false,
         };
         let text = table(&[row], &|k| k.to_string(), true);
         assert_eq!(text.lines().count(), 3, "header, rule and one row: {text}");

@@ -83,9 +83,23 @@ fn holds(record: &DnsRecord, rtype: RType, priority: Option<u16>, value: &str) -
             (Ok(a), Ok(b)) => a == b,
             _ => false,
         },
-        RType::TXT => record.value() == value,
+        RType::TXT => record.value() == value || same_spf(&record.value(), value),
         _ => canonical(&record.value()) == canonical(value),
     }
+}
+
+/// Two SPF records that say the same: SPF's terms and names do not depend on case (RFC 7208
+/// §4.6.1, §12) and terms are separated by any run of spaces, so `V=spf1  include:X -all ` is
+/// the row `v=spf1 include:x -all` saved.
+fn same_spf(a: &str, b: &str) -> bool {
+    let norm = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase()
+    };
+    let (a, b) = (norm(a), norm(b));
+    crate::spf::is_spf(&a) && a == b
 }
 
 /// Judges one row from one server's answer to the row's question. Pure: the unit tests feed it
@@ -106,6 +120,14 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
         // a guess (the server answers the alias alone, whatever sits beside it).
         Action::Delete
             if rtype != RType::Cname && outcome.of(name, RType::Cname).next().is_some() =>
+        {
+            return RowState::Unknown
+        }
+        // The same for a row to add only if it is missing: it may be there, hidden.
+        Action::Add
+            if row.if_missing
+                && rtype != RType::Cname
+                && outcome.of(name, RType::Cname).next().is_some() =>
         {
             return RowState::Unknown
         }
@@ -227,6 +249,7 @@ mod tests {
             value: value.into(),
             new_value: None,
             keep: Vec::new(),
+            if_missing: false,
         }
     }
 
@@ -418,6 +441,51 @@ mod tests {
         assert_eq!(overall(&[]), RowState::Unknown, "no server, no verdict");
         assert_eq!(
             overall(&[verdict(RowState::NotSaved), verdict(RowState::Saved)]),
+            RowState::NotSaved
+        );
+    }
+
+    #[test]
+    fn an_spf_row_typed_in_another_case_or_spacing_is_saved_other_text_is_not() {
+        let add = row(
+            Action::Add,
+            "TXT",
+            None,
+            "v=spf1 include:spf.qiye.aliyun.com -all",
+        );
+        let served = |text: &str| {
+            answer(vec![RecordData::TXT {
+                text: text.to_string(),
+            }])
+        };
+        for same in [
+            "v=spf1 include:spf.qiye.aliyun.com -all",
+            "V=SPF1  include:SPF.Qiye.Aliyun.com -all ",
+        ] {
+            assert_eq!(
+                judge(&add, "example.com", &served(same)),
+                RowState::Saved,
+                "{same}"
+            );
+        }
+        for other in [
+            "v=spf1 include:spf.qiye.aliyun.com ~all",
+            "v=spf1 include:spf.qiye.aliyun.com",
+        ] {
+            assert_eq!(
+                judge(&add, "example.com", &served(other)),
+                RowState::NotSaved,
+                "{other}"
+            );
+        }
+        // Not SPF: text compares exactly.
+        let token = row(Action::Add, "TXT", None, "google-site-verification=AbC");
+        assert_eq!(
+            judge(
+                &token,
+                "example.com",
+                &served("google-site-verification=abc")
+            ),
             RowState::NotSaved
         );
     }

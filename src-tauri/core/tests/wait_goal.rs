@@ -96,6 +96,13 @@ fn apply(practice: &Practice, row: &FixRow) {
                 practice.delete(i).unwrap();
             }
         }
+        // "Add if not there yet": a person adds it only when the console does not list it.
+        Action::Add
+            if row.if_missing
+                && practice
+                    .rows()
+                    .iter()
+                    .any(|c| matches(c, row, practice.scenario.domain)) => {}
         Action::Add => practice
             .add(&ConsoleRow {
                 host: row.host.clone(),

@@ -63,6 +63,7 @@ fn refusal(e: WaitError) -> AppError {
         WaitError::NothingToWaitFor(_) => ErrorCode::NothingToWaitFor,
         WaitError::UnknownOption(_) => ErrorCode::BadOption,
         WaitError::NoVantage(_) => ErrorCode::NoVantage,
+        WaitError::NoDnsHost(_) => ErrorCode::NoDnsHost,
         WaitError::NotAWait(_) | WaitError::WrongFormat { .. } => ErrorCode::Internal,
     };
     AppError::new(code, e.to_string())
@@ -206,6 +207,7 @@ mod tests {
             vantages: Vec::new(),
             queries: 20,
             option: None,
+            mail_host: "example.com".into(),
             rows: Vec::new(),
             optional_rows: Vec::new(),
             except,

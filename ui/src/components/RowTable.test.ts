@@ -33,6 +33,17 @@ describe('RowTable', () => {
     expect(copies.length).toBe(3);
   });
 
+  it('says "add if not there yet" for a row nobody could see either way, in both languages', () => {
+    const maybe: FixRow = { action: 'add', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com', new_value: null, if_missing: true };
+    render(RowTable, { rows: [maybe, { ...maybe, if_missing: false, value: 'mx2.qiye.aliyun.com' }] });
+    expect(screen.getByText('Add if not there yet')).toBeTruthy();
+    expect(screen.getByText('Add')).toBeTruthy();
+    cleanup();
+    i18n.locale = 'zh-CN';
+    render(RowTable, { rows: [maybe] });
+    expect(screen.getByText('如尚无则添加')).toBeTruthy();
+  });
+
   it('says it in Chinese too', () => {
     i18n.locale = 'zh-CN';
     render(RowTable, { rows: [hidden] });

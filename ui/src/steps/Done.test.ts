@@ -143,6 +143,11 @@ describe('Done', () => {
     expect(await screen.findByRole('button', { name: 'Copied to the clipboard' })).toBeTruthy();
   });
 
+  it('says mail works again for the separate subdomain, not for the domain that kept its alias', () => {
+    render(Done, { view: { ...view, option: 'separate_subdomain', mail_host: 'mail.example.com' }, report: report(), onagain: () => {} });
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Mail to mail.example.com works again');
+  });
+
   it('still sums up a wait resumed without its check', () => {
     render(Done, { view, report: null, onagain: vi.fn() });
     expect(heading()).toBe('Mail to example.com works again');

@@ -106,6 +106,15 @@ describe('Wait, when some server is silent', () => {
     expect(summary()).toContain('ns2.example.com (no answer)');
   });
 
+  it('with no DNS host server asked at all, never says none of them gives the old records', () => {
+    const unasked: Unanswered = { kind: 'authoritative', name: 'ns1.example.com', server: null, failure: null, last_old: false };
+    const v = view({ phase: 'saved_except', except: [unasked], vantages: [vantage({ kind: 'public', name: 'Google Public DNS', server: '8.8.8.8:53', state: 'clear' })] });
+    render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(summary()).not.toContain('gives the old records any more');
+    expect(summary()).toContain("None of your DNS host's servers could be asked");
+    expect(summary()).toContain('ns1.example.com (its address was never found)');
+  });
+
   it('says which DNS host server went silent after giving the old records', () => {
     const v = view({ phase: 'not_saved', except: [{ ...silentNs2, last_old: true }], vantages: [vantage({})] });
     render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::{Action, Code, Ctx, Finding, FixRow, RepairOption, Severity};
-use crate::dns::{DnsRecord, RType, RecordData};
+use crate::dns::{canonical, DnsRecord, RType, RecordData};
 
 const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
 
@@ -82,15 +82,40 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
     if seen.is_empty() {
         let mut row = ctx.new_row(Action::Delete, ctx.domain, "MX", None, "");
         row.keep = keep;
-        return vec![row];
+        // Whether the provider's rows sit beside the alias nobody can see: each is added if it
+        // is not there yet, so the domain never ends with no mail server at all.
+        let mut rows = vec![row];
+        rows.extend(provider.expected_mx(ctx.domain).into_iter().map(|e| {
+            let mut add = ctx.new_row(Action::Add, ctx.domain, "MX", Some(e.priority), &e.host);
+            add.if_missing = true;
+            add
+        }));
+        return rows;
     }
-    seen.iter()
+    let mut rows: Vec<FixRow> = seen
+        .iter()
         .filter(|r| match &r.data {
             RecordData::MX { exchange, .. } => !provider.owns(exchange) && !keep.contains(exchange),
             _ => false,
         })
         .map(|r| ctx.row(Action::Delete, ctx.domain, r))
-        .collect()
+        .collect();
+    // The provider's rows missing beside the alias are added once it is gone; otherwise the
+    // domain would end with no mail server at all.
+    let present = |host: &str| {
+        seen.iter().any(|r| match &r.data {
+            RecordData::MX { exchange, .. } => canonical(exchange) == canonical(host),
+            _ => false,
+        })
+    };
+    rows.extend(
+        provider
+            .expected_mx(ctx.domain)
+            .into_iter()
+            .filter(|e| !present(&e.host))
+            .map(|e| ctx.new_row(Action::Add, ctx.domain, "MX", Some(e.priority), &e.host)),
+    );
+    rows
 }
 
 /// The IPv4 addresses the alias leads to right now, to pre-fill option 2.
@@ -204,14 +229,26 @@ mod tests {
             ),
             "the alias hides the MX rows everywhere: every MX row but the provider's goes first"
         );
-        assert_eq!(row_text(&a[1]), "delete @ CNAME - cdn.example.net");
+        // Whether Alibaba's rows sit beside the alias nobody can see: each is added if missing.
+        let adds: Vec<(String, bool)> = a[1..4]
+            .iter()
+            .map(|r| (row_text(r), r.if_missing))
+            .collect();
         assert_eq!(
-            row_text(&a[2]),
+            adds,
+            ALIBABA
+                .iter()
+                .map(|(p, h)| (format!("add @ MX {p} {h}"), true))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(row_text(&a[4]), "delete @ CNAME - cdn.example.net");
+        assert_eq!(
+            row_text(&a[5]),
             "add @ A - 203.0.113.7",
             "pre-filled with the current address"
         );
         assert_eq!(
-            row_text(&f.options[1].fix[2]),
+            row_text(&f.options[1].fix[5]),
             "add www CNAME - cdn.example.net"
         );
         assert_eq!(

@@ -102,6 +102,10 @@ pub struct FixRow {
     /// these; `value` is then empty. Empty for an ordinary row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keep: Vec<String>,
+    /// For an `add` row MX Doctor could not see either way (an alias hides the rows beside it):
+    /// add it if it is not there yet. A row already there counts as done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub if_missing: bool,
 }
 
 impl FixRow {

@@ -76,6 +76,7 @@ impl Ctx<'_> {
             value: record.value(),
             new_value: None,
             keep: Vec::new(),
+            if_missing: false,
         }
     }
 
@@ -95,6 +96,7 @@ impl Ctx<'_> {
             value: value.to_string(),
             new_value: None,
             keep: Vec::new(),
+            if_missing: false,
         }
     }
 

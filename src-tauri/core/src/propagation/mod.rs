@@ -237,10 +237,17 @@ impl Vantage {
                 || (self.state == VantageState::Failed && !self.gaps.is_empty()))
     }
 
-    /// A vantage that failed often enough in a row, and never showed old data since, to no
-    /// longer hold the wait.
-    fn given_up(&self) -> bool {
-        self.state == VantageState::Failed && self.gaps.is_empty() && self.failures >= GIVE_UP_AFTER
+    /// A vantage that failed often enough in a row to no longer hold the wait: it never showed
+    /// old data, or it is a cache whose old copy must be gone by `now` (its own expiry and
+    /// `bound`, the old data's full TTL after it was published, have both passed). A DNS host
+    /// server that last gave the old records never is: nobody saw it saved.
+    fn given_up(&self, now: Millis, bound: Option<Millis>) -> bool {
+        let old_gone = self.kind.is_cache()
+            && self.expiry.is_none_or(|e| e.latest <= now)
+            && bound.is_some_and(|b| b <= now);
+        self.state == VantageState::Failed
+            && self.failures >= GIVE_UP_AFTER
+            && (self.gaps.is_empty() || old_gone)
     }
 
     /// Seconds the stale data may still be served, as the vantage said last.
@@ -315,6 +322,10 @@ pub struct Wait {
     /// called saved on their behalf.
     #[serde(default)]
     pub unasked: Vec<String>,
+    /// Where mail is received once the plan is done, ASCII: the domain, or the separate
+    /// subdomain the option chose (`None` in waits saved before it was kept: the domain).
+    #[serde(default)]
+    pub mail_host: Option<String>,
     /// When no DNS host server gave the old data any more and at least one gave the new.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
@@ -341,6 +352,9 @@ pub enum WaitError {
     UnknownOption(String),
     #[error("there is no server to ask: no name server of {0} was found and no resolver is set")]
     NoVantage(String),
+    /// Without one of the DNS host's servers nothing can ever be seen saved.
+    #[error("no server of the DNS host of {0} was found, so MX Doctor cannot see whether your change is saved; check the domain again")]
+    NoDnsHost(String),
     #[error("this is not a saved MX Doctor wait ({0})")]
     NotAWait(String),
     #[error("this wait was saved by a different version of MX Doctor (format {found}, this version reads {WAIT_FORMAT})")]
@@ -396,6 +410,9 @@ impl Wait {
         settings: WaitSettings,
         now: Millis,
     ) -> Result<Self, WaitError> {
+        if snap.authoritative.is_empty() {
+            return Err(WaitError::NoDnsHost(snap.domain.clone()));
+        }
         let mut specs: Vec<VantageSpec> = Vec::new();
         let mut unasked = Vec::new();
         for server in &snap.authoritative {
@@ -429,6 +446,7 @@ impl Wait {
         let mut wait = Self::new(&snap.domain, provider, conditions, specs, settings, now)?;
         wait.old_ttl = old_ttl;
         wait.option = goal.option;
+        wait.mail_host = Some(goal.mail_host);
         wait.rows = goal
             .rows
             .into_iter()
@@ -483,6 +501,7 @@ impl Wait {
             option: None,
             rows: Vec::new(),
             unasked: Vec::new(),
+            mail_host: None,
             published_at: None,
         })
     }
@@ -499,7 +518,61 @@ impl Wait {
             }
             None => return Err(WaitError::NotAWait("no format field".into())),
         }
-        serde_json::from_value(value).map_err(|e| WaitError::NotAWait(e.to_string()))
+        let wait: Self =
+            serde_json::from_value(value).map_err(|e| WaitError::NotAWait(e.to_string()))?;
+        wait.validate()?;
+        Ok(wait)
+    }
+
+    /// A saved wait is a file anyone could have written: one whose times, intervals or goal
+    /// could not come from a wait is refused (and set aside by the caller), never run.
+    fn validate(&self) -> Result<(), WaitError> {
+        // 9999-12-31: RFC 3339 has four-digit years.
+        const LAST: Millis = 253_402_300_799_000;
+        let bad = |why: &str| Err(WaitError::NotAWait(why.to_string()));
+        let mut times = vec![
+            Some(self.started_at),
+            Some(self.deadline),
+            self.saved_at,
+            self.published_at,
+            self.finished.map(|f| f.at),
+        ];
+        for v in &self.vantages {
+            times.extend([
+                v.checked_at,
+                v.next_check,
+                v.cleared_at,
+                v.expiry.map(|e| e.earliest),
+                v.expiry.map(|e| e.latest),
+            ]);
+        }
+        if times.into_iter().flatten().any(|t| t > LAST) {
+            return bad("a time after the year 9999");
+        }
+        let s = &self.settings;
+        let day = 86_400_000;
+        if s.min_interval > 3_600_000
+            || !(1..=day).contains(&s.poll_interval)
+            || s.max_interval > day
+            || s.max_wait > 366 * day
+            || s.margin > 60_000
+        {
+            return bad("check intervals out of range");
+        }
+        if self.conditions.iter().all(Condition::is_optional) {
+            return bad("nothing to wait for");
+        }
+        if self
+            .rows
+            .iter()
+            .any(|r| r.condition.is_some_and(|i| i >= self.conditions.len()))
+        {
+            return bad("a row without its condition");
+        }
+        if self.vantages.is_empty() {
+            return bad("no server to ask");
+        }
+        Ok(())
     }
 
     pub fn to_json(&self) -> String {
@@ -612,7 +685,11 @@ impl Wait {
             .any(|v| v.state == VantageState::Pending)
         {
             Phase::Checking
-        } else if !self.unasked.is_empty() || self.auth().any(|v| v.state != VantageState::Clear) {
+        } else if !self.unasked.is_empty()
+            || self.auth().next().is_none()
+            || self.auth().any(|v| v.state != VantageState::Clear)
+        {
+            // Saved needs every DNS host server, asked: with none asked, nothing is saved.
             Phase::SavedExcept
         } else {
             Phase::Propagating
@@ -699,13 +776,7 @@ impl Wait {
             });
         // The latest moment any cache may still hold the old data (the full TTL after it was
         // published): a cache that stopped answering is asked again by then at the latest.
-        let bound = self.old_ttl.map(|ttl| {
-            self.saved_at
-                .or(self.published_at)
-                .unwrap_or(self.started_at)
-                + u64::from(ttl) * 1000
-                + 1000
-        });
+        let bound = self.old_copy_bound();
         let count = self.conditions.len();
         let Some(v) = self.vantages.get_mut(index) else {
             return;
@@ -748,14 +819,14 @@ impl Wait {
             // What it showed before stays on view (old data is not forgotten by a timeout).
             v.state = VantageState::Failed;
             v.failure = Some(why);
-            v.failures += 1;
+            v.failures = v.failures.saturating_add(1);
             // Doubling from the poll interval, to four times it at most: a server that comes
             // back is heard from within a minute or so, not after a quarter of an hour.
             let backoff = settings
                 .poll_interval
                 .saturating_mul(1 << v.failures.saturating_sub(1).min(2))
                 .min(settings.max_interval.max(settings.poll_interval));
-            let mut next = received + backoff.max(settings.min_interval);
+            let mut next = received.saturating_add(backoff.max(settings.min_interval));
             if v.kind.is_cache() {
                 // Back off, but never past the moment its old copy (or any cache's) must go:
                 // a cache that recovers is seen serving the change as soon as it can.
@@ -823,10 +894,11 @@ impl Wait {
             });
             clear || !any
         };
+        let bound = self.old_copy_bound();
         let rest_silent = self
             .vantages
             .iter()
-            .all(|v| v.state == VantageState::Clear || v.given_up());
+            .all(|v| v.state == VantageState::Clear || v.given_up(now, bound));
         if !pending && every_clear && self.unasked.is_empty() {
             self.finished = Some(Finish {
                 phase: Phase::Clear,
@@ -834,7 +906,7 @@ impl Wait {
             });
         } else if !pending
             && rest_silent
-            && self.auth().any(|v| v.state == VantageState::Clear)
+            && seen(Box::new(self.auth()))
             && seen(Box::new(self.caches()))
         {
             self.finished = Some(Finish {
@@ -847,6 +919,17 @@ impl Wait {
                 at: now,
             });
         }
+    }
+
+    /// The latest moment any cache may still hold the old data: the old data's full TTL after
+    /// the change was seen saved (or published, or the wait started), plus a second.
+    fn old_copy_bound(&self) -> Option<Millis> {
+        self.old_ttl.map(|ttl| {
+            self.saved_at
+                .or(self.published_at)
+                .unwrap_or(self.started_at)
+                .saturating_add(u64::from(ttl) * 1000 + 1000)
+        })
     }
 
     /// The vantages the wait ended without (or has no answer from yet): names, with why.

@@ -544,6 +544,7 @@ fn follow_alias_row(w: &mut Wait) {
         value: "cdn.example.net".into(),
         new_value: None,
         keep: Vec::new(),
+        if_missing: false,
     };
     w.conditions.push(Condition::Row {
         name: HOST.into(),

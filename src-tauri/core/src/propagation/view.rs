@@ -119,6 +119,9 @@ pub struct WaitView {
     pub queries: u64,
     /// The alias option of the plan the wait follows, if the plan offered one.
     pub option: Option<String>,
+    /// Where mail is received once the plan is done: the domain, or the separate subdomain
+    /// the option chose (what "mail works again" may be said of).
+    pub mail_host: String,
     /// Every row of that plan and whether each DNS host server gives it as asked (its last
     /// answer): `saved` only when every one of them does.
     pub rows: Vec<RowCheck>,
@@ -156,6 +159,9 @@ pub struct VantageView {
 
 /// RFC 3339, UTC, whole seconds.
 pub fn rfc3339(at: Millis) -> String {
+    // humantime writes four-digit years only: a later time (a crafted file) is shown as the
+    // last second it can write, never a panic.
+    let at = at.min(253_402_300_799_000);
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(at)).to_string()
 }
 
@@ -198,6 +204,10 @@ impl Wait {
                 .collect(),
             queries: self.queries(),
             option: self.option.clone(),
+            mail_host: self
+                .mail_host
+                .clone()
+                .unwrap_or_else(|| self.domain.clone()),
             rows: self.row_checks(false),
             optional_rows: self.row_checks(true),
             except: self

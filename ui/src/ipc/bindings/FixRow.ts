@@ -22,4 +22,9 @@ new_value: string | null,
  * them, seed 001 §2.1): delete every row of this type at this host whose value is not one of
  * these; `value` is then empty. Empty for an ordinary row.
  */
-keep?: Array<string>, };
+keep?: Array<string>, 
+/**
+ * For an `add` row MX Doctor could not see either way (an alias hides the rows beside it):
+ * add it if it is not there yet. A row already there counts as done.
+ */
+if_missing?: boolean, };

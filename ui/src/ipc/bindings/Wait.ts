@@ -40,6 +40,11 @@ rows: Array<WaitRow>,
  */
 unasked: Array<string>, 
 /**
+ * Where mail is received once the plan is done, ASCII: the domain, or the separate
+ * subdomain the option chose (`None` in waits saved before it was kept: the domain).
+ */
+mail_host: string | null, 
+/**
  * When no DNS host server gave the old data any more and at least one gave the new.
  */
 published_at: number | null, };

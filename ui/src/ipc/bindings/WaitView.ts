@@ -23,6 +23,11 @@ queries: number,
  */
 option: string | null, 
 /**
+ * Where mail is received once the plan is done: the domain, or the separate subdomain
+ * the option chose (what "mail works again" may be said of).
+ */
+mail_host: string, 
+/**
  * Every row of that plan and whether each DNS host server gives it as asked (its last
  * answer): `saved` only when every one of them does.
  */
