@@ -434,7 +434,7 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
             }) =>
         {
             format!(
-                "None of your DNS host's servers could be asked ({}), so MX Doctor cannot see whether your change is saved. Waiting for the caches meanwhile: {clear} of {} places show the new records.",
+                "None of your DNS host's servers answered ({}), so MX Doctor cannot see whether your change is saved. Waiting for the caches meanwhile: {clear} of {} places show the new records.",
                 except_words(view),
                 view.vantages.len()
             )

@@ -11,7 +11,7 @@ use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::report::Locale;
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_notification::NotificationExt;
 use ts_rs::TS;
 
@@ -92,6 +92,12 @@ pub async fn resume_wait<R: Runtime>(
         return Ok(None);
     };
     let report = persist::load_report(&store);
+    // The notification at the end speaks the language the user chose, also after a restart.
+    if let (Some(locale), Ok(mut current)) =
+        (persist::load_settings(&store).locale, state.locale.lock())
+    {
+        *current = locale;
+    }
     if wait.finished.is_some() {
         let view = wait.view(SystemClock.now());
         return Ok(Some(ResumedWait { view, report }));
@@ -127,10 +133,22 @@ fn notify_end<R: Runtime>(app: &AppHandle<R>, view: &WaitView, locale: Locale) {
 /// The notification's title and body for a wait that ended clear or clear except; `None` for
 /// any other ending (the window says those).
 fn end_words(view: &WaitView, locale: Locale) -> Option<(String, String)> {
-    let domain = &view.domain;
+    // Said of where mail now arrives (the separate subdomain, when the option kept the alias).
+    let domain = &view.mail_host;
     let silent: Vec<&str> = view.except.iter().map(|u| u.name.as_str()).collect();
     let silent = silent.join(", ");
+    // "Mail works again" needs the mail servers checked: with no mailbox service known, the
+    // wait checked the plan's rows, and says so.
+    let rows_only = view.provider.is_none();
     Some(match (view.status, locale) {
+        (WaitStatus::Clear, Locale::ZhCn) if rows_only => (
+            format!("{domain} 的所有修改已在各处生效"),
+            "所有服务器都返回了修改后的记录。".to_string(),
+        ),
+        (WaitStatus::Clear, Locale::En) if rows_only => (
+            format!("Every change at {domain} is in place everywhere"),
+            "Every server gives the changed records.".to_string(),
+        ),
         (WaitStatus::Clear, Locale::ZhCn) => (
             format!("{domain} 已恢复正常收信"),
             "所有服务器都返回了修复后的记录。".to_string(),
@@ -160,7 +178,6 @@ fn follow<R: Runtime>(
 ) -> WaitView {
     let first = wait.view(SystemClock.now());
     let timeout = state.timeout;
-    let locale = state.locale.lock().map(|l| *l).unwrap_or_default();
     let task = tokio::spawn(async move {
         let (store, _) = persist::open(&app);
         let lookup = NetLookup { timeout };
@@ -172,6 +189,13 @@ fn follow<R: Runtime>(
         })
         .await;
         if matches!(finish.phase, Phase::Clear | Phase::ClearExcept) {
+            // The window's language now, not when the wait started.
+            let locale = app
+                .state::<AppState>()
+                .locale
+                .lock()
+                .map(|l| *l)
+                .unwrap_or_default();
             notify_end(&app, &wait.view(SystemClock.now()), locale);
         }
     });
@@ -238,11 +262,25 @@ mod tests {
                 "clear except claims every server: {all}"
             );
         }
-        let clear = ended(WaitStatus::Clear, Phase::Clear, Vec::new());
+        let mut clear = ended(WaitStatus::Clear, Phase::Clear, Vec::new());
+        clear.provider = Some("alibaba-standard".into());
         assert!(end_words(&clear, Locale::En)
             .unwrap()
             .0
             .contains("works again"));
+        // Said of where mail now arrives: the subdomain, when the option kept the alias.
+        clear.mail_host = "mail.example.com".into();
+        let (title, _) = end_words(&clear, Locale::En).unwrap();
+        assert_eq!(title, "Mail to mail.example.com works again");
+        // With no mailbox service known, the mail servers were not checked: no "works again".
+        clear.provider = None;
+        for locale in [Locale::En, Locale::ZhCn] {
+            let (title, _) = end_words(&clear, locale).unwrap();
+            assert!(
+                !title.contains("works again") && !title.contains("恢复正常收信"),
+                "{title}"
+            );
+        }
         let out = ended(WaitStatus::Timeout, Phase::TimedOut, Vec::new());
         assert_eq!(
             end_words(&out, Locale::En),

@@ -6,6 +6,8 @@ type Named = { kind: VantageView['kind']; name: string; server: string | null };
 
 /** A server's name; in practice mode a cache goes by its number, not its loopback address. */
 export function vantageName(view: WaitView, practice: boolean, v: Named): string {
+  // The core names this computer's resolver in English: the window says it in its language.
+  if (v.kind === 'system') return t('wait.this_computer');
   if (!practice || v.kind !== 'custom') return v.name;
   const n = view.vantages.filter((o) => o.kind === 'custom').findIndex((o) => o.server === v.server) + 1;
   return n > 0 ? t('wait.practice_cache', { n }) : v.name;

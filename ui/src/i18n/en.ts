@@ -63,7 +63,7 @@ export const en = {
   'repair.copy': 'Copy',
   'repair.copied': 'Copied',
   'repair.target': 'When you are done, these rows should be there',
-  'repair.options': 'Choose how to remove the alias',
+  'repair.options': 'Choose what to do about the alias (CNAME)',
   'repair.warning_cname': 'Before deleting the alias, check that nothing else (your website, a CDN, a verification) relies on it.',
   'plan.delete_stray_mx': 'Delete the mail server rows of your old service',
   'plan.delete_cname': 'Delete the alias (CNAME) at the mail host',
@@ -100,6 +100,9 @@ export const en = {
   'time.seconds': '{n} s',
   'time.minutes': '{m} min {s} s',
   'time.hours': '{h} h {m} min',
+  "wait.this_computer": "This computer's DNS service",
+  "done.heading_rows": "Every change at {domain} is in place everywhere",
+  "done.except_why": "MX Doctor stopped waiting for them after three failed tries in a row, once every other server gave the repaired records. Senders that use them may still get the old records for a while.",
   'done.heading': 'Mail to {domain} works again',
   'done.was_wrong': 'What was wrong',
   'done.cleared': 'Every server gave the repaired records at {time}.',
@@ -197,7 +200,7 @@ export const en = {
   'gap.expect_mail_servers': "only your mailbox service's mail servers",
   'gap.expect_spf': "one SPF row that includes your mailbox service",
   'wait.went_silent': "{servers} gave the old records and then stopped answering: the change cannot be called saved until they answer with it.",
-  'wait.saved_none': "None of your DNS host's servers could be asked ({servers}), so MX Doctor cannot see whether your change is saved. Meanwhile {clear} of {total} places show the new records.",
+  'wait.saved_none': "None of your DNS host's servers answered ({servers}), so MX Doctor cannot see whether your change is saved. Meanwhile {clear} of {total} places show the new records.",
   'wait.saved_except': "None of your DNS host's servers gives the old records any more, but the change cannot be confirmed saved on every one: no answer from {servers}. Meanwhile {clear} of {total} places show the new records.",
   'wait.clear_except': "Clear, except where no answer came: every server that answered gives the repaired records. Not heard from: {servers}.",
   'wait.progress': "{clear} of {total} places show the new records",
@@ -222,7 +225,7 @@ export const en = {
   'wait_refused.other': "The wait could not start. Check your domain again.",
   'wait_refused.name_service': "Choose my mailbox service",
   'wait_refused.check_again': "Check my domain again",
-  'done.suggested_unseen': "Suggested changes not seen made (optional; mail arrives without them)",
+  'done.suggested_unseen': "Suggested changes not seen made (optional)",
 } as const;
 
 export type MessageKey = keyof typeof en;

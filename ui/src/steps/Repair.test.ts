@@ -92,6 +92,25 @@ describe('Repair', () => {
     expect(screen.getAllByRole('table')[0]!.textContent).toContain('203.0.113.7');
   });
 
+  it('never shows an answer about one option’s rows under another option', async () => {
+    let answer: (v: unknown) => void = () => {};
+    mockIPC((cmd, args) => {
+      if (cmd !== 'verify_rows') return null;
+      const rows = (args as { rows: FixRow[] }).rows;
+      return new Promise((resolve) => {
+        answer = () => resolve(rows.map((row) => ({ row, state: 'saved', servers: [] })));
+      });
+    });
+    setup();
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    // The user picks another way while the DNS host is being asked about the first one's rows.
+    await fireEvent.click(screen.getByLabelText(/Receive mail at mail.example.com/));
+    answer(null);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByText(/Every change is saved at your DNS host/)).toBeNull();
+    expect(screen.getByRole('button', { name: "I've made the changes" })).toBeTruthy();
+  });
+
   it('verifies exactly the chosen option’s rows and waits for that option', async () => {
     let asked: FixRow[] = [];
     mockIPC((cmd, args) => {
