@@ -117,7 +117,15 @@ def test_the_plan_shown_done_by_hand_clears_the_wait(app, locale, example, optio
     w.wait_text(w.t("wait.clear"), timeout=WAIT_TIMEOUT)
     w.shot("cleared")
     w.click(w.t("wait.to_done"))
-    w.wait_text(w.t("done.heading", domain=domain))
+    if example == "seed004":
+        # No mailbox service is known: the rows were checked, not the mail servers, so the
+        # summary does not say mail works again.
+        w.wait_text(w.t("done.heading_rows", domain=domain))
+    elif option == "separate_subdomain":
+        # Mail now arrives at the subdomain; the domain keeps its alias.
+        w.wait_text(w.t("done.heading", domain="mail." + domain))
+    else:
+        w.wait_text(w.t("done.heading", domain=domain))
     assert w.t("done.seen_saved") in w.text()
     assert w.t("done.never_saved") not in w.text()
     seen = rows_of(w, "main table.rows")
