@@ -104,9 +104,17 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
         .collect();
     assert_eq!(
         a_rows,
-        ["site.cdn.test", "203.0.113.7", "203.0.113.8"],
-        "delete the alias, add the CDN's current addresses"
+        [
+            "site.cdn.test",
+            "203.0.113.7",
+            "203.0.113.8",
+            "mx1.qiye.aliyun.com",
+            "mx2.qiye.aliyun.com",
+            "mx3.qiye.aliyun.com"
+        ],
+        "delete the alias, add the CDN's current addresses, then Alibaba's rows if not there yet"
     );
+    assert!(f.finding.options[0].fix[4..].iter().all(|r| r.if_missing));
     assert!(
         !has(&r, Code::MxMissing),
         "the MX is hidden, not missing: {:?}",

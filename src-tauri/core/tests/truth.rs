@@ -138,6 +138,10 @@ fn follow_the_plan(practice: &Practice, report: &CheckReport) -> Vec<String> {
                         ));
                     }
                 }
+                // "Add if not there yet": a person adds it only when the console lacks it.
+                Action::Add
+                    if row.if_missing
+                        && practice.rows().iter().any(|c| row_matches(c, row, domain)) => {}
                 Action::Add => {
                     practice
                         .add(&ConsoleRow {

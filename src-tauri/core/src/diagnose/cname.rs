@@ -31,8 +31,15 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
     ];
     // Once the alias is gone the rows beside it are served: old ones must go first (seed 001
     // §2.1 before §2.2). Keeping the alias (a separate subdomain) leaves them hidden and harmless.
+    // The provider's rows to add come after the alias is gone (seed 001's order: delete the
+    // old rows, delete the alias, then add).
+    let (deletes, adds): (Vec<FixRow>, Vec<FixRow>) = hidden
+        .iter()
+        .cloned()
+        .partition(|r| r.action == Action::Delete);
     for option in options.iter_mut().filter(|o| o.id != "separate_subdomain") {
-        option.fix.splice(0..0, hidden.iter().cloned());
+        option.fix.splice(0..0, deletes.iter().cloned());
+        option.fix.extend(adds.iter().cloned());
     }
     let fix = options[0].fix.clone();
     let mut finding = Finding::new(
@@ -229,8 +236,15 @@ mod tests {
             ),
             "the alias hides the MX rows everywhere: every MX row but the provider's goes first"
         );
-        // Whether Alibaba's rows sit beside the alias nobody can see: each is added if missing.
-        let adds: Vec<(String, bool)> = a[1..4]
+        assert_eq!(row_text(&a[1]), "delete @ CNAME - cdn.example.net");
+        assert_eq!(
+            row_text(&a[2]),
+            "add @ A - 203.0.113.7",
+            "pre-filled with the current address"
+        );
+        // Whether Alibaba's rows sit beside the alias nobody can see: each is added if missing,
+        // once the alias is gone.
+        let adds: Vec<(String, bool)> = a[3..6]
             .iter()
             .map(|r| (row_text(r), r.if_missing))
             .collect();
@@ -241,14 +255,8 @@ mod tests {
                 .map(|(p, h)| (format!("add @ MX {p} {h}"), true))
                 .collect::<Vec<_>>()
         );
-        assert_eq!(row_text(&a[4]), "delete @ CNAME - cdn.example.net");
         assert_eq!(
-            row_text(&a[5]),
-            "add @ A - 203.0.113.7",
-            "pre-filled with the current address"
-        );
-        assert_eq!(
-            row_text(&f.options[1].fix[5]),
+            row_text(&f.options[1].fix[2]),
             "add www CNAME - cdn.example.net"
         );
         assert_eq!(
