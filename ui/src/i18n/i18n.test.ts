@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import { i18n, osLocale, t } from './index.svelte';
@@ -7,6 +8,16 @@ describe('i18n', () => {
   it('has every English key in Simplified Chinese, none empty', () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toBe('');
+  });
+
+  it('writes every entry the way the end-to-end tests read the catalogs (a key in single quotes)', () => {
+    // tests/e2e/conftest.py reads these files line by line to click what users read.
+    const line = /^\s*'([a-z_.0-9A-Z]+)':\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"),?\s*$/;
+    for (const [name, catalog] of [['en', en], ['zh-CN', zhCN]] as const) {
+      const text = readFileSync(`${process.cwd()}/src/i18n/${name}.ts`, 'utf-8');
+      const read = new Set(text.split('\n').flatMap((l) => line.exec(l)?.[1] ?? []));
+      for (const key of Object.keys(catalog)) expect(read.has(key), `${name}: ${key}`).toBe(true);
+    }
   });
 
   it('keeps the same placeholders in both languages', () => {
