@@ -460,9 +460,13 @@ pub fn render_wait(view: &WaitView, colour: bool) -> String {
         .unwrap_or(0);
     for v in &view.vantages {
         let label = if v.name == v.server {
-            v.server.clone()
+            escape::inline(&v.server)
         } else {
-            format!("{} ({})", escape::inline(&v.name), v.server)
+            format!(
+                "{} ({})",
+                escape::inline(&v.name),
+                escape::inline(&v.server)
+            )
         };
         let (state, detail) = match v.state {
             VantageState::Pending => (p.wrap("2", "ASKING   "), String::new()),

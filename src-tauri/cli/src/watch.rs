@@ -388,7 +388,10 @@ impl Output {
         }
     }
 
+    /// One line for the user. It may quote a file's path or what a state file says (a domain
+    /// a stranger wrote): shown escaped, so it can neither forge a line nor drive the terminal.
     fn note(&self, text: &str) {
+        let text = escape::inline(text);
         if self.json {
             eprintln!("mxdoctor: {text}");
         } else {

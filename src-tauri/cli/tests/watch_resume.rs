@@ -79,3 +79,50 @@ async fn a_resumed_wait_follows_the_option_given_now_or_says_it_does_not() {
         last["deadline"]
     );
 }
+
+/// Issue 13: a state file names its domain; one holding an escape sequence (it would retitle
+/// the terminal and clear the screen), a C1 control or a right-to-left override is named in the
+/// note escaped, never raw.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_domain_in_a_state_file_is_shown_escaped() {
+    let zones: Vec<Zone> = load_dir(&zones_dir()).unwrap().into_values().collect();
+    let lab = Lab::start(zones, Vec::new()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("mxdoctor-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("wait.json");
+    let first = watch(&lab, &state, &[]).spawn().unwrap();
+    let out = tokio::task::spawn_blocking(move || interrupt_after(first, 3))
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(&state)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let mut saved: Value = serde_json::from_str(&text).unwrap();
+    saved["domain"] =
+        "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}2J\u{202e}\nPROBLEM forged.test".into();
+    std::fs::write(&state, saved.to_string()).unwrap();
+    let second = watch(&lab, &state, &[]).spawn().unwrap();
+    let out = tokio::task::spawn_blocking(move || interrupt_after(second, 3))
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stderr.contains(r"evil\u{1b}]0;pwned\u{7}"),
+        "the note names the file's domain, escaped: {stderr}"
+    );
+    for (name, text) in [("stderr", &stderr), ("stdout", &stdout)] {
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| mxdoctor_core::domain::is_control_or_bidi(c) && c != '\n')
+            .collect();
+        assert!(
+            raw.is_empty(),
+            "raw controls on {name}: {raw:?} in {text:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("PROBLEM")),
+            "a line break in the file forged a line on {name}: {text}"
+        );
+    }
+}

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, Severity};
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
+use crate::markdown;
 use crate::propagation::{rfc3339, VantageState, WaitStatus, WaitView};
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
@@ -271,7 +272,7 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
     let silent: Vec<String> = outcome
         .except
         .iter()
-        .map(|u| format!("`{}`", cell(&u.name)))
+        .map(|u| markdown::code(&u.name))
         .collect();
     let line = match &outcome.cleared_at {
         Some(at) if outcome.status == WaitStatus::Clear => {
@@ -288,9 +289,9 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
     // "Mail to … works again" is said of where mail now arrives: a separate subdomain, when
     // the option kept the alias at the domain.
     let mail_host = if outcome.mail_host == report.domain {
-        report.domain_unicode.clone()
+        markdown::inline(&report.domain_unicode)
     } else {
-        outcome.mail_host.clone()
+        markdown::inline(&outcome.mail_host)
     };
     out += &format!("{}\n\n", line.replace("{domain}", &mail_host));
     out += &rows_seen(outcome, &w);
@@ -308,7 +309,7 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
             .as_deref()
             .map(utc)
             .unwrap_or_else(|| "—".into());
-        out += &format!("| `{}` | {state} | {seen} |\n", cell(&v.name));
+        out += &format!("| {} | {state} | {seen} |\n", markdown::cell(&v.name));
     }
     out += &format!(
         "\n{}\n",
@@ -352,7 +353,7 @@ fn rows_seen(outcome: &WaitView, w: &dyn Fn(&str) -> String) -> String {
                         RowState::NotSaved => w("row_not_there"),
                         RowState::Unknown => w("row_could_not_ask"),
                     };
-                    format!("`{}`: {state}", cell(&s.server))
+                    format!("{}: {state}", markdown::code(&s.server))
                 })
                 .collect();
             out += &format!("{}. {}\n", i + 1, said.join("; "));
@@ -389,21 +390,22 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
     let report = &reword(report.clone(), locale);
     let cat = catalog(locale);
     let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
-    let domain = &report.domain_unicode;
+    let domain = &markdown::inline(&report.domain_unicode);
     let mut out = format!("# {}\n\n", w("title").replace("{domain}", domain));
     let request = match &report.provider_name {
-        Some(p) => w("request").replace("{provider}", p),
+        Some(p) => w("request").replace("{provider}", &markdown::inline(p)),
         None => w("request_no_provider"),
     };
     if !report.plan.steps.is_empty() && !done {
         out += &format!("{}\n\n", request.replace("{domain}", domain));
     }
-    let time = utc(&rfc3339(report.taken_at * 1000));
+    let time = utc(&rfc3339(report.taken_at.saturating_mul(1000)));
+    let resolvers: Vec<String> = report.resolvers.iter().map(|r| markdown::code(r)).collect();
     out += &format!(
         "{}\n\n",
         w("checked")
             .replace("{time}", &time)
-            .replace("{resolvers}", &report.resolvers.join(", "))
+            .replace("{resolvers}", &resolvers.join(", "))
     );
     let shown: Vec<&ReportFinding> = report
         .findings
@@ -420,6 +422,8 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
             Severity::Warning => w("severity_warning"),
             Severity::Info => w("severity_info"),
         };
+        // The words again, with each value from DNS or a file in a code span.
+        let f = words_with(f.finding.clone(), locale, &markdown::inline);
         out += &format!("- **{severity}**: {}\n  {}\n", f.title, f.message);
     }
     // Once the changes are made, the outcome lists the rows seen saved instead of the plan.
@@ -459,12 +463,12 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
         let value = if r.is_all_except() {
             all_except(r, w)
         } else {
-            format!("`{}`", cell(value))
+            markdown::cell(value)
         };
         let cells = [
             action,
-            format!("`{}`", cell(&r.host)),
-            r.rtype.clone(),
+            markdown::cell(&r.host),
+            plain_cell(&r.rtype),
             r.priority
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
@@ -478,9 +482,9 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
 
 /// The value cell of a row that stands for unseen rows: "every MX row except `a`, `b`".
 fn all_except(row: &FixRow, w: &dyn Fn(&str) -> String) -> String {
-    let keep: Vec<String> = row.keep.iter().map(|k| format!("`{}`", cell(k))).collect();
+    let keep: Vec<String> = row.keep.iter().map(|k| markdown::cell(k)).collect();
     w("all_except")
-        .replace("{type}", &row.rtype)
+        .replace("{type}", &plain_cell(&row.rtype))
         .replace("{keep}", &keep.join(", "))
 }
 
@@ -499,27 +503,12 @@ pub fn row_value_text(row: &FixRow, locale: Locale) -> String {
         .replace("{keep}", &row.keep.join(", "))
 }
 
-/// A record value as a table cell: untrusted DNS text, so a line break or a control or bidi
-/// character is written as an escape (`\n`, `\u{1b}`) and can neither end the row nor reach a
-/// terminal; `|` and backticks cannot end the cell.
-fn cell(value: &str) -> String {
-    let mut out = String::new();
-    for c in value.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '`' => out.push('\''),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
+/// A record type (or such short text) in a table cell: as it stands when plain, else a span.
+fn plain_cell(value: &str) -> String {
+    match markdown::inline(value) {
+        plain if plain == value => plain,
+        _ => markdown::cell(value),
     }
-    out
 }
 
 /// The title of a plan step.
@@ -562,17 +551,58 @@ fn variant(f: &Finding) -> Option<&'static str> {
     }
 }
 
-fn fill(template: &str, f: &Finding, extra: &BTreeMap<String, String>) -> String {
-    let mut out = template.replace("{host}", &f.host);
-    for (k, v) in f.params.iter().chain(extra) {
-        out = out.replace(&format!("{{{k}}}"), v);
+/// `template` with each `{name}` filled in one pass (a value is never read for placeholders
+/// again): the finding's host and params and `raw` (text from DNS or a file) through `quote`,
+/// `rendered` (words already written for the target) as they are.
+fn fill(
+    template: &str,
+    f: &Finding,
+    raw: &BTreeMap<String, String>,
+    rendered: &BTreeMap<String, String>,
+    quote: Quote,
+) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out += &rest[..open];
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        let value = name.and_then(|k| {
+            if k == "host" {
+                return Some(quote(&f.host));
+            }
+            f.params
+                .get(k)
+                .or_else(|| raw.get(k))
+                .map(|v| quote(v))
+                .or_else(|| rendered.get(k).cloned())
+        });
+        match (name, value) {
+            (Some(k), Some(v)) => {
+                out += &v;
+                rest = &after[k.len() + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out += rest;
     out.trim().to_string()
+}
+
+/// How a value from DNS or a file is written into words: as it is for the window and the
+/// terminal (each escapes on its own), in a code span for the Markdown report.
+type Quote<'a> = &'a dyn Fn(&str) -> String;
+
+fn as_is(value: &str) -> String {
+    value.to_string()
 }
 
 /// The sentences saying what a proposed SPF record left out or changed, from the finding's
 /// `changes` param (`reason term`, one a line; terms are already safe to print).
-fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale) -> String {
+fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale, quote: Quote) -> String {
     let Some(changes) = finding.params.get("changes") else {
         return String::new();
     };
@@ -580,8 +610,8 @@ fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale) -> String {
         .lines()
         .filter_map(|line| line.split_once(' '))
         .map(|(reason, term)| match cat.spf_changes.get(reason) {
-            Some(text) => text.replace("{term}", term),
-            None => format!("{reason}: {term}"),
+            Some(text) => text.replace("{term}", &quote(term)),
+            None => format!("{}: {}", quote(reason), quote(term)),
         })
         .collect();
     let between = match locale {
@@ -592,6 +622,11 @@ fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale) -> String {
 }
 
 fn words(finding: Finding, locale: Locale) -> ReportFinding {
+    words_with(finding, locale, &as_is)
+}
+
+/// The words of `finding` in `locale`, each value from DNS or a file written by `quote`.
+fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
     let cat = catalog(locale);
     let code = finding.code.as_str();
     let key = match variant(&finding) {
@@ -606,7 +641,7 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
             cat.status
                 .get(status)
                 .cloned()
-                .unwrap_or_else(|| status.clone()),
+                .unwrap_or_else(|| quote(status)),
         );
     }
     if let Some(purpose) = finding.params.get("purpose") {
@@ -614,20 +649,20 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
             .purposes
             .get(purpose)
             .cloned()
-            .unwrap_or_else(|| purpose.clone());
+            .unwrap_or_else(|| quote(purpose));
         extra.insert(
             "purpose_text".to_string(),
-            text.replace("{host}", &finding.host),
+            text.replace("{host}", &quote(&finding.host)),
         );
     }
     extra.insert(
         "changes_text".to_string(),
-        spf_changes(&finding, cat, locale),
+        spf_changes(&finding, cat, locale, quote),
     );
     let (title, message) = match text {
         Some(t) => (
-            fill(&t.title, &finding, &extra),
-            fill(&t.explain, &finding, &extra),
+            fill(&t.title, &finding, &BTreeMap::new(), &extra, quote),
+            fill(&t.explain, &finding, &BTreeMap::new(), &extra, quote),
         ),
         None => (code.clone(), String::new()),
     };
@@ -639,7 +674,7 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
                 .get("servers_only")
                 .cloned()
                 .unwrap_or_default()
-                .replace("{servers}", servers);
+                .replace("{servers}", &quote(servers));
             format!("{message} {note}").trim().to_string()
         }
         None => message,
@@ -660,8 +695,8 @@ fn words(finding: Finding, locale: Locale) -> ReportFinding {
                 .get(&key)
                 .map(|t| {
                     (
-                        fill(&t.title, &finding, &o.params),
-                        fill(&t.consequence, &finding, &o.params),
+                        fill(&t.title, &finding, &o.params, &BTreeMap::new(), quote),
+                        fill(&t.consequence, &finding, &o.params, &BTreeMap::new(), quote),
                     )
                 })
                 .unwrap_or_else(|| (o.id.clone(), String::new()));
@@ -740,8 +775,8 @@ mod tests {
         let text = table(&[row], &|k| k.to_string(), true);
         assert_eq!(text.lines().count(), 3, "header, rule and one row: {text}");
         assert!(
-            text.contains(r"`v=spf1 a\n\| forged \| row \|\u{1b}[2J\u{202e}'x'`"),
-            "{text}"
+            text.contains(r"`` v=spf1 a\n\| forged \| row \|\u{1b}[2J\u{202e}`x` ``"),
+            "the value whole, backticks kept, in a span they cannot close: {text}"
         );
         assert!(!text.trim_end().chars().any(|c| c.is_control() && c != '\n'));
     }

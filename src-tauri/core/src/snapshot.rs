@@ -8,6 +8,10 @@ use crate::dns::{find, DnsRecord, Observation, Outcome, RType, RecordData};
 /// Bumped when the format changes incompatibly; older files are refused with a message.
 pub const SNAPSHOT_FORMAT: u32 = 1;
 
+/// The last second a snapshot may be taken at, 9999-12-31T23:59:59Z: RFC 3339 has four-digit
+/// years, and in milliseconds (as the report's times are counted) it is far from overflowing.
+pub const LAST_TAKEN_AT: u64 = 253_402_300_799;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Snapshot {
@@ -68,6 +72,8 @@ pub enum SnapshotError {
     NotASnapshot(String),
     #[error("this snapshot was made by a different version of MX Doctor (format {found}, this version reads {SNAPSHOT_FORMAT})")]
     WrongFormat { found: u32 },
+    #[error("its time ({0} seconds after 1970) is after the year 9999")]
+    TimeOutOfRange(u64),
 }
 
 impl Snapshot {
@@ -78,6 +84,9 @@ impl Snapshot {
             return Err(SnapshotError::WrongFormat {
                 found: snapshot.format,
             });
+        }
+        if snapshot.taken_at > LAST_TAKEN_AT {
+            return Err(SnapshotError::TimeOutOfRange(snapshot.taken_at));
         }
         Ok(snapshot)
     }

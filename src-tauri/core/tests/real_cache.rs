@@ -334,7 +334,7 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
         "{done}"
     );
     assert!(
-        done.contains("Mail to wait.test works again: every server MX Doctor asked gave the repaired records by"),
+        done.contains("Mail to `wait.test` works again: every server MX Doctor asked gave the repaired records by"),
         "{done}"
     );
     assert_eq!(
@@ -346,7 +346,7 @@ async fn a_saved_wait_resumes_against_the_real_cache() {
     let zh = outcome_document(&report, &restored.view(SystemClock.now()), Locale::ZhCn);
     assert!(
         zh.contains("### 在您的解析服务商的所有服务器上均已确认保存的修改")
-            && zh.contains("wait.test 已恢复正常收信"),
+            && zh.contains("`wait.test` 已恢复正常收信"),
         "{zh}"
     );
 }

@@ -435,7 +435,7 @@ async fn the_exported_report_asks_for_the_rows_in_order_in_both_languages() {
     let (report, _) = run(&lab, "seed000.test", alibaba()).await;
     let en = document(&report, Locale::En);
     assert!(
-        en.starts_with("# MX Doctor: mail settings of seed000.test\n\nPlease make the following changes to the DNS records of seed000.test, in this order, so that its mail reaches"),
+        en.starts_with("# MX Doctor: mail settings of `seed000.test`\n\nPlease make the following changes to the DNS records of `seed000.test`, in this order, so that its mail reaches"),
         "{en}"
     );
     assert!(en.contains("| Action | Host record | Record type | Priority | Record value |"));
@@ -448,7 +448,7 @@ async fn the_exported_report_asks_for_the_rows_in_order_in_both_languages() {
     assert!(delete < end_state, "the changes come before the end state");
     let zh = document(&report, Locale::ZhCn);
     assert!(
-        zh.contains("请按顺序对 seed000.test 的 DNS 解析记录做以下修改"),
+        zh.contains("请按顺序对 `seed000.test` 的 DNS 解析记录做以下修改"),
         "{zh}"
     );
     assert!(
@@ -456,7 +456,7 @@ async fn the_exported_report_asks_for_the_rows_in_order_in_both_languages() {
         "{zh}"
     );
     assert!(
-        zh.contains("seed000.test 上的别名（CNAME）记录挡住了您的邮件设置"),
+        zh.contains("`seed000.test` 上的别名（CNAME）记录挡住了您的邮件设置"),
         "{zh}"
     );
     assert!(

@@ -37,4 +37,19 @@ describe('TechnicalPanel', () => {
     expect(text).toContain(HOSTILE);
     expect(screen.getAllByRole('button', { name: /Copy: Copy the dig command/ }).length).toBe(3);
   });
+
+  it('offers a dig command a shell reads as one name, or none for a name with a line break', () => {
+    const hostile: Snapshot = {
+      ...snapshot,
+      recursive: [
+        { name: 'a.example;id;#.example', rtype: 'TXT', status: 'no_data', authoritative: false },
+        { name: 'b.example\nrm -rf ~', rtype: 'TXT', status: 'no_data', authoritative: false },
+      ],
+      authoritative: [],
+    };
+    const { container } = render(TechnicalPanel, { snapshot: hostile });
+    const commands = [...container.querySelectorAll('code.dig')].map((c) => c.textContent);
+    expect(commands).toEqual(["dig @127.0.0.1 -p 5300 'a.example;id;#.example' TXT"]);
+    expect(screen.getAllByRole('button', { name: /Copy: Copy the dig command/ }).length).toBe(1);
+  });
 });
