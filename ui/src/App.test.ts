@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import type { Channel } from '@tauri-apps/api/core';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
-import { report, vantage, waitView } from './test-support';
+import { expectShownAsText, HOSTILE, report, vantage, waitView } from './test-support';
 import type { FixRow, WaitView } from './ipc';
 
 afterEach(() => {
@@ -87,5 +87,23 @@ describe('App', () => {
     await screen.findByText(/1 of 1 places show the new ones/);
     expect(started).toEqual(['move_cname']);
     expect(screen.queryByText('Asking every server…')).toBeNull();
+  });
+});
+
+describe('App, in practice mode', () => {
+  it('lists an example the core names twice twice, and one the catalog lacks by its id, as text', async () => {
+    const scenario = (id: string) => ({ id, domain: 'practice.example', provider: null });
+    const scenarios = [scenario('seed000'), scenario('seed000'), scenario('seed999'), scenario(HOSTILE.html), scenario(HOSTILE.newline), scenario(HOSTILE.rtl), scenario(HOSTILE.long)];
+    mockIPC((cmd) => {
+      if (cmd === 'practice_scenarios') return scenarios;
+      if (cmd === 'practice_status') return { scenario: scenario(HOSTILE.html), rows: [], locked: [] };
+      return null;
+    });
+    render(App);
+    const select = (await screen.findByRole('combobox', { name: 'Example' })) as HTMLSelectElement;
+    const names = [...select.querySelectorAll('option')].map((o) => o.textContent);
+    expect(names).toEqual(['A website alias hides the mail settings', 'A website alias hides the mail settings', 'seed999', HOSTILE.html, HOSTILE.newline, HOSTILE.rtl, HOSTILE.long]);
+    expectShownAsText(select);
+    expect(document.querySelector('img')).toBeNull();
   });
 });

@@ -1,6 +1,23 @@
 /** Shared pieces for the component tests: a check report and a wait to render, built from the
  * generated types. */
+import { expect } from 'vitest';
 import type { CheckReport, VantageView, WaitView } from './ipc';
+
+/** Text a stranger can put in a DNS answer, a customer's snapshot file or the saved store: markup,
+ * a line break, a right-to-left override, a very long word. */
+export const HOSTILE = {
+  html: '<img src=x onerror=alert(1)>',
+  newline: 'first line\nsecond line',
+  rtl: '\u202Egnp.exe',
+  long: 'x'.repeat(300),
+} as const;
+
+/** Each of `texts` is shown in `el` as text, and no markup in them became an element. */
+export function expectShownAsText(el: Element, texts: readonly string[] = Object.values(HOSTILE)) {
+  const shown = el.textContent ?? '';
+  for (const text of texts) expect(shown, JSON.stringify(text)).toContain(text);
+  expect(el.querySelector('img')).toBeNull();
+}
 
 export function report(overrides: Partial<CheckReport> = {}): CheckReport {
   return {

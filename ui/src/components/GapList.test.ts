@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from '@testing-library/svelte';
 import GapList from './GapList.svelte';
 import type { DnsRecord, FixRow, Gap } from '../ipc';
+import { expectShownAsText, HOSTILE } from '../test-support';
 
 afterEach(cleanup);
 
@@ -27,5 +28,20 @@ describe('GapList', () => {
     const { container } = render(GapList, { gaps: [mailServers], last: true });
     expect(container.textContent).toContain('Last gave: 10 mx.old.example');
     expect(container.textContent).not.toContain('Gives now');
+  });
+
+  it('says an alias answered twice once, and shows every other gap and hostile answers as text', () => {
+    const alias: DnsRecord = { name: HOSTILE.html, ttl: 600, type: 'CNAME', target: HOSTILE.rtl };
+    const txt: DnsRecord = { name: HOSTILE.newline, ttl: 600, type: 'TXT', text: HOSTILE.long };
+    const aliased: Gap = { kind: 'alias_present', ttl: 600, records: [alias] };
+    const spf: Gap = { kind: 'spf_include_missing', ttl: 600, records: [txt, txt] };
+    const { container } = render(GapList, { gaps: [aliased, aliased, { ...aliased, records: [alias, txt] }, mailServers, mailServers], technical: true });
+    expect(container.querySelectorAll('li.gap.alias')).toHaveLength(1);
+    expect(container.querySelectorAll('li.gap:not(.alias)')).toHaveLength(2);
+    cleanup();
+    const spfList = render(GapList, { gaps: [spf, spf], technical: true }).container;
+    expect(spfList.querySelectorAll('li.gap')).toHaveLength(2);
+    const again = render(GapList, { gaps: [aliased, aliased, spf], technical: true }).container;
+    expectShownAsText(again, [HOSTILE.html, HOSTILE.rtl, HOSTILE.newline, HOSTILE.long]);
   });
 });

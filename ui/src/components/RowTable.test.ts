@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/svelte';
-import RowTable from './RowTable.svelte';
+import RowTable, { rowKey } from './RowTable.svelte';
 import { i18n } from '../i18n/index.svelte';
-import type { FixRow } from '../ipc';
+import type { FixRow, RowCheck } from '../ipc';
+import { expectShownAsText, HOSTILE } from '../test-support';
 
 afterEach(() => {
   cleanup();
@@ -48,5 +49,29 @@ describe('RowTable', () => {
     i18n.locale = 'zh-CN';
     render(RowTable, { rows: [hidden] });
     expect(screen.getByText('除以下保留的记录外，所有 MX 记录：')).toBeTruthy();
+  });
+
+  it('lists a kept value given twice twice, and hostile kept values as text', () => {
+    const keep: FixRow = { ...hidden, keep: [HOSTILE.html, HOSTILE.html, HOSTILE.newline, HOSTILE.rtl, HOSTILE.long] };
+    // The same row twice, as a crafted report can hold it.
+    const { container } = render(RowTable, { rows: [keep, keep] });
+    expect(container.querySelectorAll('tbody > tr')).toHaveLength(2);
+    const lists = container.querySelectorAll('ul.keep');
+    expect(lists).toHaveLength(2);
+    for (const l of lists) expect([...l.querySelectorAll('li')].map((li) => li.textContent)).toEqual(keep.keep);
+    expectShownAsText(container);
+  });
+
+  it('lists a DNS host server that answered twice twice, and hostile server names as text', () => {
+    const row: FixRow = { action: 'add', host: HOSTILE.html, type: 'TXT', priority: null, value: HOSTILE.long, new_value: null };
+    const servers = [HOSTILE.html, HOSTILE.html, HOSTILE.newline, HOSTILE.rtl, HOSTILE.long].map((server) => ({ server, state: 'not_saved' as const }));
+    const states = new Map<string, RowCheck>([[rowKey(row), { row, state: 'not_saved', servers }]]);
+    const { container } = render(RowTable, { rows: [row, row], states, showServers: true });
+    expect(container.querySelectorAll('tbody > tr')).toHaveLength(2);
+    const lists = container.querySelectorAll('ul.servers');
+    expect(lists).toHaveLength(2);
+    for (const l of lists) expect(l.querySelectorAll('li')).toHaveLength(5);
+    expect(lists[0]!.querySelectorAll('li')[1]!.textContent).toBe(`${HOSTILE.html}: Not yet saved`);
+    expectShownAsText(container);
   });
 });

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/svelte';
 import TechnicalPanel from './TechnicalPanel.svelte';
 import type { Snapshot } from '../ipc';
+import { expectShownAsText, HOSTILE as CRAFTED } from '../test-support';
+
+type AuthServer = Snapshot['authoritative'][number];
 
 afterEach(cleanup);
 
@@ -51,5 +54,23 @@ describe('TechnicalPanel', () => {
     const commands = [...container.querySelectorAll('code.dig')].map((c) => c.textContent);
     expect(commands).toEqual(["dig @127.0.0.1 -p 5300 'a.example;id;#.example' TXT"]);
     expect(screen.getAllByRole('button', { name: /Copy: Copy the dig command/ }).length).toBe(1);
+  });
+
+  it('lists an authoritative server a snapshot names twice twice, and hostile names as text', () => {
+    const twice: AuthServer = {
+      host: CRAFTED.html,
+      address: '192.0.2.53',
+      observations: [{ name: CRAFTED.newline, rtype: 'TXT', status: 'answer', authoritative: true, records: [{ name: CRAFTED.rtl, ttl: 60, type: 'TXT', text: CRAFTED.long }] }],
+    };
+    const unresolved: AuthServer = { host: CRAFTED.rtl, address: null, observations: [] };
+    const crafted: Snapshot = { ...snapshot, recursive: [], authoritative: [twice, twice, unresolved, unresolved, { host: CRAFTED.long, address: null, observations: [] }] };
+    const { container } = render(TechnicalPanel, { snapshot: crafted });
+    const headings = [...container.querySelectorAll('h4')].map((h) => h.textContent);
+    // The resolver's heading, then one per server listed.
+    expect(headings).toHaveLength(6);
+    expect(headings.filter((h) => h === `Your DNS host: ${CRAFTED.html} (192.0.2.53)`)).toHaveLength(2);
+    expect(headings.filter((h) => h === `Your DNS host: ${CRAFTED.rtl} (no address found)`)).toHaveLength(2);
+    expect(container.querySelectorAll('ul.records li')).toHaveLength(2);
+    expectShownAsText(container);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { en } from './en';
 import { zhCN } from './zh-CN';
-import { i18n, osLocale, t } from './index.svelte';
+import { i18n, known, osLocale, t, tParts } from './index.svelte';
+import type { MessageKey } from './en';
 
 describe('i18n', () => {
   it('has every English key in Simplified Chinese, none empty', () => {
@@ -37,5 +38,21 @@ describe('i18n', () => {
 
   it('fills placeholders with plain text', () => {
     expect(t('prepare.will_check', { domain: '<b>x</b>' })).toBe('MX Doctor will check <b>x</b>.');
+  });
+
+  it('reads a key built from data that the catalog lacks as itself, in both languages', () => {
+    const key = 'wait.state.<img src=x onerror=alert(1)>' as MessageKey;
+    expect(known(key)).toBe(false);
+    expect(known('wait.state.clear')).toBe(true);
+    // Nothing an object has of its own is taken for a message.
+    expect(known('constructor')).toBe(false);
+    expect(known('__proto__')).toBe(false);
+    for (const locale of ['en', 'zh-CN'] as const) {
+      i18n.locale = locale;
+      expect(t(key)).toBe('wait.state.<img src=x onerror=alert(1)>');
+      expect(tParts(key, { x: 1 })).toEqual([{ text: 'wait.state.<img src=x onerror=alert(1)>', value: false }]);
+      expect(t('constructor' as MessageKey)).toBe('constructor');
+    }
+    i18n.locale = 'en';
   });
 });

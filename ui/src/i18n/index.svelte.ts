@@ -20,8 +20,20 @@ export function osLocale(languages: readonly string[] = navigator.languages ?? [
 
 export const i18n = $state<{ locale: Locale }>({ locale: osLocale() });
 
+/** True when `key` is one of the catalog's (a key built from data may not be). */
+export function known(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** The words of `key`; a key built from data that the catalog lacks reads as itself, never
+ * crashes the window. */
+function words(key: MessageKey): string {
+  if (!known(key)) return String(key);
+  return Object.hasOwn(catalogs[i18n.locale], key) ? catalogs[i18n.locale][key] : en[key];
+}
+
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogs[i18n.locale][key] ?? en[key];
+  const text = words(key);
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
@@ -33,7 +45,7 @@ export type Part = { text: string; value: boolean };
 /** `t` in pieces, so a component can set the values apart (as code) while the words around them
  * follow each language's order. Every piece is plain text, never HTML. */
 export function tParts(key: MessageKey, params: Record<string, string | number> = {}): Part[] {
-  const text = catalogs[i18n.locale][key] ?? en[key];
+  const text = words(key);
   const parts: Part[] = [];
   let last = 0;
   for (const m of text.matchAll(/\{(\w+)\}/g)) {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Preparation from './Preparation.svelte';
+import { expectShownAsText, HOSTILE } from '../test-support';
 
 afterEach(() => {
   cleanup();
@@ -145,5 +146,39 @@ describe('Preparation: where the DNS is managed, and a customer’s snapshot', (
     await pick('{"format":1}');
     await waitFor(() => expect(onsnapshot).toHaveBeenCalled());
     expect(onsnapshot.mock.calls[0]![0].input).toBe('example.com');
+  });
+});
+
+describe('Preparation: lists from the saved store and the core', () => {
+  it('lists a domain the history holds twice twice, and hostile domains as text', async () => {
+    const line = (domain: string) => ({ input: domain, domain, provider: null, mx: [], status: 'problems', problems: 1, risks: 0, taken_at: 1795347453 });
+    mockIPC((cmd) => {
+      if (cmd === 'recent_checks') return [line('example.com'), line('example.com'), line(HOSTILE.html), line(HOSTILE.html), line(HOSTILE.newline), line(HOSTILE.rtl), line(HOSTILE.long)];
+      if (cmd === 'list_providers') return [];
+      return null;
+    });
+    const onstart = vi.fn();
+    const { container } = render(Preparation, { initial, onstart });
+    await waitFor(() => expect(container.querySelectorAll('ul.recent > li')).toHaveLength(7));
+    expect(screen.getAllByRole('button', { name: 'Check example.com again' })).toHaveLength(2);
+    const hostile = screen.getAllByRole('button', { name: `Check ${HOSTILE.html} again` });
+    expect(hostile).toHaveLength(2);
+    expectShownAsText(container);
+    await fireEvent.click(hostile[1]!);
+    expect(onstart).toHaveBeenCalledWith({ input: HOSTILE.html, provider: null, mx: [], resolvers: [] });
+  });
+
+  it('lists a mailbox service the catalog holds twice twice, and hostile names as text', async () => {
+    const provider = (id: string, name: string) => ({ id, name, mx_sets: [] });
+    mockIPC((cmd) => {
+      if (cmd === 'list_providers') return [provider('dup', HOSTILE.html), provider('dup', HOSTILE.html), provider('a', HOSTILE.newline), provider('b', HOSTILE.rtl), provider('c', HOSTILE.long)];
+      return null;
+    });
+    const { container } = render(Preparation, { initial, onstart: vi.fn() });
+    const select = screen.getByLabelText('Which mailbox service did you buy?') as HTMLSelectElement;
+    // "Find out from my DNS", the five services, "my own mail servers".
+    await waitFor(() => expect(select.querySelectorAll('option')).toHaveLength(7));
+    expect([...select.querySelectorAll('option')].filter((o) => o.value === 'dup')).toHaveLength(2);
+    expectShownAsText(container);
   });
 });

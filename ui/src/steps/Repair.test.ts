@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Repair from './Repair.svelte';
-import { report } from '../test-support';
+import { expectShownAsText, HOSTILE, report } from '../test-support';
 import type { FixRow, ReportFinding } from '../ipc';
 import type { RepairPlan } from '../ipc';
 import { i18n } from '../i18n/index.svelte';
@@ -260,5 +260,50 @@ describe('Repair, for the helpdesk', () => {
     await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
     await screen.findByText('ns2.example.net (192.0.2.2): Not yet saved');
     expect(screen.getByText('ns1.example.net (192.0.2.1): Saved')).toBeTruthy();
+  });
+});
+
+describe('Repair, with a crafted report', () => {
+  const hostileRow: FixRow = { action: 'add', host: HOSTILE.html, type: 'TXT', priority: null, value: HOSTILE.newline, new_value: null };
+
+  it('lists a way to remove the alias given twice twice, and hostile option texts as text', async () => {
+    const twice = { id: 'replace_with_a', recommended: true, fix: [del, a1], params: {} };
+    const crafted: ReportFinding = {
+      ...cname,
+      options: [twice, twice, { id: HOSTILE.html, recommended: false, fix: [hostileRow], params: {} }],
+      option_texts: [
+        { id: 'replace_with_a', title: HOSTILE.html, consequence: HOSTILE.newline },
+        { id: 'replace_with_a', title: HOSTILE.rtl, consequence: HOSTILE.long },
+        { id: HOSTILE.html, title: 'The hostile one', consequence: '' },
+      ],
+    };
+    render(Repair, { report: report({ findings: [crafted], plan: replacePlan }), onback: vi.fn(), onsaved: vi.fn() });
+    const group = screen.getByRole('group', { name: 'Choose what to do about the alias (CNAME)' });
+    expect(group.querySelectorAll('input[type=radio]')).toHaveLength(3);
+    expectShownAsText(group);
+    // Choosing the option whose id is markup shows the report's plan (none for that id), and no markup.
+    await fireEvent.click(screen.getByLabelText(/The hostile one/));
+    expect(screen.getAllByRole('table')[0]!.textContent).toContain('203.0.113.7');
+    expect(document.querySelector('img')).toBeNull();
+  });
+
+  it('lists a plan step given twice twice, and hostile rows as text', () => {
+    const crafted: RepairPlan = {
+      steps: [
+        { id: 'spf', rows: [hostileRow] },
+        { id: 'spf', rows: [{ ...hostileRow, host: HOSTILE.rtl, value: HOSTILE.long }] },
+        { id: HOSTILE.html, rows: [hostileRow] },
+      ],
+      target: [],
+    };
+    const { container } = render(Repair, { report: report({ plan: crafted }), onback: vi.fn(), onsaved: vi.fn() });
+    const steps = container.querySelectorAll('ol.plan > li');
+    expect(steps).toHaveLength(3);
+    expect([...steps].map((s) => s.querySelector('h3')!.textContent)).toEqual([
+      'Fix the SPF row',
+      'Fix the SPF row',
+      'Other changes',
+    ]);
+    expectShownAsText(container);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Wait from './Wait.svelte';
-import { vantage, waitView } from '../test-support';
+import { expectShownAsText, HOSTILE, vantage, waitView } from '../test-support';
 import type { DnsRecord, FixRow, RecordData, Unanswered } from '../ipc';
 
 afterEach(cleanup);
@@ -248,5 +248,25 @@ describe('Wait, the countdown', () => {
     expect(row).toContain('its old copy has run out');
     expect(row).toContain('asked again once the change is saved');
     expect(row).not.toContain('up to 0 s');
+  });
+
+  it('lists a server a wait names twice twice, and hostile names and answers as text', () => {
+    const oldTxt: DnsRecord = { name: HOSTILE.newline, ttl: 600, type: 'TXT', text: HOSTILE.html };
+    const twin = vantage({ kind: 'public', name: HOSTILE.html, server: '8.8.8.8:53', state: 'stale', expires_in: 30, gaps: [{ kind: 'spf_include_missing', ttl: 600, records: [oldTxt, oldTxt] }] });
+    const v = view({
+      vantages: [twin, twin, vantage({ name: HOSTILE.newline }), vantage({ name: HOSTILE.rtl }), vantage({ name: HOSTILE.long, server: HOSTILE.long })],
+    });
+    const { container } = render(Wait, { view: v, receivedAt: Date.now(), technical: true, onrestart: vi.fn(), ondone: vi.fn() });
+    const rows = container.querySelectorAll('tr.vantage');
+    expect(rows).toHaveLength(5);
+    expect([...rows].filter((r) => r.querySelector('th')!.textContent!.startsWith(HOSTILE.html))).toHaveLength(2);
+    expect(screen.getByText(/3 of 5 places show the new ones/)).toBeTruthy();
+    expectShownAsText(container);
+  });
+
+  it('lists two practice caches at the same address both', () => {
+    const cache = vantage({ kind: 'custom', name: '127.0.0.21:53053', server: '127.0.0.21:53053' });
+    const { container } = render(Wait, { view: view({ vantages: [cache, cache] }), receivedAt: Date.now(), technical: false, practice: true, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(container.querySelectorAll('tr.vantage')).toHaveLength(2);
   });
 });
