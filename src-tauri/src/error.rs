@@ -36,6 +36,12 @@ pub enum ErrorCode {
     /// None of the DNS host's servers was found: nothing could ever be seen saved, so no wait
     /// starts; the repair step asks the user to check again.
     NoDnsHost,
+    /// What the user asked to keep could not be saved (a full disk, a folder that cannot be
+    /// written): nothing changed, and the window says so beside what was being saved.
+    NotSaved,
+    /// A snapshot file that cannot be opened (damaged, crafted, of another version, above the
+    /// limits): the message says which.
+    BadSnapshot,
     /// Anything else.
     Internal,
 }

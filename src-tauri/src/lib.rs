@@ -12,7 +12,6 @@ pub mod state;
 /// build `tauri::test::mock_builder()` on the mock runtime.
 pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
-        .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -53,7 +52,18 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
 }
 
 pub fn run() {
-    if let Err(e) = setup(tauri::Builder::default()).run(tauri::generate_context!()) {
+    // A second launch hands over to the running window (focused) and ends, instead of a rival
+    // window writing the same saved state. Registered first, as the plugin asks.
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    if let Err(e) = setup(builder).run(tauri::generate_context!()) {
         eprintln!("MX Doctor could not start: {e}");
         std::process::exit(1);
     }

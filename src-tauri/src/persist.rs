@@ -1,21 +1,195 @@
-//! What the app remembers, through tauri-plugin-store: the wait in progress (so closing and
-//! reopening the app resumes it), the step the window showed, the settings and the recent
-//! checks. A store file that cannot be read is moved aside, never lost, and the app starts
-//! fresh with a message.
+//! What the app remembers: the wait in progress (so closing and reopening the app resumes it),
+//! the step the window showed, the settings and the recent checks, in one JSON file in the
+//! app's data folder.
+//!
+//! The file is read once, when the app starts, and never again under a writer. Every change is
+//! written whole or not at all ([`mxdoctor_core::files::write_atomic`]: a temporary file,
+//! flushed, then renamed), so a full disk or a crash mid-write leaves the previous file as it
+//! was; a change that could not be written is undone in memory too, and the user is told. A
+//! file that cannot be read is moved aside, never lost, and the app starts fresh with a message.
+//! (tauri-plugin-store was used before: it saves with a plain truncate-then-write, also on its
+//! own at exit, which a full disk turned into a cut-off file and every setting lost.)
 
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use mxdoctor_core::diagnose::Severity;
+use mxdoctor_core::files;
 use mxdoctor_core::propagation::{Wait, WaitSettings};
 use mxdoctor_core::report::{CheckReport, CheckStatus, Locale};
 use mxdoctor_core::Snapshot;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_store::{Store, StoreExt};
+use serde_json::{Map, Value};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
 
 use crate::commands::check::{provider_choice, CheckRequest};
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
+
+/// The most the store file may weigh when it is read (it holds a few snapshots at most).
+pub const MAX_STORE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The app's saved state: the file's contents in memory, written back whole on every change.
+pub struct Store {
+    path: Option<PathBuf>,
+    data: Mutex<Map<String, Value>>,
+    /// What the user is told at start (the file could not be read and was moved aside).
+    notice: Option<String>,
+    /// The last save that failed, so the window is told once, and told again when saving works.
+    failing: Mutex<Option<String>>,
+}
+
+/// A change that could not be written: nothing changed, on the disk or in memory.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("MX Doctor has no folder to save in on this computer")]
+    NoFolder,
+    #[error("{path} could not be written ({source})")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl Store {
+    /// Reads `path` once. A missing file is a fresh start; one that cannot be read as the
+    /// store is moved aside (`mxdoctor.json.set-aside-TIME`) with a notice; `None` (no data
+    /// folder) keeps everything in memory and every save says so.
+    pub fn open(path: Option<PathBuf>) -> Self {
+        let (data, notice, writable) = match &path {
+            Some(p) => read_or_set_aside(p),
+            None => (Map::new(), None, false),
+        };
+        Self {
+            // A file that could be neither read nor moved aside is never written over.
+            path: path.filter(|_| writable),
+            data: Mutex::new(data),
+            notice,
+            failing: Mutex::new(None),
+        }
+    }
+
+    pub fn notice(&self) -> Option<String> {
+        self.notice.clone()
+    }
+
+    /// The value under `key`, as it was last saved.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.data.lock().ok()?.get(key).cloned()
+    }
+
+    /// Makes `change` and writes the whole store; when the write fails, the change is dropped
+    /// in memory too, so what the app holds is always what the disk holds.
+    pub fn update(&self, change: impl FnOnce(&mut Map<String, Value>)) -> Result<(), SaveError> {
+        let mut data = self.data.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = data.clone();
+        change(&mut next);
+        if next == *data {
+            return Ok(());
+        }
+        let path = self.path.as_deref().ok_or(SaveError::NoFolder)?;
+        let bytes = serde_json::to_vec_pretty(&next).expect("JSON values always serialise");
+        files::write_atomic(path, &bytes).map_err(|source| SaveError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+        *data = next;
+        Ok(())
+    }
+
+    /// Sets `key` to `value` and writes the store.
+    pub fn set(&self, key: &str, value: impl Serialize) -> Result<(), SaveError> {
+        let value = serde_json::to_value(value).expect("the app's types always serialise");
+        self.update(|m| {
+            m.insert(key.to_string(), value);
+        })
+    }
+
+    /// Removes `keys` and writes the store.
+    pub fn remove(&self, keys: &[&str]) -> Result<(), SaveError> {
+        self.update(|m| {
+            for k in keys {
+                m.remove(*k);
+            }
+        })
+    }
+}
+
+/// The event the window hears when saving starts failing (`detail` says why) or works again
+/// (`detail` is `None`).
+pub const SAVE_EVENT: &str = "save-state";
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SaveState {
+    /// Why the last save failed, in the system's words; `None` once saving works again.
+    pub detail: Option<String>,
+}
+
+/// The app's store: its file is read by the first command that needs it, once per run.
+pub fn store<R: Runtime>(app: &AppHandle<R>) -> &Store {
+    app.state::<AppState>()
+        .inner()
+        .store
+        .get_or_init(|| Store::open(app.path().app_data_dir().ok().map(|d| d.join(STORE_FILE))))
+}
+
+/// Tells the window when saving starts failing or works again, and turns a failure into the
+/// `not_saved` error for commands that report it. Every save of the app goes through here.
+pub fn told<R: Runtime>(
+    app: &AppHandle<R>,
+    result: Result<(), SaveError>,
+) -> crate::error::Result<()> {
+    let store = store(app);
+    let detail = result.as_ref().err().map(ToString::to_string);
+    if let Ok(mut failing) = store.failing.lock() {
+        if *failing != detail {
+            failing.clone_from(&detail);
+            if let Some(d) = &detail {
+                tracing::warn!("not saved: {d}");
+            }
+            let _ = app.emit(
+                SAVE_EVENT,
+                SaveState {
+                    detail: detail.clone(),
+                },
+            );
+        }
+    }
+    match detail {
+        None => Ok(()),
+        Some(d) => Err(AppError::new(ErrorCode::NotSaved, d)),
+    }
+}
+
+fn read_or_set_aside(path: &Path) -> (Map<String, Value>, Option<String>, bool) {
+    let problem = match files::read_limited(path, MAX_STORE_BYTES) {
+        Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (Map::new(), None, true)
+        }
+        Err(e) => e.to_string(),
+        Ok(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(map)) => return (map, None, true),
+            Ok(_) => "it does not hold settings".to_string(),
+            Err(e) => e.to_string(),
+        },
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    match files::set_aside(path, stamp) {
+        Ok(aside) => (Map::new(), Some(format!(
+            "The saved settings could not be read ({problem}). They were moved to {} and MX Doctor started fresh.",
+            aside.display()
+        )), true),
+        Err(e) => (Map::new(), Some(format!(
+            "The saved settings in {} could not be read ({problem}) nor moved aside ({e}). MX Doctor started fresh and saves nothing until that file is moved.",
+            path.display()
+        )), false),
+    }
+}
 
 pub const STORE_FILE: &str = "mxdoctor.json";
 const WAIT_KEY: &str = "wait";
@@ -65,101 +239,62 @@ impl RecentCheck {
 }
 
 /// The recent checks, newest first; an unreadable entry reads as none.
-pub fn recent<R: Runtime>(store: &Store<R>) -> Vec<RecentCheck> {
-    store
+/// A domain listed twice (a file written by hand) is listed once, at its newest place.
+pub fn recent(store: &Store) -> Vec<RecentCheck> {
+    let mut list: Vec<RecentCheck> = store
         .get(RECENT_KEY)
         .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|c| seen.insert(c.domain.clone()));
+    list.truncate(RECENT_MAX);
+    list
 }
 
 /// Puts `check` first, dropping an older line for the same domain, keeping [`RECENT_MAX`].
-pub fn remember<R: Runtime>(store: &Store<R>, check: RecentCheck) {
+pub fn remember(store: &Store, check: RecentCheck) -> Result<(), SaveError> {
     let mut list = recent(store);
     list.retain(|c| c.domain != check.domain);
     list.insert(0, check);
     list.truncate(RECENT_MAX);
-    if let Ok(v) = serde_json::to_value(&list) {
-        store.set(RECENT_KEY, v);
-        let _ = store.save();
-    }
+    store.set(RECENT_KEY, &list)
 }
 
-/// The store, and a message for the user when its file could not be read. tauri-plugin-store
-/// ignores a file it cannot parse and would overwrite it on the next save, so the file is
-/// checked first: an unreadable one is moved aside (`mxdoctor.json.set-aside-TIME`), never
-/// lost, and the app starts fresh.
-pub fn open<R: Runtime>(app: &AppHandle<R>) -> (Option<Arc<Store<R>>>, Option<String>) {
-    let note = app
-        .path()
-        .app_data_dir()
-        .ok()
-        .and_then(|dir| set_aside_if_unreadable(&dir.join(STORE_FILE)));
-    (app.store(STORE_FILE).ok(), note)
-}
-
-fn set_aside_if_unreadable(path: &std::path::Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    let problem = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(v) if v.is_object() => return None,
-        Ok(_) => "it does not hold settings".to_string(),
-        Err(e) => e.to_string(),
-    };
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(format!(".set-aside-{stamp}"));
-    let aside = std::path::PathBuf::from(aside);
-    Some(match std::fs::rename(path, &aside) {
-        Ok(()) => format!(
-            "The saved settings could not be read ({problem}). They were moved to {} and MX Doctor started fresh.",
-            aside.display()
-        ),
-        Err(e) => format!("The saved settings could not be read ({problem}) nor moved aside ({e})."),
+/// The wait with the check it follows (for the summary after a restart), saved together.
+pub fn save_wait(
+    store: &Store,
+    wait: &Wait,
+    report: Option<&CheckReport>,
+) -> Result<(), SaveError> {
+    let wait = serde_json::to_value(wait).expect("a wait always serialises");
+    let report = report.map(|r| serde_json::to_value(r).expect("a report always serialises"));
+    store.update(|m| {
+        m.insert(WAIT_KEY.to_string(), wait);
+        if let Some(r) = report {
+            m.insert(REPORT_KEY.to_string(), r);
+        }
     })
 }
 
-pub fn save_wait<R: Runtime>(store: &Store<R>, wait: &Wait) {
-    match serde_json::to_value(wait) {
-        Ok(v) => {
-            store.set(WAIT_KEY, v);
-            if let Err(e) = store.save() {
-                tracing::warn!("could not save the wait: {e}");
-            }
-        }
-        Err(e) => tracing::warn!("could not serialise the wait: {e}"),
-    }
-}
-
-/// The saved wait, if there is one that can still be used (a damaged entry is dropped).
-pub fn load_wait<R: Runtime>(store: &Store<R>) -> Option<Wait> {
+/// The saved wait, if there is one that can still be used (a damaged one is left in the file,
+/// where the next wait replaces it).
+pub fn load_wait(store: &Store) -> Option<Wait> {
     let value = store.get(WAIT_KEY)?;
     match Wait::from_json(&value.to_string()) {
         Ok(w) => Some(w),
         Err(e) => {
-            tracing::warn!("saved wait unusable, dropped: {e}");
-            store.delete(WAIT_KEY);
+            tracing::warn!("saved wait unusable, not resumed: {e}");
             None
         }
     }
 }
 
-/// The check the wait follows, for the summary after a restart.
-pub fn save_report<R: Runtime>(store: &Store<R>, report: &CheckReport) {
-    if let Ok(v) = serde_json::to_value(report) {
-        store.set(REPORT_KEY, v);
-    }
-}
-
-pub fn load_report<R: Runtime>(store: &Store<R>) -> Option<CheckReport> {
+pub fn load_report(store: &Store) -> Option<CheckReport> {
     serde_json::from_value(store.get(REPORT_KEY)?).ok()
 }
 
-pub fn clear_wait<R: Runtime>(store: &Store<R>) {
-    store.delete(WAIT_KEY);
-    store.delete(REPORT_KEY);
-    let _ = store.save();
+pub fn clear_wait(store: &Store) -> Result<(), SaveError> {
+    store.remove(&[WAIT_KEY, REPORT_KEY])
 }
 
 const SETTINGS_KEY: &str = "settings";
@@ -207,7 +342,7 @@ impl Settings {
 }
 
 /// Saved settings; unusable ones read as the defaults.
-pub fn load_settings<R: Runtime>(store: &Store<R>) -> Settings {
+pub fn load_settings(store: &Store) -> Settings {
     store
         .get(SETTINGS_KEY)
         .and_then(|v| serde_json::from_value::<Settings>(v).ok())
@@ -215,11 +350,8 @@ pub fn load_settings<R: Runtime>(store: &Store<R>) -> Settings {
         .unwrap_or_default()
 }
 
-pub fn save_settings<R: Runtime>(store: &Store<R>, settings: &Settings) {
-    if let Ok(v) = serde_json::to_value(settings) {
-        store.set(SETTINGS_KEY, v);
-        let _ = store.save();
-    }
+pub fn save_settings(store: &Store, settings: &Settings) -> Result<(), SaveError> {
+    store.set(SETTINGS_KEY, settings)
 }
 
 /// The steps of the wizard that are kept when the window closes outside a wait.
@@ -254,26 +386,31 @@ pub struct Restored {
     pub report: Option<CheckReport>,
 }
 
-pub fn save_session<R: Runtime>(store: &Store<R>, session: &Session, snapshot: Option<&Snapshot>) {
+pub fn save_session(
+    store: &Store,
+    session: &Session,
+    snapshot: Option<&Snapshot>,
+) -> Result<(), SaveError> {
     let saved = SavedSession {
         session: session.clone(),
         snapshot: snapshot.filter(|_| session.step != Step::Prepare).cloned(),
     };
-    if let Ok(v) = serde_json::to_value(&saved) {
-        store.set(SESSION_KEY, v);
-        let _ = store.save();
-    }
+    store.set(SESSION_KEY, &saved)
 }
 
 /// The saved session, its check replayed from the snapshot into `state` (so the repair step
 /// can verify rows and start the wait). A repair step without a usable check goes back to the
 /// check step, which checks again.
-pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option<Restored> {
+pub fn restore_session(store: &Store, state: &AppState) -> Option<Restored> {
     let saved: SavedSession = serde_json::from_value(store.get(SESSION_KEY)?).ok()?;
     let mut session = saved.session;
     let request = &session.request;
     let replayed = saved.snapshot.and_then(|snapshot| {
+        // The file may have been edited: the snapshot goes through the same checks as one a
+        // customer sent, and must be of the domain the session asked about.
         let domain = mxdoctor_core::check::parse_domain(&request.input).ok()?;
+        let text = serde_json::to_string(&snapshot).ok()?;
+        let (_, snapshot) = Snapshot::open(&text, Some(&domain)).ok()?;
         let choice = provider_choice(request.provider.as_deref(), &request.mx).ok()?;
         let resolvers = state.resolvers(&request.resolvers).ok()?;
         Some(state.adopt_snapshot(&domain, snapshot, choice, resolvers))
@@ -290,21 +427,16 @@ pub fn restore_session<R: Runtime>(store: &Store<R>, state: &AppState) -> Option
 const PRACTICE_KEY: &str = "practice";
 
 /// Practice mode's scenario and records; `None` forgets them (practice mode left).
-pub fn save_practice<R: Runtime>(
-    store: &Store<R>,
+pub fn save_practice(
+    store: &Store,
     practice: Option<&crate::commands::practice::SavedPractice>,
-) {
-    match practice.and_then(|p| serde_json::to_value(p).ok()) {
-        Some(v) => store.set(PRACTICE_KEY, v),
-        None => {
-            store.delete(PRACTICE_KEY);
-        }
+) -> Result<(), SaveError> {
+    match practice {
+        Some(p) => store.set(PRACTICE_KEY, p),
+        None => store.remove(&[PRACTICE_KEY]),
     }
-    let _ = store.save();
 }
 
-pub fn load_practice<R: Runtime>(
-    store: &Store<R>,
-) -> Option<crate::commands::practice::SavedPractice> {
+pub fn load_practice(store: &Store) -> Option<crate::commands::practice::SavedPractice> {
     serde_json::from_value(store.get(PRACTICE_KEY)?).ok()
 }

@@ -145,11 +145,11 @@ fn a_file_that_is_no_snapshot_and_a_link_from_elsewhere_are_refused_in_words() {
             json!({ "text": text, "provider": null, "mx": [], "locale": "en" }),
         )
         .unwrap_err();
-        assert_eq!(err["code"], "bad_setting", "{text}");
+        assert_eq!(err["code"], "bad_snapshot", "{text}");
         assert!(err["message"]
             .as_str()
             .unwrap()
-            .starts_with("This file cannot be opened"));
+            .contains("not an MX Doctor snapshot"));
     }
     let err = invoke(
         &window,
@@ -164,4 +164,49 @@ fn a_file_that_is_no_snapshot_and_a_link_from_elsewhere_are_refused_in_words() {
     assert!(mxdoctor_core::providers::is_catalog_link(
         "https://developers.google.com/speed/public-dns/cache"
     ));
+}
+
+/// Issue 13: the window judged a snapshot whose domain was in capitals as healthy ("Nothing
+/// needs changing") while the same file in lower case has problems; now both read the same.
+#[test]
+fn a_snapshot_in_capitals_opens_with_the_same_problems_as_in_lower_case() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let lab = lab(&runtime);
+    let resolver = lab.resolver.addr().to_string();
+    let (_app, window) = app("capitals");
+    let request = json!({
+        "input": "seed000.test",
+        "provider": "alibaba-standard",
+        "mx": [],
+        "resolvers": [resolver]
+    });
+    let checked = invoke(
+        &window,
+        "run_check",
+        json!({ "request": request, "onLookup": "__CHANNEL__:1" }),
+    )
+    .unwrap();
+    let snapshot = invoke(&window, "last_snapshot", json!({})).unwrap();
+    let text = serde_json::to_string(&snapshot).unwrap();
+    let loud = text.replace("seed000.test", "SEED000.TEST.");
+    assert_ne!(loud, text);
+    let codes = |report: &Value| -> Vec<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].clone())
+            .collect()
+    };
+    for t in [&text, &loud] {
+        let opened = invoke(
+            &window,
+            "open_snapshot",
+            json!({ "text": t, "provider": "alibaba-standard", "mx": [], "locale": "en" }),
+        )
+        .unwrap();
+        assert_eq!(codes(&opened["report"]), codes(&checked));
+        assert_eq!(opened["report"]["status"], checked["status"]);
+        assert_ne!(opened["report"]["status"], "ok");
+    }
 }

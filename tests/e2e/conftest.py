@@ -267,10 +267,11 @@ def app(display, tmp_path, request):
     port = practice_port()
     windows: list[Window] = []
 
-    def open_window(*args: str) -> Window:
+    def open_window(*args: str, extra_env: dict[str, str] | None = None) -> Window:
         driver_port = free_port()
         env = dict(
             os.environ,
+            **(extra_env or {}),
             DISPLAY=display,
             XDG_DATA_HOME=str(data),
             XDG_CONFIG_HOME=str(tmp_path / "config"),

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
 import type { Channel } from '@tauri-apps/api/core';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
@@ -105,5 +106,20 @@ describe('App, in practice mode', () => {
     expect(names).toEqual(['A website alias hides the mail settings', 'A website alias hides the mail settings', 'seed999', HOSTILE.html, HOSTILE.newline, HOSTILE.rtl, HOSTILE.long]);
     expectShownAsText(select);
     expect(document.querySelector('img')).toBeNull();
+  });
+});
+
+describe('App, when saving fails', () => {
+  it('says the progress could not be saved, with the reason, and stops saying it once saving works', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    render(App);
+    await screen.findByRole('navigation');
+    // Let onMount register its listener.
+    await new Promise((r) => setTimeout(r, 0));
+    await emit('save-state', { detail: 'mxdoctor.json could not be written (No space left on device (os error 28))' });
+    const banner = await screen.findByText(/could not save its progress/);
+    expect(banner.closest('[role="alert"]')?.textContent).toContain('No space left on device');
+    await emit('save-state', { detail: null });
+    await vi.waitFor(() => expect(screen.queryByText(/could not save its progress/)).toBeNull());
   });
 });

@@ -15,7 +15,8 @@ use mxdoctor_core::check::{self, CheckOptions, ChoiceError};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::providers::{self, CUSTOM_ID};
 use mxdoctor_core::report::CheckStatus;
-use mxdoctor_core::Snapshot;
+use mxdoctor_core::snapshot::{self, SnapshotError};
+use mxdoctor_core::{files, Snapshot};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -196,25 +197,22 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
     let choice = provider_choice(args.target.provider.as_deref(), &args.target.mx)?;
     let (report, snapshot) = match &args.from_snapshot {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                fail(
-                    "snapshot_unreadable",
-                    format!("cannot read {}: {e}", path.display()),
-                )
+            let text = files::read_limited(path, snapshot::MAX_SNAPSHOT_BYTES).map_err(|e| {
+                let code = match e {
+                    files::ReadError::Io(_) | files::ReadError::NotAFile => "snapshot_unreadable",
+                    files::ReadError::TooLarge { .. } | files::ReadError::NotText => {
+                        "snapshot_invalid"
+                    }
+                };
+                fail(code, format!("cannot use {}: {e}", path.display()))
             })?;
-            let snapshot = Snapshot::from_json(&text)
-                .map_err(|e| fail("snapshot_invalid", format!("{}: {e}", path.display())))?;
-            if snapshot.domain != domain.ascii {
-                return Err(fail(
-                    "snapshot_mismatch",
-                    format!(
-                        "{} is a snapshot of {}, not of {}",
-                        path.display(),
-                        snapshot.domain,
-                        domain.ascii
-                    ),
-                ));
-            }
+            let (_, snapshot) = Snapshot::open(&text, Some(&domain)).map_err(|e| {
+                let code = match e {
+                    SnapshotError::OtherDomain { .. } => "snapshot_mismatch",
+                    _ => "snapshot_invalid",
+                };
+                fail(code, format!("{}: {e}", path.display()))
+            })?;
             (check::replay(&domain, &snapshot, choice), snapshot)
         }
         None => {
@@ -239,7 +237,7 @@ fn run_check(args: CheckArgs) -> Result<CheckStatus, Failure> {
         }
     };
     if let Some(path) = &args.snapshot_out {
-        std::fs::write(path, snapshot.to_json()).map_err(|e| {
+        files::write_atomic(path, snapshot.to_json().as_bytes()).map_err(|e| {
             fail(
                 "snapshot_unwritable",
                 format!("cannot write {}: {e}", path.display()),

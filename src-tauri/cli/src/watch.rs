@@ -309,10 +309,7 @@ fn stop(wait: &Wait, state: Option<&Path>, out: &Output) -> Result<Ended, Failur
 
 /// Writes the state atomically: a crash mid-write never leaves half a file.
 fn save(path: &Path, wait: &Wait) -> Result<(), Failure> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, wait.to_json())
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
+    mxdoctor_core::files::write_atomic(path, wait.to_json().as_bytes()).map_err(|e| {
             fail(
                 "state_unwritable",
                 format!("cannot save the wait to {}: {e}", path.display()),
@@ -323,9 +320,19 @@ fn save(path: &Path, wait: &Wait) -> Result<(), Failure> {
 /// The saved wait for `domain` in `path`, if there is one to resume. A file that cannot be read
 /// as a wait is set aside (renamed), never overwritten, and a new wait starts.
 fn load(path: &Path, domain: &str, out: &Output) -> Result<Option<Wait>, Failure> {
-    let text = match std::fs::read_to_string(path) {
+    use mxdoctor_core::files::{read_limited, ReadError};
+    let text = match read_limited(path, mxdoctor_core::propagation::MAX_WAIT_BYTES) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e @ (ReadError::TooLarge { .. } | ReadError::NotText)) => {
+            let aside = set_aside(path)?;
+            out.note(&format!(
+                "The saved wait in {} could not be used ({e}); it was moved to {} and a new wait starts.",
+                path.display(),
+                aside.display()
+            ));
+            return Ok(None);
+        }
         Err(e) => {
             return Err(fail(
                 "state_unreadable",
@@ -359,16 +366,12 @@ fn load(path: &Path, domain: &str, out: &Output) -> Result<Option<Wait>, Failure
 }
 
 fn set_aside(path: &Path) -> Result<PathBuf, Failure> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".set-aside-{}", unix_now()));
-    let aside = PathBuf::from(name);
-    std::fs::rename(path, &aside).map_err(|e| {
+    mxdoctor_core::files::set_aside(path, unix_now()).map_err(|e| {
         fail(
             "state_unreadable",
             format!("cannot move {} aside: {e}", path.display()),
         )
-    })?;
-    Ok(aside)
+    })
 }
 
 /// JSON lines, or text; on a terminal the vantage table is redrawn in place.

@@ -456,3 +456,98 @@ async fn control_characters_never_reach_the_terminal() {
         "the DEL is named, not printed: {stderr}"
     );
 }
+
+/// Issue 13: snapshot files a stranger made (cut off, nested deep, huge, thousands of servers,
+/// a year past 9999, another domain, not a file at all) exit 2 with a message and no panic; a
+/// snapshot in capitals or with every server listed twice reads as the honest one.
+#[tokio::test(flavor = "multi_thread")]
+async fn crafted_snapshot_files_exit_2_with_a_message_or_read_as_their_honest_twin() {
+    let lab = lab().await;
+    let dir = std::env::temp_dir().join(format!("mxdoctor-cli-crafted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let honest_file = dir.join("seed001.json");
+    let live = mxdoctor(
+        Some(&lab),
+        &[
+            "check",
+            "seed001.test",
+            "--json",
+            "--snapshot-out",
+            honest_file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    drop(lab);
+    let honest = std::fs::read_to_string(&honest_file).unwrap();
+    let mut v: Value = serde_json::from_str(&honest).unwrap();
+
+    let replay = |text: String, name: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let path = file.to_str().unwrap().to_string();
+        async move {
+            mxdoctor(
+                None,
+                &["check", "SEED001.test", "--json", "--from-snapshot", &path],
+            )
+            .await
+        }
+    };
+
+    // Honest twins: capitals and a final dot everywhere, and every server listed twice.
+    let loud = honest.replace("seed001.test", "SEED001.TEST.");
+    let servers = v["authoritative"].as_array().unwrap().clone();
+    v["authoritative"] = Value::Array([servers.clone(), servers].concat());
+    let doubled = v.to_string();
+    for (text, name) in [(loud, "loud.json"), (doubled, "doubled.json")] {
+        let out = replay(text, name).await;
+        assert_eq!(out.status.code(), live.status.code(), "{name}");
+        assert_eq!(
+            json(&out)["findings"],
+            json(&live)["findings"],
+            "{name} reads as the honest snapshot"
+        );
+    }
+
+    // Refused, each with its reason.
+    let mut many: Value = serde_json::from_str(&honest).unwrap();
+    many["authoritative"] = (0..5000)
+        .map(|i| serde_json::json!({"host": format!("ns{i}.example.net"), "address": format!("192.0.2.{}", i % 250), "observations": []}))
+        .collect();
+    let mut late: Value = serde_json::from_str(&honest).unwrap();
+    late["taken_at"] = serde_json::json!(253_402_300_800u64);
+    let mut other: Value = serde_json::from_str(&honest).unwrap();
+    other["domain"] = serde_json::json!("another.example");
+    let cases = [
+        (honest[..honest.len() / 2].to_string(), "cut off", "not an MX Doctor snapshot"),
+        ("[".repeat(200_000), "nested", "not an MX Doctor snapshot"),
+        (many.to_string(), "5000 servers", "DNS host servers"),
+        (late.to_string(), "year 10000", "after the year 9999"),
+        (other.to_string(), "other domain", "another.example"),
+        (
+            format!("{{\"pad\": \"{}\"}}", "x".repeat(5 * 1024 * 1024)),
+            "5 MB",
+            "larger than 4 MB",
+        ),
+    ];
+    for (i, (text, what, said)) in cases.into_iter().enumerate() {
+        let out = replay(text, &format!("crafted-{i}.json")).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+        let e = json(&out);
+        let message = e["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(said), "{what}: {e}");
+    }
+    // Not a file: a folder, and an endless device.
+    for path in [dir.to_str().unwrap(), "/dev/zero"] {
+        let out = mxdoctor(
+            None,
+            &["check", "seed001.test", "--json", "--from-snapshot", path],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        assert_eq!(json(&out)["error"]["code"], "snapshot_unreadable", "{path}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod dmarc;
 pub mod dns;
 pub mod domain;
+pub mod files;
 pub mod markdown;
 pub mod propagation;
 pub mod providers;

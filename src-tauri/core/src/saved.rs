@@ -2,10 +2,11 @@
 //! once whether each row of the repair is saved there. Caches play no part: a row that the DNS
 //! host does not publish yet will not appear anywhere, however long the user waits.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use futures::future::join_all;
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnose::{Action, FixRow};
@@ -205,20 +206,27 @@ pub async fn verify(
             questions.iter().map(move |(name, rtype)| async move {
                 let outcome =
                     dns::query(addr, name, *rtype, QueryMode::Authoritative, timeout).await;
-                (label.clone(), name.clone(), *rtype, outcome)
+                ((label.as_str(), name.as_str(), *rtype), outcome)
             })
-        });
-    let answers = join_all(asks).await;
+        })
+        // Collected first: a stream over the iterator's closures is not `Send` for every
+        // lifetime (rust-lang/rust#102211), and the window's commands must be.
+        .collect::<Vec<_>>();
+    let answers: HashMap<(&str, &str, RType), Outcome> = futures::stream::iter(asks)
+        .buffer_unordered(dns::MAX_QUERIES_IN_FLIGHT)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect();
     rows.iter()
         .map(|row| {
             let name = row_name(row, &zone);
             let verdicts: Vec<ServerVerdict> = servers
                 .iter()
                 .map(|(label, _)| {
-                    let state = answers
-                        .iter()
-                        .find(|(l, n, t, _)| l == label && *n == name && Some(*t) == row_type(row))
-                        .map(|(_, _, _, o)| judge(row, &name, o))
+                    let state = row_type(row)
+                        .and_then(|t| answers.get(&(label.as_str(), name.as_str(), t)))
+                        .map(|o| judge(row, &name, o))
                         .unwrap_or(RowState::Unknown);
                     ServerVerdict {
                         server: label.clone(),

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::{find, DnsRecord, Observation, Outcome, RType, RecordData};
+use crate::dns::{canonical, find, DnsRecord, Observation, Outcome, RType, RecordData};
+use crate::domain::{InputError, MailDomain};
 
 /// Bumped when the format changes incompatibly; older files are refused with a message.
 pub const SNAPSHOT_FORMAT: u32 = 1;
@@ -11,6 +12,19 @@ pub const SNAPSHOT_FORMAT: u32 = 1;
 /// The last second a snapshot may be taken at, 9999-12-31T23:59:59Z: RFC 3339 has four-digit
 /// years, and in milliseconds (as the report's times are counted) it is far from overflowing.
 pub const LAST_TAKEN_AT: u64 = 253_402_300_799;
+
+/// The most a snapshot file may weigh. A real check's snapshot is a few tens of kilobytes.
+pub const MAX_SNAPSHOT_BYTES: usize = 4 * 1024 * 1024;
+/// The most recursive resolvers a snapshot may name (a check asks one to a handful).
+pub const MAX_RESOLVERS: usize = 16;
+/// The most DNS host servers (one address of one NS name each) a snapshot may hold. The
+/// largest DNS hosts publish 4 to 13 NS names with one or two addresses each.
+pub const MAX_AUTH_SERVERS: usize = 64;
+/// The most answers one vantage (the resolvers, or one DNS host server) may hold. A check asks
+/// a few dozen questions (the SPF chain has at most 10 lookups, RFC 7208 §4.6.4).
+pub const MAX_OBSERVATIONS: usize = 512;
+/// The most records one answer may hold (a DNS message is at most 64 KB).
+pub const MAX_RECORDS: usize = 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -74,21 +88,112 @@ pub enum SnapshotError {
     WrongFormat { found: u32 },
     #[error("its time ({0} seconds after 1970) is after the year 9999")]
     TimeOutOfRange(u64),
+    #[error("it is larger than {} MB, far more than a snapshot ever holds", MAX_SNAPSHOT_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("it lists {found} {what}; a snapshot holds at most {limit}")]
+    TooMany {
+        what: &'static str,
+        found: usize,
+        limit: usize,
+    },
+    #[error("the domain it names cannot be checked: {0}")]
+    BadDomain(InputError),
+    #[error("it is a snapshot of {found}, not of {expected}")]
+    OtherDomain { found: String, expected: String },
+}
+
+impl SnapshotError {
+    /// A short stable name for the reason, for JSON output and the window's wording.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::NotASnapshot(_) => "not_a_snapshot",
+            Self::WrongFormat { .. } => "wrong_format",
+            Self::TimeOutOfRange(_) => "time_out_of_range",
+            Self::TooLarge => "too_large",
+            Self::TooMany { .. } => "too_many",
+            Self::BadDomain(_) => "bad_domain",
+            Self::OtherDomain { .. } => "other_domain",
+        }
+    }
 }
 
 impl Snapshot {
+    /// The one way a snapshot's text becomes a snapshot, for the app and the CLI alike: see
+    /// [`Snapshot::checked`]. Text above [`MAX_SNAPSHOT_BYTES`] is refused unread.
     pub fn from_json(text: &str) -> Result<Self, SnapshotError> {
+        if text.len() > MAX_SNAPSHOT_BYTES {
+            return Err(SnapshotError::TooLarge);
+        }
         let snapshot: Snapshot =
             serde_json::from_str(text).map_err(|e| SnapshotError::NotASnapshot(e.to_string()))?;
-        if snapshot.format != SNAPSHOT_FORMAT {
-            return Err(SnapshotError::WrongFormat {
-                found: snapshot.format,
-            });
+        snapshot.checked()
+    }
+
+    /// A snapshot file opened: checked as [`Snapshot::from_json`] does, with the mail domain it
+    /// names read by the input rules. With `expected` (the domain the user typed), a snapshot
+    /// of another domain is refused; names that differ only in case or a final dot are the
+    /// same domain.
+    pub fn open(
+        text: &str,
+        expected: Option<&MailDomain>,
+    ) -> Result<(MailDomain, Snapshot), SnapshotError> {
+        let snapshot = Self::from_json(text)?;
+        let domain = snapshot.mail_domain()?;
+        if let Some(expected) = expected {
+            if expected.ascii != domain.ascii {
+                return Err(SnapshotError::OtherDomain {
+                    found: domain.unicode,
+                    expected: expected.unicode.clone(),
+                });
+            }
         }
-        if snapshot.taken_at > LAST_TAKEN_AT {
-            return Err(SnapshotError::TimeOutOfRange(snapshot.taken_at));
+        Ok((domain, snapshot))
+    }
+
+    /// The mail domain the snapshot is of, read by the input rules.
+    pub fn mail_domain(&self) -> Result<MailDomain, SnapshotError> {
+        crate::domain::normalise(&self.domain).map_err(SnapshotError::BadDomain)
+    }
+
+    /// A snapshot that came from outside this run (a file, the saved session) made safe to
+    /// judge: its format and time checked, every name in the canonical form the check uses
+    /// (lower case, no final dot: otherwise a domain in capitals matches none of its own
+    /// answers and reads as healthy), repeated servers, answers and records kept once, and the
+    /// limits above enforced with a refusal that says which.
+    pub fn checked(mut self) -> Result<Self, SnapshotError> {
+        if self.format != SNAPSHOT_FORMAT {
+            return Err(SnapshotError::WrongFormat { found: self.format });
         }
-        Ok(snapshot)
+        if self.taken_at > LAST_TAKEN_AT {
+            return Err(SnapshotError::TimeOutOfRange(self.taken_at));
+        }
+        self.domain = canonical(&self.domain);
+        self.zone = self.zone.as_deref().map(canonical);
+        let mut resolvers: Vec<String> = Vec::new();
+        for r in self.resolvers.drain(..) {
+            if !resolvers.contains(&r) {
+                resolvers.push(r);
+            }
+        }
+        self.resolvers = resolvers;
+        limit("resolvers", self.resolvers.len(), MAX_RESOLVERS)?;
+        self.recursive = checked_observations(std::mem::take(&mut self.recursive))?;
+        let mut servers: Vec<AuthServer> = Vec::new();
+        for mut s in self.authoritative.drain(..) {
+            s.host = canonical(&s.host);
+            s.address = s.address.map(|a| a.trim().to_string());
+            if servers
+                .iter()
+                .any(|k| k.host == s.host && k.address == s.address)
+            {
+                continue;
+            }
+            limit("DNS host servers", servers.len() + 1, MAX_AUTH_SERVERS)?;
+            s.observations = checked_observations(s.observations)?;
+            servers.push(s);
+        }
+        self.authoritative = servers;
+        Ok(self)
     }
 
     pub fn to_json(&self) -> String {
@@ -174,6 +279,64 @@ impl Snapshot {
         }
         found
     }
+}
+
+fn limit(what: &'static str, found: usize, limit: usize) -> Result<(), SnapshotError> {
+    if found > limit {
+        return Err(SnapshotError::TooMany { what, found, limit });
+    }
+    Ok(())
+}
+
+/// One vantage's answers: names canonical, one answer per question (the first, as [`find`]
+/// reads them), each record once.
+fn checked_observations(list: Vec<Observation>) -> Result<Vec<Observation>, SnapshotError> {
+    limit("answers from one server", list.len(), MAX_OBSERVATIONS)?;
+    let mut kept: Vec<Observation> = Vec::with_capacity(list.len());
+    let mut asked = std::collections::HashSet::new();
+    for mut o in list {
+        o.name = canonical(&o.name);
+        if !asked.insert((o.name.clone(), o.rtype)) {
+            continue;
+        }
+        let outcome = &mut o.outcome;
+        limit("records in one answer", outcome.records.len(), MAX_RECORDS)?;
+        limit(
+            "records in one answer",
+            outcome.delegation.len(),
+            MAX_RECORDS,
+        )?;
+        outcome.zone = outcome.zone.as_deref().map(canonical);
+        outcome.records = canonical_records(std::mem::take(&mut outcome.records));
+        outcome.delegation = canonical_records(std::mem::take(&mut outcome.delegation));
+        kept.push(o);
+    }
+    Ok(kept)
+}
+
+fn canonical_records(list: Vec<DnsRecord>) -> Vec<DnsRecord> {
+    let mut kept: Vec<DnsRecord> = Vec::with_capacity(list.len());
+    let mut seen = std::collections::HashSet::new();
+    for mut r in list {
+        r.name = canonical(&r.name);
+        match &mut r.data {
+            RecordData::Cname { target } => *target = canonical(target),
+            RecordData::MX { exchange, .. } => *exchange = canonical(exchange),
+            RecordData::NS { host } => *host = canonical(host),
+            RecordData::SOA { mname, rname, .. } => {
+                *mname = canonical(mname);
+                *rname = canonical(rname);
+            }
+            RecordData::A { .. }
+            | RecordData::Aaaa { .. }
+            | RecordData::TXT { .. }
+            | RecordData::Other { .. } => {}
+        }
+        if seen.insert((r.name.clone(), r.data.clone())) {
+            kept.push(r);
+        }
+    }
+    kept
 }
 
 /// RFC 1982 §3.2: `a` is newer than `b` in serial number arithmetic (wraps at 2^32).

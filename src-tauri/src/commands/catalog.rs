@@ -23,7 +23,7 @@ pub fn normalise_domain(input: String) -> Result<MailDomain> {
 /// moved aside.
 #[tauri::command]
 pub fn startup_notice<R: Runtime>(app: AppHandle<R>) -> Option<String> {
-    persist::open(&app).1
+    persist::store(&app).notice()
 }
 
 /// The mailbox services MX Doctor knows.

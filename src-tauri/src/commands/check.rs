@@ -99,9 +99,12 @@ pub async fn run_check<R: Runtime>(
                 resolvers: asked,
                 auth_port,
             });
-            if let (Some(store), _) = persist::open(&app) {
-                persist::remember(&store, RecentCheck::of(&report, provider, mx));
-            }
+            // A history that could not be saved is told by the window's banner; the check
+            // itself stands.
+            let _ = persist::told(
+                &app,
+                persist::remember(persist::store(&app), RecentCheck::of(&report, provider, mx)),
+            );
             Ok(report::reword(report, locale.unwrap_or_default()))
         }
         Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),
@@ -139,10 +142,7 @@ pub fn report_document(report: CheckReport, locale: Locale, outcome: Option<Wait
 /// The recent checks, newest first, for the first screen.
 #[tauri::command]
 pub fn recent_checks<R: Runtime>(app: AppHandle<R>) -> Vec<RecentCheck> {
-    persist::open(&app)
-        .0
-        .map(|s| persist::recent(&s))
-        .unwrap_or_default()
+    persist::recent(persist::store(&app))
 }
 
 /// Everything the last check saw (for the helpdesk view: raw answers, TTLs, `dig` commands,

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use mxdoctor_core::check;
 use mxdoctor_core::propagation::WaitView;
 use mxdoctor_core::providers;
 use mxdoctor_core::report::{self, CheckReport, Locale};
@@ -41,13 +40,14 @@ async fn ask_where<R: Runtime>(
     rx.await.ok().flatten().and_then(|p| p.into_path().ok())
 }
 
-/// Writes `text` to `path` whole or not at all (a temporary file, then a rename).
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+/// Writes `text` to `path` whole or not at all; a failure says where and why.
+fn write_file(path: &std::path::Path, text: &str) -> Result<()> {
+    mxdoctor_core::files::write_atomic(path, text.as_bytes()).map_err(|e| {
+        AppError::new(
+            ErrorCode::NotSaved,
+            format!("{} could not be written ({e})", path.display()),
+        )
+    })
 }
 
 /// Saves the last check's snapshot to a file the user picks; returns where, or `None` if they
@@ -62,7 +62,7 @@ pub async fn export_snapshot<R: Runtime>(
     let Some(path) = ask_where(&app, &name, "MX Doctor snapshot", "json").await else {
         return Ok(None);
     };
-    write_file(&path, &snapshot.to_json()).map_err(internal)?;
+    write_file(&path, &snapshot.to_json())?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -79,7 +79,7 @@ pub async fn export_report<R: Runtime>(
         return Ok(None);
     };
     let text = crate::commands::check::report_document(report, locale, outcome);
-    write_file(&path, &text).map_err(internal)?;
+    write_file(&path, &text)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -91,7 +91,8 @@ pub struct OpenedSnapshot {
 }
 
 /// Judges a snapshot a customer sent (the text of the file), as if the check had just run here:
-/// the same screens follow. A file that is no snapshot is a `bad_setting` error in words.
+/// the same screens follow. A file that cannot be used is a `bad_snapshot` error saying why
+/// (the same checks and limits as `mxdoctor check --from-snapshot`).
 #[tauri::command]
 pub fn open_snapshot(
     state: State<'_, AppState>,
@@ -100,18 +101,8 @@ pub fn open_snapshot(
     mx: Vec<String>,
     locale: Locale,
 ) -> Result<OpenedSnapshot> {
-    let snapshot = Snapshot::from_json(&text).map_err(|e| {
-        AppError::new(
-            ErrorCode::BadSetting,
-            format!("This file cannot be opened: {e}."),
-        )
-    })?;
-    let domain = check::parse_domain(&snapshot.domain).map_err(|e| {
-        AppError::new(
-            ErrorCode::BadSetting,
-            format!("This file cannot be opened: {e}."),
-        )
-    })?;
+    let (domain, snapshot) = Snapshot::open(&text, None)
+        .map_err(|e| AppError::new(ErrorCode::BadSnapshot, e.to_string()))?;
     let choice = provider_choice(provider.as_deref(), &mx)?;
     let report = state.adopt_snapshot(&domain, snapshot, choice, state.lab().resolvers);
     Ok(OpenedSnapshot {

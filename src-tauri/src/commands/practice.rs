@@ -55,17 +55,18 @@ fn view(p: &Practice) -> PracticeView {
     }
 }
 
-fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) {
-    if let (Some(store), _) = persist::open(app) {
+fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) -> Result<()> {
+    persist::told(
+        app,
         persist::save_practice(
-            &store,
+            persist::store(app),
             Some(&SavedPractice {
                 scenario: p.scenario.id.to_string(),
                 rows: p.rows(),
                 caches: p.kept(),
             }),
-        );
-    }
+        ),
+    )
 }
 
 /// Starts scenario `id` (with the learner's `rows`, if kept) and makes it the app's world.
@@ -93,7 +94,7 @@ async fn launch<R: Runtime>(
     })?;
     p.restore_caches(caches);
     let shown = view(&p);
-    save(app, &p);
+    let _ = save(app, &p);
     if let Ok(mut slot) = state.practice.lock() {
         *slot = Some(p);
     }
@@ -122,8 +123,7 @@ fn keep_caches<R: Runtime>(app: AppHandle<R>, generation: u64) {
                 return;
             };
             let kept = p.kept();
-            if last.as_ref() != Some(&kept) {
-                save(&app, p);
+            if last.as_ref() != Some(&kept) && save(&app, p).is_ok() {
                 last = Some(kept);
             }
         }
@@ -152,9 +152,7 @@ pub async fn practice_status<R: Runtime>(
     {
         return Ok(Some(view(p)));
     }
-    let saved = persist::open(&app)
-        .0
-        .and_then(|s| persist::load_practice(&s));
+    let saved = persist::load_practice(persist::store(&app));
     let (id, rows, caches) = match saved {
         Some(s) => (s.scenario, Some(s.rows), s.caches),
         None if state.practice_requested => ("seed000".to_string(), None, Vec::new()),
@@ -182,9 +180,7 @@ pub fn practice_stop<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) 
     if let Ok(mut slot) = state.practice.lock() {
         slot.take();
     }
-    if let (Some(store), _) = persist::open(&app) {
-        persist::save_practice(&store, None);
-    }
+    let _ = persist::told(&app, persist::save_practice(persist::store(&app), None));
 }
 
 /// Runs `f` on the running practice world, then keeps its records in the store.
@@ -206,7 +202,9 @@ fn edit_practice<R: Runtime>(
             format!("This record cannot be saved: {e}."),
         )
     })?;
-    save(app, p);
+    // The edit is made in the practice world either way; one that could not be kept for the
+    // next start is said so by the window's banner.
+    let _ = save(app, p);
     Ok(view(p))
 }
 

@@ -10,32 +10,35 @@ use crate::state::AppState;
 /// The saved settings (defaults when none were saved or they could not be read).
 #[tauri::command]
 pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
-    persist::open(&app)
-        .0
-        .map(|s| persist::load_settings(&s))
-        .unwrap_or_default()
+    persist::load_settings(persist::store(&app))
 }
 
-/// Saves `settings`, or says in words which one cannot be used (nothing is saved then).
+/// Saves `settings`, or says in words which one cannot be used, or that they could not be
+/// written (`not_saved`); in both cases nothing is saved and the previous settings stay.
 #[tauri::command]
 pub fn save_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> Result<Settings> {
     settings
         .wait_settings()
         .map_err(|m| AppError::new(ErrorCode::BadSetting, m))?;
-    let store = persist::open(&app).0.ok_or_else(|| {
-        AppError::new(ErrorCode::Internal, "The settings file cannot be written.")
-    })?;
-    persist::save_settings(&store, &settings);
+    persist::told(
+        &app,
+        persist::save_settings(persist::store(&app), &settings),
+    )?;
     Ok(settings)
 }
 
 /// Remembers the step the window shows (with the last check, for the repair step).
 #[tauri::command]
-pub fn save_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, session: Session) {
+pub fn save_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    session: Session,
+) -> Result<()> {
     let snapshot = state.last_check().ok().map(|c| c.snapshot);
-    if let (Some(store), _) = persist::open(&app) {
-        persist::save_session(&store, &session, snapshot.as_ref());
-    }
+    persist::told(
+        &app,
+        persist::save_session(persist::store(&app), &session, snapshot.as_ref()),
+    )
 }
 
 /// The step the window showed when it was closed, with its check replayed from the saved
@@ -46,8 +49,7 @@ pub fn restore_session<R: Runtime>(
     state: State<'_, AppState>,
     locale: Option<Locale>,
 ) -> Option<Restored> {
-    let store = persist::open(&app).0?;
-    let mut restored = persist::restore_session(&store, &state)?;
+    let mut restored = persist::restore_session(persist::store(&app), &state)?;
     restored.report = restored
         .report
         .map(|r| report::reword(r, locale.unwrap_or_default()));

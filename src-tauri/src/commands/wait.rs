@@ -35,11 +35,8 @@ pub async fn start_wait<R: Runtime>(
         Vec::new()
     };
     let diagnosis = diagnose(&last.snapshot, last.choice.clone());
-    let (store, _) = persist::open(&app);
-    let settings = store
-        .as_ref()
-        .map(|s| persist::load_settings(s))
-        .unwrap_or_default();
+    let store = persist::store(&app);
+    let settings = persist::load_settings(store);
     let wait = Wait::start_option(
         &diagnosis,
         &last.snapshot,
@@ -50,10 +47,10 @@ pub async fn start_wait<R: Runtime>(
         SystemClock.now(),
     )
     .map_err(refusal)?;
-    if let Some(store) = &store {
-        persist::save_report(store, &last.report);
-    }
-    Ok(follow(app, &state, wait, on_round))
+    // Saved at once with the check it follows, so a restart resumes it even before its first
+    // round ends; a failure is told by the window's banner, and the wait runs on regardless.
+    let _ = persist::told(&app, persist::save_wait(store, &wait, Some(&last.report)));
+    Ok(follow(app.clone(), &state, wait, on_round))
 }
 
 /// Why no wait could start, as a code the window words itself (the message is the CLI's English,
@@ -84,17 +81,14 @@ pub async fn resume_wait<R: Runtime>(
     state: State<'_, AppState>,
     on_round: Channel<WaitView>,
 ) -> Result<Option<ResumedWait>> {
-    let (store, _) = persist::open(&app);
-    let Some(store) = store else {
+    let store = persist::store(&app);
+    let Some(mut wait) = persist::load_wait(store) else {
         return Ok(None);
     };
-    let Some(mut wait) = persist::load_wait(&store) else {
-        return Ok(None);
-    };
-    let report = persist::load_report(&store);
+    let report = persist::load_report(store);
     // The notification at the end speaks the language the user chose, also after a restart.
     if let (Some(locale), Ok(mut current)) =
-        (persist::load_settings(&store).locale, state.locale.lock())
+        (persist::load_settings(store).locale, state.locale.lock())
     {
         *current = locale;
     }
@@ -103,7 +97,7 @@ pub async fn resume_wait<R: Runtime>(
         return Ok(Some(ResumedWait { view, report }));
     }
     wait.resume(SystemClock.now());
-    let view = follow(app, &state, wait, on_round);
+    let view = follow(app.clone(), &state, wait, on_round);
     Ok(Some(ResumedWait { view, report }))
 }
 
@@ -113,9 +107,7 @@ pub fn stop_wait<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     if let Some(h) = state.wait.lock().ok().and_then(|mut w| w.take()) {
         h.abort();
     }
-    if let (Some(store), _) = persist::open(&app) {
-        persist::clear_wait(&store);
-    }
+    let _ = persist::told(&app, persist::clear_wait(persist::store(&app)));
 }
 
 /// A desktop notification: the user may have left the window long ago. Where the desktop has no
@@ -179,12 +171,9 @@ fn follow<R: Runtime>(
     let first = wait.view(SystemClock.now());
     let timeout = state.timeout;
     let task = tokio::spawn(async move {
-        let (store, _) = persist::open(&app);
         let lookup = NetLookup { timeout };
         let finish = run(&mut wait, &SystemClock, &lookup, |w| {
-            if let Some(s) = &store {
-                persist::save_wait(s, w);
-            }
+            let _ = persist::told(&app, persist::save_wait(persist::store(&app), w, None));
             let _ = on_round.send(w.view(SystemClock.now()));
         })
         .await;

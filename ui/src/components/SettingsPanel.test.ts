@@ -8,6 +8,17 @@ afterEach(cleanup);
 const settings: Settings = { locale: null, technical: false, resolvers: [], check_every_secs: 15, longest_gap_secs: 900 };
 
 describe('SettingsPanel', () => {
+  it('says settings that could not be written were not saved, and that the previous ones stay', async () => {
+    const onsave = vi.fn().mockRejectedValueOnce({ code: 'not_saved', message: '/home/u/.local/share/app/mxdoctor.json could not be written (No space left on device (os error 28))' });
+    render(SettingsPanel, { settings, onsave });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    const said = await screen.findByRole('alert');
+    expect(said.textContent).toContain('Your settings were not saved');
+    expect(said.textContent).toContain('No space left on device');
+    expect(said.textContent).toContain('The previous settings are still in use.');
+    expect(screen.queryByText('Settings saved.')).toBeNull();
+  });
+
   it('keeps a refused value in its field with the reason, and saves the fixed one', async () => {
     const onsave = vi
       .fn()

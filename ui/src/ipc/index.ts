@@ -3,6 +3,7 @@
  * payload type is generated from the Rust types into ./bindings by ts-rs.
  */
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { AppError } from './bindings/AppError';
 import type { CheckReport } from './bindings/CheckReport';
 import type { LookupEvent } from './bindings/LookupEvent';
@@ -21,6 +22,7 @@ import type { Settings } from './bindings/Settings';
 import type { Session } from './bindings/Session';
 import type { Restored } from './bindings/Restored';
 import type { OpenedSnapshot } from './bindings/OpenedSnapshot';
+import type { SaveState } from './bindings/SaveState';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
@@ -37,6 +39,17 @@ export type { RecordData } from './bindings/RecordData';
 export type { FixRow };
 export type { PlanStep } from './bindings/PlanStep';
 export type { Severity } from './bindings/Severity';
+export type { SaveState };
+
+/** The most a snapshot file may weigh (the core's `MAX_SNAPSHOT_BYTES`): a larger file is
+ * refused before it is read into the window. */
+export const MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024;
+
+/** Tells `cb` when saving starts failing (`detail` says why) or works again (`detail` null).
+ * Resolves to the way to stop listening. */
+export function onSaveState(cb: (state: SaveState) => void): Promise<() => void> {
+  return listen<SaveState>('save-state', (e) => cb(e.payload));
+}
 
 /** True for the `{code, message}` errors the commands reject with. */
 export function isAppError(e: unknown): e is AppError {

@@ -129,7 +129,7 @@ describe('Preparation: where the DNS is managed, and a customer’s snapshot', (
       if (cmd === 'list_providers') return [];
       if (cmd === 'open_snapshot') {
         const text = (args as { text: string }).text;
-        if (!text.startsWith('{"format"')) throw { code: 'bad_setting', message: 'This file cannot be opened: this is not an MX Doctor snapshot file.' };
+        if (!text.startsWith('{"format"')) throw { code: 'bad_snapshot', message: 'this is not an MX Doctor snapshot file (expected value at line 1 column 1)' };
         return { report: { domain: 'example.com', domain_unicode: 'example.com' } };
       }
       return null;
@@ -141,7 +141,16 @@ describe('Preparation: where the DNS is managed, and a customer’s snapshot', (
       await fireEvent.change(picker);
     };
     await pick('<img src=x onerror=alert(1)>');
-    await screen.findByText('This file cannot be opened: this is not an MX Doctor snapshot file.');
+    await screen.findByText(/This file cannot be opened as an MX Doctor snapshot/);
+    // The core's reason is there too, for the helpdesk.
+    await screen.findByText('this is not an MX Doctor snapshot file (expected value at line 1 column 1)');
+    expect(onsnapshot).not.toHaveBeenCalled();
+    // A file larger than any snapshot is refused before it is read or sent to the core.
+    const big = new File(['x'], 'huge.json');
+    Object.defineProperty(big, 'size', { value: 4 * 1024 * 1024 + 1 });
+    Object.defineProperty(picker, 'files', { configurable: true, value: [big] });
+    await fireEvent.change(picker);
+    await screen.findByText(/larger than 4 MB/);
     expect(onsnapshot).not.toHaveBeenCalled();
     await pick('{"format":1}');
     await waitFor(() => expect(onsnapshot).toHaveBeenCalled());

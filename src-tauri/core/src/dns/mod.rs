@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use observe::{
     name_servers, observe, LookupEvent, ObserveConfig, ProgressSink, DEFAULT_TIMEOUT,
+    MAX_ADDRESSES_PER_NS, MAX_NS_HOSTS, MAX_QUERIES_IN_FLIGHT,
 };
 pub use transport::{query, system_resolvers, QueryMode};
 
@@ -59,7 +60,7 @@ pub struct DnsRecord {
     pub data: RecordData,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type")]
 pub enum RecordData {

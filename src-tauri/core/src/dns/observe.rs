@@ -69,11 +69,31 @@ impl std::fmt::Debug for ProgressSink {
 struct Asker<'a> {
     config: &'a ObserveConfig,
     next_id: AtomicU32,
+    /// At most [`MAX_QUERIES_IN_FLIGHT`] questions are out at once; the others wait their turn.
+    in_flight: tokio::sync::Semaphore,
 }
 
-impl Asker<'_> {
+/// How many questions one check has out at the same time.
+pub const MAX_QUERIES_IN_FLIGHT: usize = 64;
+/// The most NS names of a zone that are asked (the largest DNS hosts publish 4 to 13).
+pub const MAX_NS_HOSTS: usize = 16;
+/// The most addresses of one NS name that are asked; 16 × 4 is the snapshot's limit of
+/// [`crate::snapshot::MAX_AUTH_SERVERS`].
+pub const MAX_ADDRESSES_PER_NS: usize = 4;
+
+impl<'a> Asker<'a> {
+    fn new(config: &'a ObserveConfig) -> Self {
+        Self {
+            config,
+            next_id: AtomicU32::new(0),
+            in_flight: tokio::sync::Semaphore::new(MAX_QUERIES_IN_FLIGHT),
+        }
+    }
+
     /// Asks one server one question, telling the progress sink before and after.
     async fn ask(&self, server: SocketAddr, name: &str, rtype: RType, mode: QueryMode) -> Outcome {
+        // The semaphore is never closed, so a permit always comes.
+        let _permit = self.in_flight.acquire().await.ok();
         let Some(sink) = &self.config.progress else {
             return query(server, name, rtype, mode, self.config.timeout).await;
         };
@@ -133,10 +153,7 @@ const HOST_TYPES: [RType; 5] = [RType::MX, RType::Cname, RType::A, RType::Aaaa, 
 
 /// Observes `domain` (ASCII, no final dot): the time of the snapshot is the caller's clock.
 pub async fn observe(domain: &str, config: &ObserveConfig, taken_at: u64) -> Snapshot {
-    let asker = Asker {
-        config,
-        next_id: AtomicU32::new(0),
-    };
+    let asker = Asker::new(config);
     let mut first: Vec<(String, RType)> = HOST_TYPES
         .iter()
         .map(|t| (domain.to_string(), *t))
@@ -516,7 +533,13 @@ async fn ask_servers(
         questions.push((zone.to_string(), RType::SOA));
     }
     let questions = &questions;
-    let per_host = hosts.iter().map(|host| async move {
+    if hosts.len() > MAX_NS_HOSTS {
+        tracing::warn!(
+            "{} NS names for {domain}; only the first {MAX_NS_HOSTS} are asked",
+            hosts.len()
+        );
+    }
+    let per_host = hosts.iter().take(MAX_NS_HOSTS).map(|host| async move {
         let addresses = asker
             .all_recursive(vec![(host.clone(), RType::A), (host.clone(), RType::Aaaa)])
             .await;
@@ -528,7 +551,7 @@ async fn ask_servers(
                 observations: Vec::new(),
             }]
         } else {
-            join_all(ips.into_iter().map(|ip| async move {
+            join_all(ips.into_iter().take(MAX_ADDRESSES_PER_NS).map(|ip| async move {
                 AuthServer {
                     host: host.clone(),
                     address: Some(ip.to_string()),
@@ -556,10 +579,7 @@ async fn ask_servers(
 /// The NS host names of the zone `domain` (ASCII) belongs to, as the recursive resolvers see
 /// them: enough to tell who hosts the DNS before a full check. Empty when nobody answered.
 pub async fn name_servers(domain: &str, config: &ObserveConfig) -> Vec<String> {
-    let asker = Asker {
-        config,
-        next_id: AtomicU32::new(0),
-    };
+    let asker = Asker::new(config);
     walk(&asker, domain, &[]).await.hosts
 }
 

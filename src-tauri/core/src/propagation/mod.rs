@@ -63,6 +63,17 @@ pub struct WaitSettings {
 /// other one is clear: the wait then ends as "clear except" that vantage, named.
 pub const GIVE_UP_AFTER: u32 = 3;
 
+/// The most servers one wait asks: the resolvers and every DNS host server a snapshot may
+/// hold ([`crate::snapshot::MAX_RESOLVERS`] + [`crate::snapshot::MAX_AUTH_SERVERS`]) and the
+/// public resolvers. A saved wait naming more is refused.
+pub const MAX_VANTAGES: usize = 128;
+/// The most a saved wait file may weigh (one with every limit reached is well under it).
+pub const MAX_WAIT_BYTES: usize = 4 * 1024 * 1024;
+/// The most rows (and conditions) one wait follows; a plan has a handful.
+pub const MAX_CONDITIONS: usize = 256;
+/// How many servers are asked at the same time; the others wait their turn in the same round.
+pub const MAX_IN_FLIGHT: usize = 16;
+
 /// Check-interval bounds a person set that the wait cannot use, in words.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BoundsError {
@@ -507,6 +518,12 @@ impl Wait {
     }
 
     pub fn from_json(text: &str) -> Result<Self, WaitError> {
+        if text.len() > MAX_WAIT_BYTES {
+            return Err(WaitError::NotAWait(format!(
+                "larger than {} MB",
+                MAX_WAIT_BYTES / (1024 * 1024)
+            )));
+        }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| WaitError::NotAWait(e.to_string()))?;
         match value.get("format").and_then(|f| f.as_u64()) {
@@ -518,8 +535,11 @@ impl Wait {
             }
             None => return Err(WaitError::NotAWait("no format field".into())),
         }
-        let wait: Self =
+        let mut wait: Self =
             serde_json::from_value(value).map_err(|e| WaitError::NotAWait(e.to_string()))?;
+        // A server listed twice is asked once (the first entry keeps what it saw).
+        let mut seen = std::collections::HashSet::new();
+        wait.vantages.retain(|v| seen.insert((v.kind, v.server)));
         wait.validate()?;
         Ok(wait)
     }
@@ -571,6 +591,17 @@ impl Wait {
         }
         if self.vantages.is_empty() {
             return bad("no server to ask");
+        }
+        if self.vantages.len() > MAX_VANTAGES {
+            return bad(&format!(
+                "{} servers to ask; a wait asks at most {MAX_VANTAGES}",
+                self.vantages.len()
+            ));
+        }
+        if self.conditions.len() > MAX_CONDITIONS || self.rows.len() > MAX_CONDITIONS {
+            return bad(&format!(
+                "more than {MAX_CONDITIONS} rows to wait for"
+            ));
         }
         Ok(())
     }

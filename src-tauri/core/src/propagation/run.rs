@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::future::join_all;
+use futures::StreamExt;
 
 use super::{Finish, Millis, Wait};
 use crate::dns::{query, Outcome, QueryMode, RType};
@@ -98,8 +99,17 @@ pub async fn check_due<C: Clock, L: Lookup>(wait: &mut Wait, clock: &C, lookup: 
                 .collect();
             (i, answers, sent, clock.now())
         }
-    });
-    for (i, answers, sent, received) in join_all(asks).await {
+    })
+    // Collected first: a stream over the iterator's closures is not `Send` for every lifetime
+    // (rust-lang/rust#102211), and the app's wait task must be.
+    .collect::<Vec<_>>();
+    // At most MAX_IN_FLIGHT servers at once: a saved wait naming a hundred servers does not
+    // open a hundred sockets (each is asked when its turn comes, and timed from then).
+    let answered: Vec<_> = futures::stream::iter(asks)
+        .buffer_unordered(super::MAX_IN_FLIGHT)
+        .collect()
+        .await;
+    for (i, answers, sent, received) in answered {
         wait.record(i, &answers, sent, received);
     }
     wait.conclude(clock.now());

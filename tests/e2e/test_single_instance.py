@@ -1,0 +1,56 @@
+"""A second launch of MX Doctor hands over to the running window and ends, instead of opening a
+rival window that writes the same saved state (issue 13). Instances find each other on the
+desktop's session bus: the test starts one of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from conftest import APP, Window, stop_group
+
+
+def windows_titled(display: str, title: str) -> int:
+    """How many top-level windows on `display` carry `title` (xwininfo lists every window)."""
+    tree = subprocess.run(
+        ["xwininfo", "-root", "-tree", "-display", display],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout
+    return sum(1 for line in tree.splitlines() if f'"{title}"' in line)
+
+
+def test_a_second_launch_leaves_one_window(app, display, tmp_path):
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1", f"--address=unix:path={tmp_path / 'bus'}"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        address = bus.stdout.readline().strip()
+        assert address, "the session bus did not start"
+        w: Window = app("--practice", extra_env={"DBUS_SESSION_BUS_ADDRESS": address})
+        title = "MX Doctor"
+        w.wait_until(lambda: windows_titled(display, title) == 1, "the first window is not on the display")
+        w.shot("first-window")
+
+        # The same user starts MX Doctor again (same data folder, same desktop session).
+        env = dict(
+            os.environ,
+            DISPLAY=display,
+            DBUS_SESSION_BUS_ADDRESS=address,
+            XDG_DATA_HOME=str(tmp_path / "data"),
+            XDG_CONFIG_HOME=str(tmp_path / "config"),
+        )
+        env.pop("WAYLAND_DISPLAY", None)
+        second = subprocess.run([str(APP)], env=env, capture_output=True, timeout=60)
+        assert second.returncode == 0, second.stderr.decode(errors="replace")
+
+        # One window still, and it is the first one, working.
+        assert windows_titled(display, title) == 1
+        assert w.t("practice.banner", domain="seed000.test") in w.text()
+        w.shot("after-second-launch")
+    finally:
+        stop_group(bus)
