@@ -157,3 +157,55 @@ fn a_save_onto_a_full_disk_is_refused_in_words_and_the_previous_settings_stay() 
     .unwrap();
     assert_eq!(invoke(&window, "get_settings", json!({})).unwrap(), changed);
 }
+
+/// The store file was read again by every command, so a read that caught a write half-done
+/// moved a good file aside and lost everything. Now it is read once per run: whatever happens
+/// to the file afterwards (here, something writing half a file) is not read back, nothing is
+/// moved aside, and the next save writes the app's whole state over it.
+#[test]
+fn the_store_is_read_once_per_run_and_never_again_under_a_writer() {
+    let (_one, _app, window, dir) = app_and_folder("store-once");
+    let file = dir.join(STORE_FILE);
+    let mut settings = invoke(&window, "get_settings", json!({})).unwrap();
+    settings["technical"] = json!(true);
+    invoke(
+        &window,
+        "save_settings",
+        json!({ "settings": settings.clone() }),
+    )
+    .unwrap();
+    // Another writer caught mid-write: half a file.
+    let whole = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            invoke(&window, "get_settings", json!({})).unwrap(),
+            settings
+        );
+        assert_eq!(
+            invoke(&window, "startup_notice", json!({})).unwrap(),
+            json!(null)
+        );
+    }
+    let aside = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("set-aside")
+        })
+        .count();
+    assert_eq!(aside, 0, "nothing was moved aside");
+    settings["check_every_secs"] = json!(25);
+    invoke(
+        &window,
+        "save_settings",
+        json!({ "settings": settings.clone() }),
+    )
+    .unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["settings"], settings);
+}
