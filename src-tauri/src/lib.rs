@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod model;
 pub mod persist;
 pub mod state;
 
@@ -17,6 +18,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state::AppState::new(state::LabSettings::from_env()))
+        .manage(persist::StoreCell::default())
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,
             commands::catalog::list_providers,

@@ -13,19 +13,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use mxdoctor_core::diagnose::Severity;
 use mxdoctor_core::files;
-use mxdoctor_core::propagation::{Wait, WaitSettings};
-use mxdoctor_core::report::{CheckReport, CheckStatus, Locale};
+use mxdoctor_core::propagation::Wait;
+use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::Snapshot;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use ts_rs::TS;
 
-use crate::commands::check::{provider_choice, CheckRequest};
 use crate::error::{AppError, ErrorCode};
-use crate::state::AppState;
+use crate::model::{RecentCheck, SaveState, SavedPractice, Session, Settings, Step};
 
 /// The most the store file may weigh when it is read (it holds a few snapshots at most).
 pub const MAX_STORE_BYTES: usize = 32 * 1024 * 1024;
@@ -120,18 +117,15 @@ impl Store {
 /// (`detail` is `None`).
 pub const SAVE_EVENT: &str = "save-state";
 
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct SaveState {
-    /// Why the last save failed, in the system's words; `None` once saving works again.
-    pub detail: Option<String>,
-}
+/// Where the app's store lives between commands (managed by the app).
+#[derive(Default)]
+pub struct StoreCell(std::sync::OnceLock<Store>);
 
 /// The app's store: its file is read by the first command that needs it, once per run.
 pub fn store<R: Runtime>(app: &AppHandle<R>) -> &Store {
-    app.state::<AppState>()
+    app.state::<StoreCell>()
         .inner()
-        .store
+        .0
         .get_or_init(|| Store::open(app.path().app_data_dir().ok().map(|d| d.join(STORE_FILE))))
 }
 
@@ -175,11 +169,7 @@ fn read_or_set_aside(path: &Path) -> (Map<String, Value>, Option<String>, bool) 
             Err(e) => e.to_string(),
         },
     };
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    match files::set_aside(path, stamp) {
+    match files::set_aside(path, mxdoctor_core::time::unix_now()) {
         Ok(aside) => (Map::new(), Some(format!(
             "The saved settings could not be read ({problem}). They were moved to {} and MX Doctor started fresh.",
             aside.display()
@@ -197,46 +187,6 @@ const REPORT_KEY: &str = "report";
 const RECENT_KEY: &str = "recent";
 /// How many recent checks are remembered.
 pub const RECENT_MAX: usize = 10;
-
-/// One line of the history of checks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct RecentCheck {
-    /// What the user typed, so "check again" repeats it exactly.
-    pub input: String,
-    pub domain: String,
-    pub provider: Option<String>,
-    /// With the `custom` provider: the MX rows given.
-    pub mx: Vec<String>,
-    pub status: CheckStatus,
-    pub problems: u32,
-    pub risks: u32,
-    /// Unix seconds.
-    #[ts(type = "number")]
-    pub taken_at: u64,
-}
-
-impl RecentCheck {
-    pub fn of(report: &CheckReport, provider: Option<String>, mx: Vec<String>) -> Self {
-        let count = |s: Severity| {
-            report
-                .findings
-                .iter()
-                .filter(|f| f.finding.severity == s)
-                .count() as u32
-        };
-        Self {
-            input: report.input.clone(),
-            domain: report.domain_unicode.clone(),
-            provider,
-            mx,
-            status: report.status,
-            problems: count(Severity::Error),
-            risks: count(Severity::Warning),
-            taken_at: report.taken_at,
-        }
-    }
-}
 
 /// The recent checks, newest first; an unreadable entry reads as none.
 /// A domain listed twice (a file written by hand) is listed once, at its newest place.
@@ -300,47 +250,6 @@ pub fn clear_wait(store: &Store) -> Result<(), SaveError> {
 const SETTINGS_KEY: &str = "settings";
 const SESSION_KEY: &str = "session";
 
-/// What the user set once and expects kept.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-#[serde(default)]
-pub struct Settings {
-    /// The window's language; `None` follows the operating system.
-    pub locale: Option<Locale>,
-    /// The helpdesk's technical details shown.
-    pub technical: bool,
-    /// DNS services to ask instead of this computer's ("IP" or "IP:PORT").
-    pub resolvers: Vec<String>,
-    /// While the DNS host has not saved the change yet: how often to ask it, in seconds.
-    pub check_every_secs: u32,
-    /// The longest pause between two checks of one DNS service, in seconds.
-    pub longest_gap_secs: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        let wait = WaitSettings::default();
-        Self {
-            locale: None,
-            technical: false,
-            resolvers: Vec::new(),
-            check_every_secs: (wait.poll_interval / 1000) as u32,
-            longest_gap_secs: (wait.max_interval / 1000) as u32,
-        }
-    }
-}
-
-impl Settings {
-    /// The wait's schedule with these bounds, or why a setting cannot be used, in words.
-    pub fn wait_settings(&self) -> Result<WaitSettings, String> {
-        for r in self.resolvers.iter().filter(|r| !r.trim().is_empty()) {
-            mxdoctor_core::check::parse_server(r).map_err(|e| e.to_string())?;
-        }
-        WaitSettings::bounded(self.check_every_secs, self.longest_gap_secs)
-            .map_err(|e| e.to_string())
-    }
-}
-
 /// Saved settings; unusable ones read as the defaults.
 pub fn load_settings(store: &Store) -> Settings {
     store
@@ -354,36 +263,10 @@ pub fn save_settings(store: &Store, settings: &Settings) -> Result<(), SaveError
     store.set(SETTINGS_KEY, settings)
 }
 
-/// The steps of the wizard that are kept when the window closes outside a wait.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    Prepare,
-    Check,
-    Repair,
-}
-
-/// Where the window was.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Session {
-    pub step: Step,
-    pub request: CheckRequest,
-}
-
 #[derive(Serialize, Deserialize)]
 struct SavedSession {
     session: Session,
     snapshot: Option<Snapshot>,
-}
-
-/// A session brought back: the step, what was asked, and the check's report when there was one.
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct Restored {
-    pub session: Session,
-    pub report: Option<CheckReport>,
 }
 
 pub fn save_session(
@@ -398,45 +281,22 @@ pub fn save_session(
     store.set(SESSION_KEY, &saved)
 }
 
-/// The saved session, its check replayed from the snapshot into `state` (so the repair step
-/// can verify rows and start the wait). A repair step without a usable check goes back to the
-/// check step, which checks again.
-pub fn restore_session(store: &Store, state: &AppState) -> Option<Restored> {
+/// The saved session and the snapshot of its check, if one was kept.
+pub fn load_session(store: &Store) -> Option<(Session, Option<Snapshot>)> {
     let saved: SavedSession = serde_json::from_value(store.get(SESSION_KEY)?).ok()?;
-    let mut session = saved.session;
-    let request = &session.request;
-    let replayed = saved.snapshot.and_then(|snapshot| {
-        // The file may have been edited: the snapshot goes through the same checks as one a
-        // customer sent, and must be of the domain the session asked about.
-        let domain = mxdoctor_core::check::parse_domain(&request.input).ok()?;
-        let text = serde_json::to_string(&snapshot).ok()?;
-        let (_, snapshot) = Snapshot::open(&text, Some(&domain)).ok()?;
-        let choice = provider_choice(request.provider.as_deref(), &request.mx).ok()?;
-        let resolvers = state.resolvers(&request.resolvers).ok()?;
-        Some(state.adopt_snapshot(&domain, snapshot, choice, resolvers))
-    });
-    if session.step == Step::Repair && replayed.is_none() {
-        session.step = Step::Check;
-    }
-    Some(Restored {
-        session,
-        report: replayed,
-    })
+    Some((saved.session, saved.snapshot))
 }
 
 const PRACTICE_KEY: &str = "practice";
 
 /// Practice mode's scenario and records; `None` forgets them (practice mode left).
-pub fn save_practice(
-    store: &Store,
-    practice: Option<&crate::commands::practice::SavedPractice>,
-) -> Result<(), SaveError> {
+pub fn save_practice(store: &Store, practice: Option<&SavedPractice>) -> Result<(), SaveError> {
     match practice {
         Some(p) => store.set(PRACTICE_KEY, p),
         None => store.remove(&[PRACTICE_KEY]),
     }
 }
 
-pub fn load_practice(store: &Store) -> Option<crate::commands::practice::SavedPractice> {
+pub fn load_practice(store: &Store) -> Option<SavedPractice> {
     serde_json::from_value(store.get(PRACTICE_KEY)?).ok()
 }

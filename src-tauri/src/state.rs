@@ -29,8 +29,6 @@ pub struct AppState {
     pub practice_generation: AtomicU64,
     /// `--practice` was given on the command line.
     pub practice_requested: bool,
-    /// What the app remembers, read once per run ([`crate::persist::store`]).
-    pub store: std::sync::OnceLock<crate::persist::Store>,
 }
 
 impl AppState {
@@ -45,7 +43,6 @@ impl AppState {
             practice: Mutex::default(),
             practice_generation: AtomicU64::new(0),
             practice_requested: std::env::args().any(|a| a == "--practice"),
-            store: std::sync::OnceLock::new(),
         }
     }
 

@@ -139,13 +139,7 @@ fn adjustment(adj: Adjustment, input: &str) -> String {
 }
 
 fn summary(report: &CheckReport) -> String {
-    let count = |s: Severity| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.finding.severity == s)
-            .count()
-    };
+    let counts = report.counts();
     match report.status {
         CheckStatus::Ok => "Mail delivery looks right. Nothing needs changing.".to_string(),
         CheckStatus::Error => {
@@ -153,11 +147,16 @@ fn summary(report: &CheckReport) -> String {
                 .to_string()
         }
         CheckStatus::Problems => format!(
-            "Found {} problem(s) that stop mail and {} risk(s).",
-            count(Severity::Error),
-            count(Severity::Warning)
+            "Found {} that stop mail and {}.",
+            plural(counts.problems, "problem", "problems"),
+            plural(counts.risks, "risk", "risks")
         ),
     }
+}
+
+/// "1 problem", "2 problems": the count with the form English uses for it.
+fn plural(n: u32, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
 }
 
 fn finding(out: &mut String, p: &Paint, f: &ReportFinding) {

@@ -8,7 +8,7 @@ mod watch;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use mxdoctor_core::check::{self, CheckOptions, ChoiceError};
@@ -295,12 +295,7 @@ pub(crate) fn timeout(seconds: f64) -> Result<Duration, Failure> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
+pub(crate) use mxdoctor_core::time::unix_now;
 
 fn print_providers(json: bool) {
     let all = providers::all();

@@ -9,10 +9,9 @@ use std::time::Duration;
 
 use clap::Args;
 use mxdoctor_core::check::{self, CheckOptions};
-use mxdoctor_core::diagnose::{diagnose, ProviderChoice};
-use mxdoctor_core::dns;
+use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::propagation::{
-    check_due, resolver_specs, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings,
+    check_due, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings,
     WaitStatus,
 };
 use mxdoctor_core::repair;
@@ -58,34 +57,6 @@ pub enum Ended {
     CheckFailed,
 }
 
-/// A duration typed by a person: `90` (seconds), `90s`, `15m`, `48h`.
-fn duration(flag: &str, text: &str, min: Duration, max: Duration) -> Result<Duration, Failure> {
-    let t = text.trim();
-    let parsed = match t.parse::<u64>() {
-        Ok(secs) => Ok(Duration::from_secs(secs)),
-        Err(_) => humantime::parse_duration(t).map_err(|e| e.to_string()),
-    };
-    match parsed {
-        Ok(d) if d >= min && d <= max => Ok(d),
-        Ok(_) => Err(fail(
-            "bad_duration",
-            format!(
-                "{flag} must be between {} and {}",
-                humantime::format_duration(min),
-                humantime::format_duration(max)
-            ),
-        )),
-        Err(e) => Err(fail(
-            "bad_duration",
-            format!("{flag} \"{t}\" is not a duration ({e}); write seconds, or e.g. 90s, 15m, 48h"),
-        )),
-    }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
 pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
     let domain =
         check::parse_domain(&args.target.domain).map_err(|e| fail("bad_domain", e.to_string()))?;
@@ -97,36 +68,26 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
         .map(|s| check::parse_server(s).map_err(|e| fail("bad_nameserver", e.to_string())))
         .collect::<Result<_, _>>()?;
     let answer_timeout = timeout(args.target.timeout)?;
+    // The bounds are the core's, the same as the window's settings.
+    let bad_duration = |e: mxdoctor_core::propagation::BoundsError| fail("bad_duration", e.to_string());
     let interval = args
         .interval
         .as_deref()
-        .map(|t| {
-            duration(
-                "--interval",
-                t,
-                Duration::from_secs(1),
-                Duration::from_secs(86_400),
-            )
-        })
-        .transpose()?;
+        .map(WaitSettings::interval_flag)
+        .transpose()
+        .map_err(bad_duration)?;
     let max_wait = args
         .max_wait
         .as_deref()
-        .map(|t| {
-            duration(
-                "--max-wait",
-                t,
-                Duration::from_secs(1),
-                Duration::from_secs(30 * 86_400),
-            )
-        })
-        .transpose()?;
+        .map(WaitSettings::max_wait_flag)
+        .transpose()
+        .map_err(bad_duration)?;
     let mut settings = WaitSettings::default();
     if let Some(i) = interval {
-        settings.poll_interval = millis(i);
+        settings.poll_interval = i;
     }
     if let Some(m) = max_wait {
-        settings.max_wait = millis(m);
+        settings.max_wait = m;
     }
     let clock = SystemClock;
     let out = Output::new(args.json);
@@ -156,16 +117,16 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
             Some(mut wait) => {
                 wait.resume(clock.now());
                 if let Some(i) = interval {
-                    wait.settings.poll_interval = millis(i);
+                    wait.settings.poll_interval = i;
                 }
                 if let Some(m) = max_wait {
-                    wait.settings.max_wait = millis(m);
-                    wait.deadline = wait.started_at.saturating_add(millis(m));
+                    wait.settings.max_wait = m;
+                    wait.deadline = wait.started_at.saturating_add(m);
                 }
                 out.note(&format!(
                     "Resuming the wait for {} started at {}; asking again now.",
                     wait.domain,
-                    mxdoctor_core::propagation::rfc3339(wait.started_at)
+                    mxdoctor_core::time::rfc3339(wait.started_at)
                 ));
                 wait
             }
@@ -189,17 +150,11 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
                     }
                     return Ok(Ended::CheckFailed);
                 }
-                let system = if custom.is_empty() {
-                    dns::system_resolvers().unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                let diagnosis = diagnose(&snapshot, choice);
-                let wait = Wait::start_option(
-                    &diagnosis,
+                let wait = Wait::after_check(
                     &snapshot,
+                    choice,
                     option,
-                    resolver_specs(&custom, &system),
+                    &custom,
                     args.target.auth_port,
                     settings,
                     clock.now(),

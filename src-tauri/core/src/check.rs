@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::diagnose::{diagnose, ProviderChoice};
-use crate::dns::{self, ObserveConfig};
+use crate::dns;
+use crate::observe::{self, ObserveConfig};
 use crate::domain::{self, InputError, MailDomain};
 use crate::providers;
 use crate::providers::DnsHostGuide;
@@ -21,7 +22,7 @@ pub struct CheckOptions {
     pub auth_port: u16,
     pub timeout: Duration,
     /// Told about every question as it starts and ends.
-    pub progress: Option<dns::ProgressSink>,
+    pub progress: Option<observe::ProgressSink>,
 }
 
 impl Default for CheckOptions {
@@ -74,7 +75,7 @@ pub async fn check(
         dkim_selectors,
         progress: options.progress.clone(),
     };
-    let snapshot = dns::observe(&domain.ascii, &config, now).await;
+    let snapshot = observe::observe(&domain.ascii, &config, now).await;
     Ok((replay(domain, &snapshot, choice), snapshot))
 }
 
@@ -97,7 +98,7 @@ pub async fn dns_host(
         dkim_selectors: Vec::new(),
         progress: None,
     };
-    let ns = dns::name_servers(&domain.ascii, &config).await;
+    let ns = observe::name_servers(&domain.ascii, &config).await;
     Ok(report::dns_host_guide(&ns, locale))
 }
 

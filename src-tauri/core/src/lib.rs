@@ -14,6 +14,7 @@ pub mod dns;
 pub mod domain;
 pub mod files;
 pub mod markdown;
+pub mod observe;
 pub mod propagation;
 pub mod providers;
 pub mod repair;
@@ -21,5 +22,6 @@ pub mod report;
 pub mod saved;
 pub mod snapshot;
 pub mod spf;
+pub mod time;
 
 pub use snapshot::Snapshot;

@@ -211,11 +211,37 @@ impl Provider {
     }
 }
 
+/// A public resolver from the catalog (`data/resolvers.json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PublicResolver {
+    pub name: String,
+    pub address: std::net::IpAddr,
+    /// A page where anyone can ask the resolver to forget a name.
+    #[serde(default)]
+    pub flush_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResolverFile {
+    resolvers: Vec<PublicResolver>,
+}
+
+/// The large public resolvers watched by default (DESIGN.md "What the field has taught").
+pub fn public_resolvers() -> &'static [PublicResolver] {
+    static CATALOG: OnceLock<Vec<PublicResolver>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str::<ResolverFile>(include_str!("../data/resolvers.json"))
+            .expect("data/resolvers.json is valid (checked by a unit test)")
+            .resolvers
+    })
+}
+
 /// True for the links MX Doctor's catalogs hold (DNS hosts' consoles, public resolvers'
 /// cache-flush pages): a window opens nothing else.
 pub fn is_catalog_link(url: &str) -> bool {
     dns_hosts().hosts.iter().any(|h| h.console_url == url)
-        || crate::propagation::public_resolvers()
+        || public_resolvers()
             .iter()
             .any(|r| r.flush_url.as_deref() == Some(url))
 }

@@ -11,7 +11,8 @@ use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, 
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
 use crate::markdown;
-use crate::propagation::{rfc3339, VantageState, WaitStatus, WaitView};
+use crate::propagation::{VantageState, WaitStatus, WaitView};
+use crate::time::rfc3339;
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
 use crate::saved::{RowCheck, RowState};
@@ -82,6 +83,31 @@ pub struct CheckReport {
     pub authoritative_servers: Vec<String>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub taken_at: u64,
+}
+
+/// How many findings a check has of each severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Problems that stop mail.
+    pub problems: u32,
+    /// Risks: mail may go astray or be refused.
+    pub risks: u32,
+    /// Notes and suggestions.
+    pub notes: u32,
+}
+
+impl CheckReport {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for f in &self.findings {
+            match f.finding.severity {
+                Severity::Error => c.problems += 1,
+                Severity::Warning => c.risks += 1,
+                Severity::Info => c.notes += 1,
+            }
+        }
+        c
+    }
 }
 
 /// The plan for one way of removing the alias.

@@ -3,47 +3,18 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mxdoctor_core::check::{self, CheckOptions, ChoiceError};
-use mxdoctor_core::diagnose::ProviderChoice;
-use mxdoctor_core::dns::{LookupEvent, ProgressSink};
+use mxdoctor_core::check::{self, CheckOptions};
+use mxdoctor_core::observe::{LookupEvent, ProgressSink};
 use mxdoctor_core::propagation::WaitView;
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
-use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::persist::{self, RecentCheck};
+use crate::model::{provider_choice, CheckRequest, RecentCheck};
+use crate::persist;
 use crate::state::{AppState, LastCheck};
-
-/// Which provider to check against: an id, `custom` with MX rows, or none (suggest one);
-/// refused in the window's words.
-pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice> {
-    check::provider_choice(id, mx).map_err(|e| {
-        let message = match e {
-            ChoiceError::Mx(e) => e.to_string(),
-            ChoiceError::NoRows => "Add at least one mail server row for your own servers.".into(),
-            ChoiceError::Unknown(id) => format!("Unknown mailbox service \"{id}\"."),
-        };
-        AppError::new(ErrorCode::BadSetting, message)
-    })
-}
-
-/// What the preparation step asks to check.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct CheckRequest {
-    /// The domain, or an address or web address at it.
-    pub input: String,
-    /// A provider id, `custom`, or none to suggest one from the current MX records.
-    pub provider: Option<String>,
-    /// With `custom`: "PRIORITY HOST" rows.
-    pub mx: Vec<String>,
-    /// Resolvers to ask ("IP" or "IP:PORT"); empty for this computer's.
-    pub resolvers: Vec<String>,
-}
 
 /// Checks the request's domain, worded in `locale`, telling `on_lookup` about every
 /// question; `cancel_check` stops it.

@@ -14,8 +14,8 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
-use crate::commands::check::provider_choice;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::model::provider_choice;
 use crate::state::AppState;
 
 fn internal(e: impl std::fmt::Display) -> AppError {

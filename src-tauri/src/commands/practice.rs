@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use mxdoctor_dnsworld::practice::{self, ConsoleRow, Practice, Scenario};
 use mxdoctor_dnsworld::KeptAnswer;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::model::SavedPractice;
 use crate::persist;
 use crate::state::AppState;
 
@@ -32,16 +33,6 @@ pub struct PracticeView {
     /// For each row, whether the DNS host manages it (its name servers): shown without Edit
     /// and Delete.
     pub locked: Vec<bool>,
-}
-
-/// Kept in the store: which scenario, the learner's records, and what the caches hold (so a
-/// wait resumed after a restart meets them still counting down, as the internet's would).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SavedPractice {
-    pub scenario: String,
-    pub rows: Vec<ConsoleRow>,
-    #[serde(default)]
-    pub caches: Vec<Vec<KeptAnswer>>,
 }
 
 /// How often what the practice caches hold is written to the store, when it changed.

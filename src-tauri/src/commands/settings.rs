@@ -3,8 +3,9 @@
 use mxdoctor_core::report::{self, Locale};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::{AppError, ErrorCode, Result};
-use crate::persist::{self, Restored, Session, Settings};
+use crate::error::Result;
+use crate::model::{provider_choice, Restored, Session, Settings, Step};
+use crate::persist;
 use crate::state::AppState;
 
 /// The saved settings (defaults when none were saved or they could not be read).
@@ -17,9 +18,7 @@ pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> Settings {
 /// written (`not_saved`); in both cases nothing is saved and the previous settings stay.
 #[tauri::command]
 pub fn save_settings<R: Runtime>(app: AppHandle<R>, settings: Settings) -> Result<Settings> {
-    settings
-        .wait_settings()
-        .map_err(|m| AppError::new(ErrorCode::BadSetting, m))?;
+    settings.wait_settings()?;
     persist::told(
         &app,
         persist::save_settings(persist::store(&app), &settings),
@@ -49,11 +48,26 @@ pub fn restore_session<R: Runtime>(
     state: State<'_, AppState>,
     locale: Option<Locale>,
 ) -> Option<Restored> {
-    let mut restored = persist::restore_session(persist::store(&app), &state)?;
-    restored.report = restored
-        .report
-        .map(|r| report::reword(r, locale.unwrap_or_default()));
-    Some(restored)
+    let (mut session, snapshot) = persist::load_session(persist::store(&app))?;
+    let request = &session.request;
+    let replayed = snapshot.and_then(|snapshot| {
+        // The file may have been edited: the snapshot goes through the same checks as one a
+        // customer sent, and must be of the domain the session asked about.
+        let domain = mxdoctor_core::check::parse_domain(&request.input).ok()?;
+        let text = serde_json::to_string(&snapshot).ok()?;
+        let (_, snapshot) = mxdoctor_core::Snapshot::open(&text, Some(&domain)).ok()?;
+        let choice = provider_choice(request.provider.as_deref(), &request.mx).ok()?;
+        let resolvers = state.resolvers(&request.resolvers).ok()?;
+        Some(state.adopt_snapshot(&domain, snapshot, choice, resolvers))
+    });
+    // A repair step without a usable check goes back to the check step, which checks again.
+    if session.step == Step::Repair && replayed.is_none() {
+        session.step = Step::Check;
+    }
+    Some(Restored {
+        session,
+        report: replayed.map(|r| report::reword(r, locale.unwrap_or_default())),
+    })
 }
 
 /// The operating system's language, as a BCP 47 tag ("zh-CN", "en-GB"), if it says.

@@ -1,11 +1,8 @@
 //! The wait step: start the propagation wait for the last check, follow it round by round over
 //! a channel, resume it after a restart.
 
-use mxdoctor_core::diagnose::diagnose;
-use mxdoctor_core::dns;
 use mxdoctor_core::propagation::{
-    resolver_specs, run, Clock, NetLookup, Phase, SystemClock, Wait, WaitError, WaitStatus,
-    WaitView,
+    run, Clock, NetLookup, Phase, SystemClock, Wait, WaitError, WaitStatus, WaitView,
 };
 use mxdoctor_core::report::CheckReport;
 use mxdoctor_core::report::Locale;
@@ -29,19 +26,13 @@ pub async fn start_wait<R: Runtime>(
     on_round: Channel<WaitView>,
 ) -> Result<WaitView> {
     let last = state.last_check()?;
-    let system = if last.resolvers.is_empty() {
-        dns::system_resolvers().unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let diagnosis = diagnose(&last.snapshot, last.choice.clone());
     let store = persist::store(&app);
     let settings = persist::load_settings(store);
-    let wait = Wait::start_option(
-        &diagnosis,
+    let wait = Wait::after_check(
         &last.snapshot,
+        last.choice.clone(),
         option.as_deref(),
-        resolver_specs(&last.resolvers, &system),
+        &last.resolvers,
         last.auth_port,
         settings.wait_settings().unwrap_or_default(),
         SystemClock.now(),

@@ -1,17 +1,16 @@
 //! DNS observations: what one server said to one question, kept exactly, with NXDOMAIN,
 //! NODATA, timeout, SERVFAIL and REFUSED distinct (STYLE.md convention 3).
 
-mod observe;
 mod transport;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
-pub use observe::{
-    name_servers, observe, LookupEvent, ObserveConfig, ProgressSink, DEFAULT_TIMEOUT,
-    MAX_ADDRESSES_PER_NS, MAX_NS_HOSTS, MAX_QUERIES_IN_FLIGHT,
-};
+/// How long to wait for one DNS answer.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+/// How many questions are out at the same time, in one check or one "is it saved?".
+pub const MAX_QUERIES_IN_FLIGHT: usize = 64;
 pub use transport::{query, system_resolvers, QueryMode};
 
 /// The record types MX Doctor asks for.

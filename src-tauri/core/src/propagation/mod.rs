@@ -32,7 +32,7 @@ use crate::dns::{Outcome, RType};
 use crate::snapshot::Snapshot;
 
 /// Milliseconds since the Unix epoch.
-pub type Millis = u64;
+pub use crate::time::Millis;
 
 /// Bumped when the saved format changes incompatibly; older files are refused with a message.
 pub const WAIT_FORMAT: u32 = 1;
@@ -81,13 +81,45 @@ pub enum BoundsError {
     Poll,
     #[error("The longest pause must be between {0} and {max} seconds.", max = WaitSettings::MAX_GAP_SECS)]
     Gap(u32),
+    #[error("{flag} \"{text}\" is not a duration ({reason}); write seconds, or e.g. 90s, 15m, 48h")]
+    NotADuration {
+        flag: &'static str,
+        text: String,
+        reason: String,
+    },
+    #[error("{flag} must be between {min} and {max}")]
+    OutOfRange {
+        flag: &'static str,
+        min: String,
+        max: String,
+    },
 }
 
 impl WaitSettings {
-    /// The DNS host poll interval a person may choose, in seconds.
-    pub const POLL_SECS: std::ops::RangeInclusive<u32> = 5..=600;
+    /// The DNS host poll interval a person may choose, in seconds (the window's settings and
+    /// `watch --interval` alike).
+    pub const POLL_SECS: std::ops::RangeInclusive<u32> = 1..=600;
+    /// How long a person may let one wait run, in seconds (`watch --max-wait`).
+    pub const MAX_WAIT_SECS: std::ops::RangeInclusive<u64> = 1..=30 * 86_400;
     /// The longest longest-gap a person may choose, in seconds.
     pub const MAX_GAP_SECS: u32 = 3600;
+
+    /// `watch --interval TEXT`: how often to ask the DNS host, within [`Self::POLL_SECS`].
+    pub fn interval_flag(text: &str) -> Result<Millis, BoundsError> {
+        let secs = Self::POLL_SECS;
+        flag_duration(
+            "--interval",
+            text,
+            u64::from(*secs.start()),
+            u64::from(*secs.end()),
+        )
+    }
+
+    /// `watch --max-wait TEXT`: how long the wait may run, within [`Self::MAX_WAIT_SECS`].
+    pub fn max_wait_flag(text: &str) -> Result<Millis, BoundsError> {
+        let secs = Self::MAX_WAIT_SECS;
+        flag_duration("--max-wait", text, *secs.start(), *secs.end())
+    }
 
     /// The default schedule with a person's bounds: ask the DNS host every `poll_secs` while
     /// the edit is not saved, never leave a vantage unasked for longer than `max_gap_secs`.
@@ -104,6 +136,29 @@ impl WaitSettings {
             ..Self::default()
         })
     }
+}
+
+fn flag_duration(
+    flag: &'static str,
+    text: &str,
+    min_secs: u64,
+    max_secs: u64,
+) -> Result<Millis, BoundsError> {
+    use std::time::Duration;
+    let d = crate::time::parse_duration(text).map_err(|reason| BoundsError::NotADuration {
+        flag,
+        text: text.trim().to_string(),
+        reason,
+    })?;
+    let (min, max) = (Duration::from_secs(min_secs), Duration::from_secs(max_secs));
+    if d < min || d > max {
+        return Err(BoundsError::OutOfRange {
+            flag,
+            min: crate::time::format_duration(min),
+            max: crate::time::format_duration(max),
+        });
+    }
+    Ok(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 impl Default for WaitSettings {
@@ -396,6 +451,36 @@ impl Wait {
         Self::start_option(diagnosis, snap, None, resolvers, auth_port, settings, now)
     }
 
+    /// The wait that follows a check, as the window and `mxdoctor watch` start it: the plan
+    /// with alias option `option` for the mailbox service `choice`, watched at the DNS host's
+    /// servers (on `auth_port`), at the resolvers the check asked (`asked`) or, when it asked
+    /// this computer's, at this computer's and the public ones.
+    pub fn after_check(
+        snap: &Snapshot,
+        choice: crate::diagnose::ProviderChoice,
+        option: Option<&str>,
+        asked: &[SocketAddr],
+        auth_port: u16,
+        settings: WaitSettings,
+        now: Millis,
+    ) -> Result<Self, WaitError> {
+        let system = if asked.is_empty() {
+            crate::dns::system_resolvers().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let diagnosis = crate::diagnose::diagnose(snap, choice);
+        Self::start_option(
+            &diagnosis,
+            snap,
+            option,
+            view::resolver_specs(asked, &system),
+            auth_port,
+            settings,
+            now,
+        )
+    }
+
     /// A wait for the plan with alias option `option` (`None`: the recommended plan), as the
     /// repair step showed it: the goal comes from the core, never from a screen's copy.
     pub fn start_option(
@@ -574,7 +659,7 @@ impl Wait {
         if s.min_interval > 3_600_000
             || !(1..=day).contains(&s.poll_interval)
             || s.max_interval > day
-            || s.max_wait > 366 * day
+            || s.max_wait > WaitSettings::MAX_WAIT_SECS.end() * 1000
             || s.margin > 60_000
         {
             return bad("check intervals out of range");

@@ -2,39 +2,13 @@
 //! wizard draws. Times are RFC 3339 (UTC), durations whole seconds from `at`.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
-use std::time::{Duration, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Gap, Millis, Phase, TimeRange, Vantage, VantageKind, VantageSpec, VantageState, Wait};
+pub use crate::providers::{public_resolvers, PublicResolver};
 use crate::saved::{overall, RowCheck, RowState, ServerVerdict};
-
-/// A public resolver from the catalog (`data/resolvers.json`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PublicResolver {
-    pub name: String,
-    pub address: std::net::IpAddr,
-    /// A page where anyone can ask the resolver to forget a name.
-    #[serde(default)]
-    pub flush_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ResolverFile {
-    resolvers: Vec<PublicResolver>,
-}
-
-/// The large public resolvers watched by default (DESIGN.md "What the field has taught").
-pub fn public_resolvers() -> &'static [PublicResolver] {
-    static CATALOG: OnceLock<Vec<PublicResolver>> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        serde_json::from_str::<ResolverFile>(include_str!("../../data/resolvers.json"))
-            .expect("data/resolvers.json is valid (checked by a unit test)")
-            .resolvers
-    })
-}
+pub use crate::time::rfc3339;
 
 /// The resolvers to watch: `custom` when given (`--nameserver`), else the system's and the
 /// public ones.
@@ -155,14 +129,6 @@ pub struct VantageView {
     pub flush_url: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub queries: u64,
-}
-
-/// RFC 3339, UTC, whole seconds.
-pub fn rfc3339(at: Millis) -> String {
-    // humantime writes four-digit years only: a later time (a crafted file) is shown as the
-    // last second it can write, never a panic.
-    let at = at.min(253_402_300_799_000);
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(at)).to_string()
 }
 
 fn secs_until(at: Millis, now: Millis) -> u64 {

@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use futures::future::join_all;
 
-use super::{find, query, Observation, Outcome, QueryMode, RType, RecordData, Status};
+use crate::dns::{
+    find, query, Observation, Outcome, QueryMode, RType, RecordData, Status,
+    MAX_QUERIES_IN_FLIGHT,
+};
 use crate::snapshot::{AuthServer, Snapshot, SNAPSHOT_FORMAT};
 use crate::spf::{self, LookupTerm};
 
-/// How long to wait for one server to answer one question.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// An SPF tree deeper than this cannot be valid (RFC 7208 §4.6.4 allows 10 lookups), so the
 /// observer stops expanding there and the rule reports the limit.
@@ -73,8 +74,6 @@ struct Asker<'a> {
     in_flight: tokio::sync::Semaphore,
 }
 
-/// How many questions one check has out at the same time.
-pub const MAX_QUERIES_IN_FLIGHT: usize = 64;
 /// The most NS names of a zone that are asked (the largest DNS hosts publish 4 to 13).
 pub const MAX_NS_HOSTS: usize = 16;
 /// The most addresses of one NS name that are asked; 16 × 4 is the snapshot's limit of
@@ -293,7 +292,7 @@ fn spf_questions(observations: &[Observation], owner: &str) -> Vec<(String, RTyp
                     LookupTerm::Ptr => continue,
                 };
                 if !spf::has_macro(&q.0) {
-                    questions.push((super::canonical(&q.0), q.1));
+                    questions.push((crate::dns::canonical(&q.0), q.1));
                 }
             }
         }

@@ -1,0 +1,157 @@
+//! Issue 14: no import circles. The modules of the core and of the app depend on each other in
+//! one direction only (STYLE.md "One home per concern"): a module that imports another which
+//! imports it back is a concern with two homes. Test code (`#[cfg(test)]` to the end of a file,
+//! where our tests live) may use anything.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(path) = todo.pop() {
+        if path.is_dir() {
+            todo.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// The files (and folders) of modules declared only for tests (`#[cfg(test)] mod name;`).
+fn test_only(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let name = path.file_stem().unwrap().to_string_lossy();
+        let dir = if matches!(name.as_ref(), "mod" | "lib" | "main") {
+            path.parent().unwrap().to_path_buf()
+        } else {
+            path.with_extension("")
+        };
+        for pair in lines.windows(2) {
+            if pair[0] != "#[cfg(test)]" {
+                continue;
+            }
+            let Some(module) = pair[1]
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ")
+                .strip_prefix("mod ")
+                .and_then(|m| m.strip_suffix(';'))
+            else {
+                continue;
+            };
+            out.push(dir.join(format!("{module}.rs")));
+            out.push(dir.join(module));
+        }
+    }
+    out
+}
+
+/// Each top-level module of the crate at `src` and the top-level modules its code names.
+fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let files = rust_files(src);
+    let tests = test_only(&files);
+    for path in files {
+        if tests.iter().any(|t| path.starts_with(t)) {
+            continue;
+        }
+        let relative = path.strip_prefix(src).unwrap();
+        let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let uses = graph.entry(module.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                group[..group.find('}').unwrap_or(0)]
+                    .split(',')
+                    .map(|n| n.trim().split("::").next().unwrap_or_default())
+                    .collect()
+            } else {
+                vec![rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default()]
+            };
+            for name in names {
+                if !name.is_empty() && name != module && name.chars().next().is_some_and(|c| c.is_lowercase()) {
+                    uses.insert(name.to_string());
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A circle of imports, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut c = path[at..].to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+fn crate_src(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+#[test]
+fn the_core_has_no_import_circle() {
+    let g = graph(&crate_src("src"));
+    assert!(g.contains_key("propagation") && g.contains_key("providers"));
+    if let Some(c) = circle(&g) {
+        panic!("import circle in the core: {}", c.join(" → "));
+    }
+}
+
+#[test]
+fn the_app_has_no_import_circle() {
+    let g = graph(&crate_src("../src"));
+    assert!(g.contains_key("persist") && g.contains_key("commands"));
+    // The store depends on the model and the core, never on the commands.
+    assert!(!g["persist"].contains("commands"), "{:?}", g["persist"]);
+    if let Some(c) = circle(&g) {
+        panic!("import circle in the app: {}", c.join(" → "));
+    }
+}
+
+#[test]
+fn the_circle_finder_finds_a_circle() {
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.entry("a".into()).or_default().insert("b".into());
+    g.entry("b".into()).or_default().insert("c".into());
+    g.entry("c".into()).or_default().insert("a".into());
+    assert_eq!(circle(&g).unwrap().len(), 4);
+    g.get_mut("c").unwrap().clear();
+    assert!(circle(&g).is_none());
+}
