@@ -30,6 +30,8 @@ pub const MAX_STORE_BYTES: usize = 32 * 1024 * 1024;
 /// The app's saved state: the file's contents in memory, written back whole on every change.
 pub struct Store {
     path: Option<PathBuf>,
+    /// The store file that could be neither read nor moved aside, if so.
+    blocked: Option<String>,
     data: Mutex<Map<String, Value>>,
     /// What the user is told at start (the file could not be read and was moved aside).
     notice: Option<String>,
@@ -42,6 +44,8 @@ pub struct Store {
 pub enum SaveError {
     #[error("MX Doctor has no folder to save in on this computer")]
     NoFolder,
+    #[error("{0} could not be read nor moved aside, and MX Doctor never writes over it")]
+    Blocked(String),
     #[error("{path} could not be written ({source})")]
     Write {
         path: String,
@@ -60,6 +64,10 @@ impl Store {
         };
         Self {
             // A file that could be neither read nor moved aside is never written over.
+            blocked: path
+                .as_ref()
+                .filter(|_| !writable)
+                .map(|p| p.display().to_string()),
             path: path.filter(|_| writable),
             data: Mutex::new(data),
             notice,
@@ -85,12 +93,20 @@ impl Store {
         if next == *data {
             return Ok(());
         }
-        let path = self.path.as_deref().ok_or(SaveError::NoFolder)?;
+        let path = match (&self.path, &self.blocked) {
+            (Some(p), None) => p.as_path(),
+            (_, Some(blocked)) => return Err(SaveError::Blocked(blocked.clone())),
+            (None, None) => return Err(SaveError::NoFolder),
+        };
         let bytes = serde_json::to_vec_pretty(&next).expect("JSON values always serialise");
-        files::write_atomic(path, &bytes).map_err(|source| SaveError::Write {
+        let write = |source| SaveError::Write {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(write)?;
+        }
+        files::write_atomic(path, &bytes).map_err(write)?;
         *data = next;
         Ok(())
     }
@@ -191,10 +207,15 @@ pub const RECENT_MAX: usize = 10;
 /// The recent checks, newest first; an unreadable entry reads as none.
 /// A domain listed twice (a file written by hand) is listed once, at its newest place.
 pub fn recent(store: &Store) -> Vec<RecentCheck> {
-    let mut list: Vec<RecentCheck> = store
+    // Line by line: one damaged line (an older version's, or a hand edit) loses only itself.
+    let lines: Vec<Value> = store
         .get(RECENT_KEY)
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
+    let mut list: Vec<RecentCheck> = lines
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect();
     let mut seen = std::collections::HashSet::new();
     list.retain(|c| seen.insert(c.domain.clone()));
     list.truncate(RECENT_MAX);

@@ -7,8 +7,32 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same folder, flushed to
 /// the disk, then renamed over `path`. On any failure (a full disk, a folder that cannot be
 /// written) `path` keeps what it held before and the temporary file is removed.
+///
+/// The folder must exist (a mistyped path, or a stick that is not mounted, is an error, not a
+/// new folder). A symbolic link is followed: the file it points to is replaced, the link stays.
+/// What is not a regular file (`/dev/stdout`, `/dev/null`, a pipe) is written into directly,
+/// never replaced: renaming over it would replace the device itself.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// What `path` names, once symbolic links are followed: the file to write, and whether it is
+/// a regular file (or nothing yet).
+fn target(path: &Path) -> std::io::Result<(PathBuf, bool)> {
+    match std::fs::metadata(path) {
+        Ok(meta) => Ok((
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            meta.is_file(),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling link names the file it would point to.
+            match std::fs::read_link(path) {
+                Ok(to) => Ok((path.parent().unwrap_or(Path::new(".")).join(to), true)),
+                Err(_) => Ok((path.to_path_buf(), true)),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// [`write_atomic`] with the writing done by `write` (tests inject a failing writer).
@@ -16,11 +40,23 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    let (path, regular) = target(path)?;
+    if !regular {
+        if std::fs::metadata(&path)?.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a folder",
+            ));
+        }
+        let mut device = std::fs::OpenOptions::new().write(true).open(&path)?;
+        write(&mut device)?;
+        return device.flush();
+    }
+    let path = path.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".mxdoctor-")
         .suffix(".part")
@@ -89,8 +125,13 @@ pub enum ReadError {
 }
 
 /// The text of the file at `path`, refused above `limit` bytes (read no further), when it is
-/// not a regular file (a device or a pipe could be endless) and when it is not UTF-8.
+/// not a regular file (a device or a pipe could be endless) and when it is not UTF-8. A byte
+/// order mark at the start (Notepad writes one) is dropped, as a browser reading the file does.
 pub fn read_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
+    // Looked at before it is opened: opening a named pipe waits for a writer, for ever.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(ReadError::NotAFile);
+    }
     let file = std::fs::File::open(path)?;
     if !file.metadata()?.is_file() {
         return Err(ReadError::NotAFile);
@@ -100,7 +141,11 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
     if bytes.len() > limit {
         return Err(ReadError::TooLarge { limit });
     }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotText)
+    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotText)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 #[cfg(test)]

@@ -74,11 +74,12 @@ struct Asker<'a> {
     in_flight: tokio::sync::Semaphore,
 }
 
-/// The most NS names of a zone that are asked (the largest DNS hosts publish 4 to 13).
-pub const MAX_NS_HOSTS: usize = 16;
-/// The most addresses of one NS name that are asked; 16 × 4 is the snapshot's limit of
-/// [`crate::snapshot::MAX_AUTH_SERVERS`].
-pub const MAX_ADDRESSES_PER_NS: usize = 4;
+/// The most NS names of a zone that are asked (the largest DNS hosts publish 4 to 13; every
+/// one is asked, however many, up to this). Only a zone built to exhaust its checkers has more.
+pub const MAX_NS_HOSTS: usize = 64;
+/// The most addresses of one NS name that are asked (anycast hosts publish one or two per
+/// family); 64 × 8 is the snapshot's limit of [`crate::snapshot::MAX_AUTH_SERVERS`].
+pub const MAX_ADDRESSES_PER_NS: usize = 8;
 
 impl<'a> Asker<'a> {
     fn new(config: &'a ObserveConfig) -> Self {

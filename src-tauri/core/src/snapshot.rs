@@ -18,8 +18,9 @@ pub const MAX_SNAPSHOT_BYTES: usize = 4 * 1024 * 1024;
 /// The most recursive resolvers a snapshot may name (a check asks one to a handful).
 pub const MAX_RESOLVERS: usize = 16;
 /// The most DNS host servers (one address of one NS name each) a snapshot may hold. The
-/// largest DNS hosts publish 4 to 13 NS names with one or two addresses each.
-pub const MAX_AUTH_SERVERS: usize = 64;
+/// largest DNS hosts publish 4 to 13 NS names with one or two addresses each; a check asks at
+/// most 64 NS names with 8 addresses each.
+pub const MAX_AUTH_SERVERS: usize = 512;
 /// The most answers one vantage (the resolvers, or one DNS host server) may hold. A check asks
 /// a few dozen questions (the SPF chain has at most 10 lookups, RFC 7208 §4.6.4).
 pub const MAX_OBSERVATIONS: usize = 512;
@@ -124,6 +125,8 @@ impl Snapshot {
         if text.len() > MAX_SNAPSHOT_BYTES {
             return Err(SnapshotError::TooLarge);
         }
+        // A byte order mark (Notepad writes one) is read as the window's browser reads it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let snapshot: Snapshot =
             serde_json::from_str(text).map_err(|e| SnapshotError::NotASnapshot(e.to_string()))?;
         snapshot.checked()
@@ -167,7 +170,11 @@ impl Snapshot {
         if self.taken_at > LAST_TAKEN_AT {
             return Err(SnapshotError::TimeOutOfRange(self.taken_at));
         }
-        self.domain = canonical(&self.domain);
+        // The domain in the form the check writes and its answers are named in: a field in
+        // another form (capitals, Unicode, an address at it) is read by the input rules.
+        self.domain = crate::domain::normalise(&self.domain)
+            .map_err(SnapshotError::BadDomain)?
+            .ascii;
         self.zone = self.zone.as_deref().map(canonical);
         let mut resolvers: Vec<String> = Vec::new();
         for r in self.resolvers.drain(..) {

@@ -392,7 +392,8 @@ async fn a_snapshot_replays_to_the_same_report() {
 async fn progress_reports_every_question_once_started_and_once_ended() {
     use std::sync::{Arc, Mutex};
 
-    use mxdoctor_core::dns::{LookupEvent, ProgressSink, Status};
+    use mxdoctor_core::dns::Status;
+    use mxdoctor_core::observe::{LookupEvent, ProgressSink};
 
     let lab = lab().await;
     lab.auth[1].set_behavior(Behavior::Timeout);
@@ -682,7 +683,8 @@ fn codes_but_dkim(r: &CheckReport) -> Vec<Code> {
 /// `p=none` row that would weaken the policy in force.
 #[tokio::test]
 async fn dmarc_inherited_from_the_organisational_domain() {
-    use mxdoctor_core::dns::{LookupEvent, ProgressSink, RType};
+    use mxdoctor_core::dns::RType;
+    use mxdoctor_core::observe::{LookupEvent, ProgressSink};
     use std::sync::{Arc, Mutex};
 
     let lab = lab().await;

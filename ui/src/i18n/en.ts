@@ -111,6 +111,7 @@ export const en = {
   'notice.dismiss': 'Dismiss',
   'save.failed': "MX Doctor could not save its progress on this computer. What it saved before is kept, and everything goes on working while the window is open; once there is room on the disk again it saves as usual.",
   'save.why': 'Why',
+  'error.not_saved': "The file was not saved ({detail}).",
   'export.copy_report': 'Copy the report',
   'export.copy_request': 'Copy a message for your DNS provider',
   'export.copied': 'Copied to the clipboard',

@@ -113,6 +113,7 @@ export const zhCN: Record<MessageKey, string> = {
   'notice.dismiss': '关闭',
   'save.failed': "MX Doctor 无法在这台电脑上保存进度。之前保存的内容仍然保留；窗口开着时一切照常。磁盘腾出空间后，会照常保存。",
   'save.why': '原因',
+  'error.not_saved': "文件未能保存（{detail}）。",
   'export.copy_report': '复制检测报告',
   'export.copy_request': '复制发给域名解析服务商的说明',
   'export.copied': '已复制到剪贴板',

@@ -66,7 +66,7 @@ pub const GIVE_UP_AFTER: u32 = 3;
 /// The most servers one wait asks: the resolvers and every DNS host server a snapshot may
 /// hold ([`crate::snapshot::MAX_RESOLVERS`] + [`crate::snapshot::MAX_AUTH_SERVERS`]) and the
 /// public resolvers. A saved wait naming more is refused.
-pub const MAX_VANTAGES: usize = 128;
+pub const MAX_VANTAGES: usize = 560;
 /// The most a saved wait file may weigh (one with every limit reached is well under it).
 pub const MAX_WAIT_BYTES: usize = 4 * 1024 * 1024;
 /// The most rows (and conditions) one wait follows; a plan has a handful.
@@ -603,6 +603,7 @@ impl Wait {
     }
 
     pub fn from_json(text: &str) -> Result<Self, WaitError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.len() > MAX_WAIT_BYTES {
             return Err(WaitError::NotAWait(format!(
                 "larger than {} MB",
@@ -622,6 +623,8 @@ impl Wait {
         }
         let mut wait: Self =
             serde_json::from_value(value).map_err(|e| WaitError::NotAWait(e.to_string()))?;
+        // The domain as the check writes it (a file edited by hand may have capitals).
+        wait.domain = crate::dns::canonical(&wait.domain);
         // A server listed twice is asked once (the first entry keeps what it saw).
         let mut seen = std::collections::HashSet::new();
         wait.vantages.retain(|v| seen.insert((v.kind, v.server)));
