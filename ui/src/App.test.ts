@@ -4,6 +4,7 @@ import { emit } from '@tauri-apps/api/event';
 import type { Channel } from '@tauri-apps/api/core';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
+import { i18n } from './i18n/index.svelte';
 import { expectShownAsText, HOSTILE, report, vantage, waitView } from './test-support';
 import type { FixRow, WaitView } from './ipc';
 
@@ -121,5 +122,59 @@ describe('App, when saving fails', () => {
     expect(banner.closest('[role="alert"]')?.textContent).toContain('No space left on device');
     await emit('save-state', { detail: null });
     await vi.waitFor(() => expect(screen.queryByText(/could not save its progress/)).toBeNull());
+  });
+});
+
+describe('App, when the language changes', () => {
+  it('rewords the report the repair step shows, once, and the check step shows the same words', async () => {
+    const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
+    const plan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
+    const cname = (title: string) =>
+      report({
+        findings: [
+          {
+            code: 'CNAME_AT_MAIL_HOST',
+            severity: 'error',
+            host: 'example.com',
+            records: [],
+            fix: [del],
+            reference: 'seed 000',
+            params: {},
+            options: [{ id: 'replace_with_a', recommended: true, fix: [del], params: {} }],
+            option_texts: [{ id: 'replace_with_a', title, consequence: '' }],
+            title,
+            message: '…',
+          },
+        ],
+        plan,
+      });
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      switch (cmd) {
+        case 'restore_session':
+          return { session: { step: 'repair', request: { input: 'example.com', provider: null, mx: [], resolvers: [] } }, report: cname('Replace the alias') };
+        case 'reword_report':
+          asked.push((args as { locale: string }).locale);
+          return cname('替换别名');
+        case 'run_check':
+          asked.push('run_check');
+          return cname('checked again');
+        default:
+          return null;
+      }
+    });
+    render(App);
+    await screen.findByLabelText(/Replace the alias/);
+    try {
+      i18n.locale = 'zh-CN';
+      await screen.findByLabelText(/替换别名/);
+      expect(asked, 'one reword for the one copy of the report').toEqual(['zh-CN']);
+      // Back to the check step: the report it was given, in the new words, not checked again.
+      await fireEvent.click(screen.getByRole('button', { name: '返回检测结果' }));
+      await screen.findByRole('article', { name: '替换别名' });
+      expect(asked, 'neither reworded again nor checked again').toEqual(['zh-CN']);
+    } finally {
+      i18n.locale = 'en';
+    }
   });
 });

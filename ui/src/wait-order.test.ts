@@ -30,4 +30,15 @@ describe('the wait’s views in order', () => {
     next(waitView({ round: 1, at: '2026-11-22T10:15:10Z' }));
     expect(show).toHaveBeenCalledTimes(2);
   });
+
+  it('knows the newest view of the current wait, whichever arrived first', () => {
+    const rounds = waitFollower(() => undefined);
+    expect(rounds.newest()).toBeNull();
+    const take = rounds.follow();
+    take(round41);
+    take(before);
+    expect(rounds.newest()?.round, 'the answer from before the first round came last').toBe(41);
+    rounds.stop();
+    expect(rounds.newest(), 'no wait any more').toBeNull();
+  });
 });

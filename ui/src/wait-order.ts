@@ -27,6 +27,11 @@ export function waitFollower(show: (v: WaitView) => void) {
         show(v);
       };
     },
+    /** The newest view of the current wait shown so far (null before the first, or after
+     * `stop`): a round that came over the channel before the command answered is this. */
+    newest(): WaitView | null {
+      return shown;
+    },
     /** No wait any more: every view still on its way is dropped. */
     stop(): void {
       generation++;

@@ -1,8 +1,11 @@
 /**
  * The only module that talks to Rust (STYLE.md: one folder imports @tauri-apps/*). Every
- * payload type is generated from the Rust types into ./bindings by ts-rs.
+ * payload type is generated from the Rust types into ./bindings by ts-rs; every command goes
+ * through the one table of names and argument keys in ./commands, checked against the Rust
+ * command list by its test.
  */
-import { Channel, invoke } from '@tauri-apps/api/core';
+import { Channel } from '@tauri-apps/api/core';
+import { call } from './commands';
 import { listen } from '@tauri-apps/api/event';
 import type { AppError } from './bindings/AppError';
 import type { CheckReport } from './bindings/CheckReport';
@@ -64,23 +67,23 @@ export function asAppError(e: unknown): AppError {
 
 /** The domain as it will be checked, or a `bad_domain` error saying why not. */
 export function normaliseDomain(input: string): Promise<MailDomain> {
-  return invoke<MailDomain>('normalise_domain', { input });
+  return call('normalise_domain', { input });
 }
 
 /** The mailbox services MX Doctor knows. */
 export function listProviders(): Promise<Provider[]> {
-  return invoke<Provider[]>('list_providers');
+  return call('list_providers');
 }
 
 /** The same report with its findings' words in `locale`. */
 export function rewordReport(report: CheckReport, locale: Locale): Promise<CheckReport> {
-  return invoke<CheckReport>('reword_report', { report, locale });
+  return call('reword_report', { report, locale });
 }
 
 /** The report as Markdown that also reads as plain text (for a ticket, or the DNS provider);
  * with the wait's `outcome`, what was changed and when each server gave the repaired records. */
 export function reportDocument(report: CheckReport, locale: Locale, outcome: WaitView | null = null): Promise<string> {
-  return invoke<string>('report_document', { report, locale, outcome });
+  return call('report_document', { report, locale, outcome });
 }
 
 
@@ -88,28 +91,28 @@ export function reportDocument(report: CheckReport, locale: Locale, outcome: Wai
 export function runCheck(req: CheckRequest, locale: Locale, onLookup: (e: LookupEvent) => void): Promise<CheckReport> {
   const channel = new Channel<LookupEvent>();
   channel.onmessage = onLookup;
-  return invoke<CheckReport>('run_check', { request: req, locale, onLookup: channel });
+  return call('run_check', { request: req, locale, onLookup: channel });
 }
 
 /** Everything the last check saw, or null before any check. */
 export function lastSnapshot(): Promise<Snapshot | null> {
-  return invoke<Snapshot | null>('last_snapshot');
+  return call('last_snapshot');
 }
 
 /** The recent checks, newest first. */
 export function recentChecks(): Promise<RecentCheck[]> {
-  return invoke<RecentCheck[]>('recent_checks');
+  return call('recent_checks');
 }
 
 /** Stops the check in progress; its `runCheck` rejects with `cancelled`. */
 export function cancelCheck(): Promise<void> {
-  return invoke<void>('cancel_check');
+  return call('cancel_check');
 }
 
 /** Puts text on the clipboard, through the app (WebKitGTK refuses the web API after an await). */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    await invoke<null>('copy_text', { text });
+    await call('copy_text', { text });
     return true;
   } catch {
     return false;
@@ -123,7 +126,7 @@ export async function copyText(text: string): Promise<boolean> {
 export function startWait(option: string | null, onRound: (v: WaitView) => void): Promise<WaitView> {
   const channel = new Channel<WaitView>();
   channel.onmessage = onRound;
-  return invoke<WaitView>('start_wait', { option, onRound: channel });
+  return call('start_wait', { option, onRound: channel });
 }
 
 /** Resumes the wait saved before the app was closed, if there is one, with its check. Its view
@@ -131,74 +134,74 @@ export function startWait(option: string | null, onRound: (v: WaitView) => void)
 export function resumeWait(onRound: (v: WaitView) => void): Promise<ResumedWait | null> {
   const channel = new Channel<WaitView>();
   channel.onmessage = onRound;
-  return invoke<ResumedWait | null>('resume_wait', { onRound: channel });
+  return call('resume_wait', { onRound: channel });
 }
 
 /** Forgets the wait. */
 export function stopWait(): Promise<void> {
-  return invoke<void>('stop_wait');
+  return call('stop_wait');
 }
 
 /** A message for the user at start (e.g. unreadable saved settings were moved aside), if any. */
 export function startupNotice(): Promise<string | null> {
-  return invoke<string | null>('startup_notice');
+  return call('startup_notice');
 }
 
 /** Who hosts the domain's DNS, with the way to its records in `locale`. */
 export function detectDnsHost(input: string, resolvers: string[], locale: Locale): Promise<DnsHostGuide> {
-  return invoke<DnsHostGuide>('detect_dns_host', { input, resolvers, locale });
+  return call('detect_dns_host', { input, resolvers, locale });
 }
 
 /** Asks the DNS host's own servers whether each row is saved there. */
 export function verifyRows(rows: FixRow[]): Promise<RowCheck[]> {
-  return invoke<RowCheck[]>('verify_rows', { rows });
+  return call('verify_rows', { rows });
 }
 
 /** The saved settings. */
 export function getSettings(): Promise<Settings> {
-  return invoke<Settings>('get_settings');
+  return call('get_settings');
 }
 
 /** Saves the settings, or rejects with `bad_setting` saying which one cannot be used. */
 export function saveSettings(settings: Settings): Promise<Settings> {
-  return invoke<Settings>('save_settings', { settings });
+  return call('save_settings', { settings });
 }
 
 /** Remembers the step the window shows. */
 export function saveSession(session: Session): Promise<void> {
-  return invoke<void>('save_session', { session });
+  return call('save_session', { session });
 }
 
 /** The step the window showed when it was closed, with its check, if any. */
 export function restoreSession(locale: Locale): Promise<Restored | null> {
-  return invoke<Restored | null>('restore_session', { locale });
+  return call('restore_session', { locale });
 }
 
 /** The operating system's language tag, if it says. */
 export function systemLocale(): Promise<string | null> {
-  return invoke<string | null>('os_locale');
+  return call('os_locale');
 }
 
 /** Saves the last check's snapshot where the user picks; the path, or null if cancelled. */
 export function exportSnapshot(): Promise<string | null> {
-  return invoke<string | null>('export_snapshot');
+  return call('export_snapshot');
 }
 
 /** Saves the report (with the wait's `outcome`, if over) as Markdown where the user picks; the
  * path, or null if cancelled. */
 export function exportReport(report: CheckReport, locale: Locale, outcome: WaitView | null = null): Promise<string | null> {
-  return invoke<string | null>('export_report', { report, locale, outcome });
+  return call('export_report', { report, locale, outcome });
 }
 
 /** Opens a snapshot a customer sent (the file's text) as if the check had just run here. */
 export async function openSnapshot(text: string, provider: string | null, mx: string[], locale: Locale): Promise<CheckReport> {
-  const opened = await invoke<OpenedSnapshot>('open_snapshot', { text, provider, mx, locale });
+  const opened = await call('open_snapshot', { text, provider, mx, locale });
   return opened.report;
 }
 
 /** Opens a link from MX Doctor's catalogs (a DNS host's console, a cache-flush page) in the browser. */
 export function openLink(url: string): Promise<void> {
-  return invoke<void>('open_link', { url });
+  return call('open_link', { url });
 }
 
 export type { PracticeView } from './bindings/PracticeView';
@@ -210,30 +213,30 @@ import type { Scenario } from './bindings/Scenario';
 
 /** The practice scenarios. */
 export function practiceScenarios(): Promise<Scenario[]> {
-  return invoke<Scenario[]>('practice_scenarios');
+  return call('practice_scenarios');
 }
 
 /** Practice mode as it is (started now if the app was opened with --practice or closed in it). */
 export function practiceStatus(): Promise<PracticeView | null> {
-  return invoke<PracticeView | null>('practice_status');
+  return call('practice_status');
 }
 
 /** Starts, or switches to, a practice scenario. */
 export function practiceStart(id: string): Promise<PracticeView> {
-  return invoke<PracticeView>('practice_start', { id });
+  return call('practice_start', { id });
 }
 
 /** Leaves practice mode. */
 export function practiceStop(): Promise<void> {
-  return invoke<void>('practice_stop');
+  return call('practice_stop');
 }
 
 /** One console edit: add (index null), change (index and row) or delete (row null). */
 export function practiceEdit(index: number | null, row: ConsoleRow | null): Promise<PracticeView> {
-  return invoke<PracticeView>('practice_edit', { index, row });
+  return call('practice_edit', { index, row });
 }
 
 /** Back to the scenario's starting records. */
 export function practiceReset(): Promise<PracticeView> {
-  return invoke<PracticeView>('practice_reset');
+  return call('practice_reset');
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import Check from './Check.svelte';
+// The step as the window holds it: its report kept, and reworded, by the wizard.
+import CheckInWizard from './CheckInWizard.svelte';
 import { report } from '../test-support';
 import { i18n } from '../i18n/index.svelte';
 import type { ReportFinding } from '../ipc';
@@ -43,7 +44,7 @@ const failedLookup: ReportFinding = {
 describe('Check', () => {
   it('shows DNS text as literal text, never as HTML', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ findings: [spfFinding] }) : null));
-    const { container } = render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    const { container } = render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByText('Your SPF record does not name Alibaba Mail')).toBeTruthy());
     await fireEvent.click(screen.getByText('What MX Doctor saw'));
     expect(container.querySelector('img')).toBeNull();
@@ -58,7 +59,7 @@ describe('Check', () => {
       calls += 1;
       return report({ findings: [failedLookup] });
     });
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByText('Could not check your mail server records (MX)')).toBeTruthy());
     // Shown as a risk that could not be checked, not as a problem.
     const card = screen.getByRole('article', { name: 'Could not check your mail server records (MX)' });
@@ -70,24 +71,25 @@ describe('Check', () => {
 
   it('shows a cancelled check as cancelled, with a retry', async () => {
     mockIPC((cmd) => {
-      if (cmd === 'run_check') throw { code: 'cancelled', message: 'The check was cancelled.' };
+      // The core's own words, not the window's: the step must word the code itself.
+      if (cmd === 'run_check') throw { code: 'cancelled', message: 'task 12 was aborted' };
       return null;
     });
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The check was cancelled.'));
     expect(screen.getByRole('button', { name: 'Check again' })).toBeTruthy();
   });
 
   it('says when nothing stops the mail but something puts it at risk', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ findings: [spfFinding] }) : null));
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByRole('status').textContent?.trim()).toBe('Nothing stops your mail, but 1 thing(s) put it at risk.'));
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Results for example.com');
   });
 
   it('offers the repair only when there is something to change', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'ok' }) : null));
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Nothing needs changing'));
     expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
   });
@@ -102,7 +104,7 @@ describe('Check', () => {
       }
       return null;
     });
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByText('Could not check your mail server records (MX)')).toBeTruthy());
     i18n.locale = 'zh-CN';
     await waitFor(() => expect(screen.getByText('无法检测您的邮件服务器记录（MX）')).toBeTruthy());
@@ -129,7 +131,7 @@ describe('Check when the DNS service is not answering normally', () => {
   it('offers practice mode, and says why', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'error', findings: [deniedEverything] }) : null));
     const onpractice = vi.fn();
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice });
     await screen.findByText('Your DNS service is not answering normally');
     expect(screen.getByText('The DNS service this computer uses is not answering normally. You can still practise with an example domain.')).toBeTruthy();
     expect(screen.queryByText(/No DNS server can be reached/)).toBeNull();
@@ -151,13 +153,13 @@ describe('Check with a report it did not take itself', () => {
     });
     // Taken a day ago, as a restored check and as a customer's file.
     const old = report({ taken_at: Math.floor(Date.now() / 1000) - 86_400 });
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old });
     await screen.findByText('Results for example.com');
     expect(screen.queryByText(/From a snapshot taken/)).toBeNull();
     expect(asked).toBe(0);
     cleanup();
 
-    render(Check, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old, fromSnapshot: true });
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), given: old, fromSnapshot: true });
     await screen.findByText(/From a snapshot taken .* \(not checked from this computer\)/);
     // Checking again here makes it this computer's own check.
     await fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
