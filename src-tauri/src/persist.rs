@@ -237,9 +237,23 @@ pub fn save_wait(
     wait: &Wait,
     report: Option<&CheckReport>,
 ) -> Result<(), SaveError> {
+    save_wait_while(store, wait, report, || true)
+}
+
+/// [`save_wait`], only if `current()` still holds once no other save runs: a round that ends
+/// while the user stops the wait never writes it back after it was forgotten.
+pub fn save_wait_while(
+    store: &Store,
+    wait: &Wait,
+    report: Option<&CheckReport>,
+    current: impl FnOnce() -> bool,
+) -> Result<(), SaveError> {
     let wait = serde_json::to_value(wait).expect("a wait always serialises");
     let report = report.map(|r| serde_json::to_value(r).expect("a report always serialises"));
     store.update(|m| {
+        if !current() {
+            return;
+        }
         m.insert(WAIT_KEY.to_string(), wait);
         if let Some(r) = report {
             m.insert(REPORT_KEY.to_string(), r);
@@ -320,4 +334,46 @@ pub fn save_practice(store: &Store, practice: Option<&SavedPractice>) -> Result<
 
 pub fn load_practice(store: &Store) -> Option<SavedPractice> {
     serde_json::from_value(store.get(PRACTICE_KEY)?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mxdoctor_core::propagation::{Condition, VantageKind, VantageSpec, WaitSettings};
+
+    fn wait() -> Wait {
+        let provider = mxdoctor_core::providers::by_id("alibaba-standard").unwrap();
+        Wait::new(
+            "example.com",
+            Some(provider.id.clone()),
+            vec![Condition::MailServers {
+                name: "example.com".into(),
+                provider: Box::new(provider.clone()),
+            }],
+            vec![VantageSpec {
+                kind: VantageKind::Authoritative,
+                name: "ns1.example.com".into(),
+                server: "127.0.0.1:53".parse().unwrap(),
+            }],
+            WaitSettings::default(),
+            1_800_000_000_000,
+        )
+        .unwrap()
+    }
+
+    /// The user stops the wait while a round is being saved: the round sees it is no longer
+    /// current and writes nothing, so the stopped wait never comes back at the next start.
+    #[test]
+    fn a_round_of_a_stopped_wait_is_not_written_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(Some(dir.path().join(STORE_FILE)));
+        save_wait_while(&store, &wait(), None, || false).unwrap();
+        assert!(load_wait(&store).is_none());
+        assert!(!dir.path().join(STORE_FILE).exists());
+        save_wait_while(&store, &wait(), None, || true).unwrap();
+        assert!(load_wait(&store).is_some());
+        clear_wait(&store).unwrap();
+        let reopened = Store::open(Some(dir.path().join(STORE_FILE)));
+        assert!(load_wait(&reopened).is_none());
+    }
 }

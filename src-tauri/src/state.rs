@@ -21,6 +21,8 @@ pub struct AppState {
     pub last_check: Mutex<Option<LastCheck>>,
     /// The wait being followed, if any.
     pub wait: Mutex<Option<AbortHandle>>,
+    /// Counts waits started and stopped: a wait's rounds are saved only while it is current.
+    pub wait_generation: AtomicU64,
     /// The window's language, for what the app says outside the window (notifications).
     pub locale: Mutex<Locale>,
     /// Practice mode's DNS world, while it runs: then every question goes to it.
@@ -39,6 +41,7 @@ impl AppState {
             check: Mutex::default(),
             last_check: Mutex::default(),
             wait: Mutex::default(),
+            wait_generation: AtomicU64::new(0),
             locale: Mutex::default(),
             practice: Mutex::default(),
             practice_generation: AtomicU64::new(0),

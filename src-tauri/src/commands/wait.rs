@@ -1,6 +1,8 @@
 //! The wait step: start the propagation wait for the last check, follow it round by round over
 //! a channel, resume it after a restart.
 
+use std::sync::atomic::Ordering;
+
 use mxdoctor_core::propagation::{
     run, Clock, NetLookup, Phase, SystemClock, Wait, WaitError, WaitStatus, WaitView,
 };
@@ -95,6 +97,8 @@ pub async fn resume_wait<R: Runtime>(
 /// Forgets the wait (the user starts over).
 #[tauri::command]
 pub fn stop_wait<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    // A round saving right now sees the new generation and writes nothing back.
+    state.wait_generation.fetch_add(1, Ordering::SeqCst);
     if let Some(h) = state.wait.lock().ok().and_then(|mut w| w.take()) {
         h.abort();
     }
@@ -161,10 +165,22 @@ fn follow<R: Runtime>(
 ) -> WaitView {
     let first = wait.view(SystemClock.now());
     let timeout = state.timeout;
+    // This wait's generation: once another wait starts or the user stops it, its rounds are
+    // no longer saved.
+    let generation = state.wait_generation.fetch_add(1, Ordering::SeqCst) + 1;
     let task = tokio::spawn(async move {
         let lookup = NetLookup { timeout };
         let finish = run(&mut wait, &SystemClock, &lookup, |w| {
-            let _ = persist::told(&app, persist::save_wait(persist::store(&app), w, None));
+            let current = || {
+                app.state::<AppState>()
+                    .wait_generation
+                    .load(Ordering::SeqCst)
+                    == generation
+            };
+            let _ = persist::told(
+                &app,
+                persist::save_wait_while(persist::store(&app), w, None, current),
+            );
             let _ = on_round.send(w.view(SystemClock.now()));
         })
         .await;
