@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 
 import pytest
 from selenium.webdriver.remote.file_detector import UselessFileDetector
@@ -58,6 +59,8 @@ def test_a_full_disk_is_told_and_the_previous_settings_stay(app, tmp_path):
                 pass
         w.find("header .settings input[type=checkbox]").click()
         w.wait_text(w.t("save.failed"))
+        w.wait_until(lambda: w.find(".save-problem").is_displayed(), "the banner is not shown")
+        time.sleep(1)  # let the window paint before the picture
         w.shot("disk-full-banner-zh")
         assert store.read_text() == before, "the saved settings changed on a full disk"
         assert not [p for p in store.parent.iterdir() if p.name.endswith(".part")]

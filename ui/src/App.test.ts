@@ -6,7 +6,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
 import { i18n } from './i18n/index.svelte';
 import { expectShownAsText, HOSTILE, report, vantage, waitView } from './test-support';
-import type { FixRow, WaitView } from './ipc';
+import type { FixRow, RepairPlan, WaitView } from './ipc';
 
 afterEach(() => {
   cleanup();
@@ -35,8 +35,8 @@ describe('App', () => {
   it('a started wait follows the option chosen, and its first round is not overwritten', async () => {
     const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
     const www: FixRow = { ...del, action: 'add', host: 'www' };
-    const plan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
-    const moved = { steps: [{ id: 'delete_cname', rows: [del, www] }], target: [] };
+    const plan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
+    const moved: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del, www] }], target: [] };
     const r = report({
       findings: [
         {
@@ -128,7 +128,7 @@ describe('App, when saving fails', () => {
 describe('App, when the language changes', () => {
   it('rewords the report the repair step shows, once, and the check step shows the same words', async () => {
     const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.example.net', new_value: null };
-    const plan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
+    const plan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
     const cname = (title: string) =>
       report({
         findings: [

@@ -94,7 +94,7 @@ pub fn render(report: &CheckReport, colour: bool) -> String {
             p.bold("What to change at your DNS host, in this order:")
         );
         for (i, step) in report.plan.steps.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {}", i + 1, step_title(&step.id));
+            let _ = writeln!(out, "  {}. {}", i + 1, step_title(step.id.as_str()));
             table(&mut out, &step.rows, "     ");
         }
         if let Some(h) = &report.dns_host.host {
@@ -337,9 +337,7 @@ fn gap_words(g: &Gap) -> String {
             GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
             GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
             GapKind::RowDiffers => g.row.as_ref().is_some_and(|row| {
-                r.rtype() == Some(RType::Cname)
-                    || r.rtype()
-                        .is_some_and(|t| t.to_string() == row.rtype.to_ascii_uppercase())
+                r.rtype() == Some(RType::Cname) || r.rtype() == Some(row.rtype)
             }),
         })
         .map(|r| escape::inline(&r.summary()))
@@ -369,7 +367,7 @@ pub fn row_words(row: &FixRow) -> String {
         Action::Change => "change",
     };
     let host = escape::inline(&row.host);
-    let rtype = escape::inline(&row.rtype);
+    let rtype = row.rtype.as_str();
     if row.is_all_except() {
         let keep: Vec<String> = row.keep.iter().map(|k| escape::inline(k)).collect();
         return format!(

@@ -10,13 +10,39 @@ use crate::providers::Provider;
 use crate::snapshot::Snapshot;
 use crate::spf;
 
+/// The steps of a plan, in the order the user does them (seed 001's order). Serialised as
+/// the stable ids of the JSON contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum StepId {
+    DeleteStrayMx,
+    DeleteCname,
+    MailSubdomain,
+    MailServers,
+    Spf,
+    Other,
+}
+
+impl StepId {
+    /// The id as the JSON contract and the wording catalogs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepId::DeleteStrayMx => "delete_stray_mx",
+            StepId::DeleteCname => "delete_cname",
+            StepId::MailSubdomain => "mail_subdomain",
+            StepId::MailServers => "mail_servers",
+            StepId::Spf => "spf",
+            StepId::Other => "other",
+        }
+    }
+}
+
 /// One step of the plan, in the order the user should do them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PlanStep {
-    /// Stable: `delete_stray_mx`, `delete_cname`, `mail_subdomain`, `mail_servers`, `spf`,
-    /// `other`.
-    pub id: String,
+    pub id: StepId,
     pub rows: Vec<FixRow>,
 }
 
@@ -29,10 +55,10 @@ pub struct RepairPlan {
     pub target: Vec<FixRow>,
 }
 
-fn step_of(code: Code, row: &FixRow) -> &'static str {
+fn step_of(code: Code, row: &FixRow) -> StepId {
     let action = row.action;
     match code {
-        Code::MxForeign => "delete_stray_mx",
+        Code::MxForeign => StepId::DeleteStrayMx,
         // A row that is not the provider's goes, whatever else is wrong with it.
         Code::MxNull
         | Code::MxTargetCname
@@ -41,31 +67,31 @@ fn step_of(code: Code, row: &FixRow) -> &'static str {
         | Code::MxZoneAppended
             if action == Action::Delete =>
         {
-            "delete_stray_mx"
+            StepId::DeleteStrayMx
         }
         // MX rows hidden beside an alias go before the alias (seed 001 §2.1, then §2.2).
-        Code::CnameAtMailHost if action == Action::Delete && row.rtype == "MX" => "delete_stray_mx",
+        Code::CnameAtMailHost if action == Action::Delete && row.rtype == RType::MX => StepId::DeleteStrayMx,
         // The provider's rows missing beside the alias come once it is gone.
-        Code::CnameAtMailHost if action == Action::Add && row.rtype == "MX" => "mail_servers",
-        Code::CnameAtMailHost => "delete_cname",
+        Code::CnameAtMailHost if action == Action::Add && row.rtype == RType::MX => StepId::MailServers,
+        Code::CnameAtMailHost => StepId::DeleteCname,
         Code::MxMissing
         | Code::MxNull
         | Code::MxProviderIncomplete
         | Code::MxTargetCname
         | Code::MxTargetIpLiteral
-        | Code::MxZoneAppended => "mail_servers",
-        c if c.as_str().starts_with("SPF") => "spf",
-        _ => "other",
+        | Code::MxZoneAppended => StepId::MailServers,
+        c if c.is_spf() => StepId::Spf,
+        _ => StepId::Other,
     }
 }
 
-const ORDER: [&str; 6] = [
-    "delete_stray_mx",
-    "delete_cname",
-    "mail_subdomain",
-    "mail_servers",
-    "spf",
-    "other",
+const ORDER: [StepId; 6] = [
+    StepId::DeleteStrayMx,
+    StepId::DeleteCname,
+    StepId::MailSubdomain,
+    StepId::MailServers,
+    StepId::Spf,
+    StepId::Other,
 ];
 
 /// The alias option that keeps the alias and moves mail to a subdomain (seed 000 option 1).
@@ -158,8 +184,8 @@ pub fn mail_host(diagnosis: &Diagnosis, snap: &Snapshot, option: Option<&str>) -
 fn build(diagnosis: &Diagnosis, snap: &Snapshot, chosen: Option<&RepairOption>) -> RepairPlan {
     let mut steps: Vec<PlanStep> = ORDER
         .iter()
-        .map(|id| PlanStep {
-            id: id.to_string(),
+        .map(|&id| PlanStep {
+            id,
             rows: Vec::new(),
         })
         .collect();
@@ -176,7 +202,7 @@ fn build(diagnosis: &Diagnosis, snap: &Snapshot, chosen: Option<&RepairOption>) 
         };
         for row in rows {
             let id = if alias && keeps_alias {
-                "mail_subdomain"
+                StepId::MailSubdomain
             } else if keeps_alias && row.host == alias_label {
                 continue;
             } else {
@@ -216,10 +242,10 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot, mail_host: &str) -> Vec<FixRow
     };
     let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
     let host = host_label(mail_host, zone);
-    let row = |rtype: &str, priority, value: String| FixRow {
+    let row = |rtype: RType, priority, value: String| FixRow {
         action: Action::Add,
         host: host.clone(),
-        rtype: rtype.to_string(),
+        rtype,
         priority,
         value,
         new_value: None,
@@ -229,12 +255,12 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot, mail_host: &str) -> Vec<FixRow
     let mut rows: Vec<FixRow> = provider
         .expected_mx(mail_host)
         .into_iter()
-        .map(|e| row("MX", Some(e.priority), e.host))
+        .map(|e| row(RType::MX, Some(e.priority), e.host))
         .collect();
     // The subdomain's SPF is not part of the option's rows: only the mail servers are shown.
     if mail_host == snap.domain {
         if let Some(value) = target_spf(diagnosis, snap, &host, provider) {
-            rows.push(row("TXT", None, value));
+            rows.push(row(RType::TXT, None, value));
         }
     }
     rows
@@ -252,9 +278,9 @@ fn target_spf(
     let proposed = diagnosis
         .findings
         .iter()
-        .filter(|f| f.code.as_str().starts_with("SPF"))
+        .filter(|f| f.code.is_spf())
         .flat_map(|f| &f.fix)
-        .filter(|r| r.rtype == "TXT" && r.host == host)
+        .filter(|r| r.rtype == RType::TXT && r.host == host)
         .find_map(|r| match r.action {
             Action::Add => Some(r.value.clone()),
             Action::Change => r.new_value.clone(),

@@ -456,7 +456,11 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
     if !report.plan.steps.is_empty() && !done {
         out += &format!("\n## {}\n", w("change"));
         for (i, step) in report.plan.steps.iter().enumerate() {
-            let title = cat.steps.get(&step.id).cloned().unwrap_or(step.id.clone());
+            let title = cat
+                .steps
+                .get(step.id.as_str())
+                .cloned()
+                .unwrap_or_else(|| step.id.as_str().to_string());
             out += &format!("\n### {}. {title}\n\n", i + 1);
             out += &table(&step.rows, &w, true);
         }
@@ -494,7 +498,7 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
         let cells = [
             action,
             markdown::cell(&r.host),
-            plain_cell(&r.rtype),
+            plain_cell(r.rtype.as_str()),
             r.priority
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "—".into()),
@@ -510,7 +514,7 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
 fn all_except(row: &FixRow, w: &dyn Fn(&str) -> String) -> String {
     let keep: Vec<String> = row.keep.iter().map(|k| markdown::cell(k)).collect();
     w("all_except")
-        .replace("{type}", &plain_cell(&row.rtype))
+        .replace("{type}", &plain_cell(row.rtype.as_str()))
         .replace("{keep}", &keep.join(", "))
 }
 
@@ -525,7 +529,7 @@ pub fn row_value_text(row: &FixRow, locale: Locale) -> String {
         .get("all_except")
         .cloned()
         .unwrap_or_default()
-        .replace("{type}", &row.rtype)
+        .replace("{type}", row.rtype.as_str())
         .replace("{keep}", &row.keep.join(", "))
 }
 
@@ -791,7 +795,7 @@ mod tests {
         let row = FixRow {
             action: Action::Delete,
             host: "@".into(),
-            rtype: "TXT".into(),
+            rtype: RType::TXT,
             priority: None,
             value: "v=spf1 a\n| forged | row |\u{1b}[2J\u{202e}`x`".into(),
             new_value: None,

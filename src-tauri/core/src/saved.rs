@@ -58,15 +58,10 @@ pub fn row_name(row: &FixRow, zone: &str) -> String {
 
 /// The record type of a console row, when it is one MX Doctor can look up.
 pub fn row_type(row: &FixRow) -> Option<RType> {
-    Some(match row.rtype.to_ascii_uppercase().as_str() {
-        "A" => RType::A,
-        "AAAA" => RType::Aaaa,
-        "CNAME" => RType::Cname,
-        "MX" => RType::MX,
-        "TXT" => RType::TXT,
-        "NS" => RType::NS,
-        _ => return None,
-    })
+    match row.rtype {
+        RType::SOA => None,
+        t => Some(t),
+    }
 }
 
 /// Does `record` hold `value` (and `priority`, for MX)? Names compare without case or final
@@ -252,7 +247,7 @@ mod tests {
         FixRow {
             action,
             host: "@".into(),
-            rtype: rtype.into(),
+            rtype: RType::parse(rtype).unwrap(),
             priority,
             value: value.into(),
             new_value: None,

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mxdoctor_core::dns::RType;
+use mxdoctor_core::repair::StepId;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Code, ProviderChoice, Severity};
 use mxdoctor_core::providers;
@@ -95,7 +97,7 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
     assert_eq!(f.finding.severity, Severity::Error);
     let hidden = &f.finding.options[0].fix[0];
     assert!(
-        hidden.is_all_except() && hidden.rtype == "MX",
+        hidden.is_all_except() && hidden.rtype == RType::MX,
         "the alias hides the MX rows: every one that is not the provider's goes first: {hidden:?}"
     );
     let a_rows: Vec<&str> = f.finding.options[0].fix[1..]
@@ -130,10 +132,10 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
         mx.records
     );
     assert_eq!(
-        r.plan.steps[0].id, "delete_stray_mx",
+        r.plan.steps[0].id, StepId::DeleteStrayMx,
         "seed 001 §2.1: the hidden MX rows first"
     );
-    assert_eq!(r.plan.steps[1].id, "delete_cname");
+    assert_eq!(r.plan.steps[1].id, StepId::DeleteCname);
     assert_eq!(
         r.authoritative_servers,
         [
@@ -475,7 +477,7 @@ async fn saved_rows_are_judged_per_dns_host_server() {
     let rows: Vec<_> = r.plan.steps.iter().flat_map(|s| s.rows.clone()).collect();
     let delete_cname = rows
         .iter()
-        .position(|row| row.rtype == "CNAME")
+        .position(|row| row.rtype == RType::Cname)
         .expect("a row deletes the alias");
     let timeout = Duration::from_millis(700);
 
@@ -519,7 +521,7 @@ async fn saved_rows_are_judged_per_dns_host_server() {
     for (i, check) in after
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.row.rtype == "MX")
+        .filter(|(_, c)| c.row.rtype == RType::MX)
     {
         assert_eq!(check.state, RowState::Saved, "row {i}: {:?}", check.row);
     }
@@ -640,7 +642,7 @@ async fn every_exchange_is_named_for_its_real_fault_and_the_repair_is_healthy() 
         .steps
         .iter()
         .flat_map(|s| &s.rows)
-        .filter(|row| row.rtype == "MX")
+        .filter(|row| row.rtype == RType::MX)
     {
         let here = |(p, x): &(u16, String)| row.priority == Some(*p) && *x == row.value;
         match (&row.action, &row.new_value) {
@@ -800,7 +802,7 @@ async fn two_dmarc_records_at_the_domain_and_above_a_subdomain() {
             (
                 format!("{:?}", row.action),
                 row.host.clone(),
-                row.rtype.clone(),
+                row.rtype.as_str().to_string(),
                 row.value.clone(),
             )
         })

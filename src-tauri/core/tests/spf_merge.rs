@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Action, Code, ProviderChoice};
 use mxdoctor_core::providers;
@@ -91,7 +92,7 @@ fn spf_codes(report: &CheckReport) -> Vec<Code> {
         .findings
         .iter()
         .map(|f| f.finding.code)
-        .filter(|c| c.as_str().starts_with("SPF"))
+        .filter(|c| c.is_spf())
         .collect()
 }
 
@@ -144,7 +145,7 @@ async fn the_merged_spf_record_saved_as_planned_passes_the_check() {
         .plan
         .target
         .iter()
-        .filter(|r| r.rtype == "TXT")
+        .filter(|r| r.rtype == RType::TXT)
         .map(|r| r.value.as_str())
         .collect();
     assert_eq!(target, added, "the rows to end with hold the same record");

@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mxdoctor_core::repair::StepId;
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Action, Code, FixRow, ProviderChoice, Severity};
 use mxdoctor_core::providers;
@@ -107,7 +109,7 @@ fn row_matches(console: &ConsoleRow, row: &FixRow, domain: &str) -> bool {
         }
     };
     let value = |v: &str| v.trim_end_matches('.').to_ascii_lowercase();
-    if host(&console.host) != host(&row.host) || !console.rtype.eq_ignore_ascii_case(&row.rtype) {
+    if host(&console.host) != host(&row.host) || !console.rtype.eq_ignore_ascii_case(row.rtype.as_str()) {
         return false;
     }
     if row.is_all_except() {
@@ -146,7 +148,7 @@ fn follow_the_plan(practice: &Practice, report: &CheckReport) -> Vec<String> {
                     practice
                         .add(&ConsoleRow {
                             host: row.host.clone(),
-                            rtype: row.rtype.clone(),
+                            rtype: row.rtype.as_str().to_string(),
                             priority: row.priority,
                             value: row.value.clone(),
                             ttl: 60,
@@ -180,13 +182,13 @@ async fn seed_001_done_as_the_plan_says_leaves_a_healthy_domain() {
     let (before, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
     assert_eq!(before.status, CheckStatus::Problems);
     assert_eq!(
-        before.plan.steps[0].id, "delete_stray_mx",
+        before.plan.steps[0].id, StepId::DeleteStrayMx,
         "seed 001 §2.1 first: {:?}",
         before.plan
     );
     let hidden = &before.plan.steps[0].rows[0];
     assert!(
-        hidden.is_all_except() && hidden.rtype == "MX" && hidden.host == "@",
+        hidden.is_all_except() && hidden.rtype == RType::MX && hidden.host == "@",
         "the alias hides the MX rows everywhere, so the step covers every one that is not the provider's: {hidden:?}"
     );
     let done = follow_the_plan(&practice, &before);
@@ -285,7 +287,7 @@ async fn a_current_server_silent_on_soa_does_not_make_the_stale_one_current() {
             .steps
             .iter()
             .flat_map(|s| &s.rows)
-            .any(|row| row.action == Action::Add && row.rtype == "MX"),
+            .any(|row| row.action == Action::Add && row.rtype == RType::MX),
         "the current server already serves Alibaba's rows"
     );
 }

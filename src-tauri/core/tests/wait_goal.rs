@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::diagnose::{Action, FixRow};
 use mxdoctor_core::propagation::{
     check_due, Clock, Phase, SystemClock, Wait, WaitError, WaitStatus,
@@ -101,8 +102,8 @@ async fn seed_000_replace_the_alias_with_addresses() {
         .steps
         .iter()
         .flat_map(|s| &s.rows)
-        .any(|r| r.action == Action::Add && r.rtype == "A"));
-    assert!(wait.rows.iter().any(|r| r.row.rtype == "A"));
+        .any(|r| r.action == Action::Add && r.rtype == RType::A));
+    assert!(wait.rows.iter().any(|r| r.row.rtype == RType::A));
 }
 
 #[tokio::test]
@@ -112,7 +113,7 @@ async fn seed_000_move_the_alias_to_www() {
         .steps
         .iter()
         .flat_map(|s| &s.rows)
-        .any(|r| r.action == Action::Add && r.rtype == "CNAME" && r.host == "www"));
+        .any(|r| r.action == Action::Add && r.rtype == RType::Cname && r.host == "www"));
 }
 
 #[tokio::test]
@@ -141,7 +142,7 @@ async fn a_plan_done_in_part_never_clears() {
     let plan = plan(&practice, &snap, None);
     let mut wait = start(&practice, &snap, None).unwrap();
     for row in plan.steps.iter().flat_map(|s| &s.rows) {
-        if row.rtype != "A" {
+        if row.rtype != RType::A {
             apply(&practice, row);
         }
     }
@@ -161,7 +162,7 @@ async fn a_plan_done_in_part_never_clears() {
     assert!(ns1
         .gaps
         .iter()
-        .any(|g| g.row.as_ref().is_some_and(|r| r.rtype == "A")));
+        .any(|g| g.row.as_ref().is_some_and(|r| r.rtype == RType::A)));
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ export type { DnsRecord } from './bindings/DnsRecord';
 export type { RecordData } from './bindings/RecordData';
 export type { FixRow };
 export type { PlanStep } from './bindings/PlanStep';
+export type { StepId } from './bindings/StepId';
 export type { Severity } from './bindings/Severity';
 export type { SaveState };
 

@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Done from './Done.svelte';
 import { report, vantage, waitView } from '../test-support';
-import type { FixRow, ReportFinding, RowCheck, WaitView } from '../ipc';
+import type { FixRow, RepairPlan, ReportFinding, RowCheck, WaitView } from '../ipc';
 
 afterEach(() => {
   cleanup();
@@ -132,7 +132,7 @@ describe('Done', () => {
       if (cmd === 'copy_text') copied.push(String((args as { text: string }).text));
       return null;
     });
-    const moved = { steps: [{ id: 'delete_cname', rows: [delAlias, { ...addA, type: 'CNAME', host: 'www', value: 'cdn.example.net' }] }], target: [] };
+    const moved: RepairPlan = { steps: [{ id: 'delete_cname', rows: [delAlias, { ...addA, type: 'CNAME', host: 'www', value: 'cdn.example.net' }] }], target: [] };
     const r = report({ findings: [cname], plan: { steps: [{ id: 'delete_cname', rows: [delAlias, addA] }], target: [] }, option_plans: [{ option: 'move_cname', plan: moved }] });
     const v = { ...view, option: 'move_cname' };
     render(Done, { view: v, report: r, onagain: vi.fn() });

@@ -87,13 +87,13 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
     }
     let seen = ctx.snap.seen_anywhere(ctx.domain, RType::MX);
     if seen.is_empty() {
-        let mut row = ctx.new_row(Action::Delete, ctx.domain, "MX", None, "");
+        let mut row = ctx.new_row(Action::Delete, ctx.domain, RType::MX, None, "");
         row.keep = keep;
         // Whether the provider's rows sit beside the alias nobody can see: each is added if it
         // is not there yet, so the domain never ends with no mail server at all.
         let mut rows = vec![row];
         rows.extend(provider.expected_mx(ctx.domain).into_iter().map(|e| {
-            let mut add = ctx.new_row(Action::Add, ctx.domain, "MX", Some(e.priority), &e.host);
+            let mut add = ctx.new_row(Action::Add, ctx.domain, RType::MX, Some(e.priority), &e.host);
             add.if_missing = true;
             add
         }));
@@ -105,7 +105,7 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
             RecordData::MX { exchange, .. } => !provider.owns(exchange) && !keep.contains(exchange),
             _ => false,
         })
-        .map(|r| ctx.row(Action::Delete, ctx.domain, r))
+        .filter_map(|r| ctx.row(Action::Delete, ctx.domain, r))
         .collect();
     // The provider's rows missing beside the alias are added once it is gone; otherwise the
     // domain would end with no mail server at all.
@@ -120,7 +120,7 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
             .expected_mx(ctx.domain)
             .into_iter()
             .filter(|e| !present(&e.host))
-            .map(|e| ctx.new_row(Action::Add, ctx.domain, "MX", Some(e.priority), &e.host)),
+            .map(|e| ctx.new_row(Action::Add, ctx.domain, RType::MX, Some(e.priority), &e.host)),
     );
     rows
 }
@@ -145,11 +145,11 @@ fn target_addresses(ctx: &Ctx) -> Vec<DnsRecord> {
 
 /// Option 2 of seed 000: delete the CNAME, add A records with the addresses it leads to.
 fn replace_with_a(ctx: &Ctx, cname: &DnsRecord, addresses: &[DnsRecord]) -> RepairOption {
-    let mut fix = vec![ctx.row(Action::Delete, ctx.domain, cname)];
+    let mut fix: Vec<FixRow> = ctx.row(Action::Delete, ctx.domain, cname).into_iter().collect();
     fix.extend(
         addresses
             .iter()
-            .map(|a| ctx.new_row(Action::Add, ctx.domain, "A", None, &a.value())),
+            .map(|a| ctx.new_row(Action::Add, ctx.domain, RType::A, None, &a.value())),
     );
     let mut params = BTreeMap::new();
     params.insert(
@@ -183,10 +183,11 @@ fn move_cname(ctx: &Ctx, cname: &DnsRecord, target: &str) -> RepairOption {
     RepairOption {
         id: "move_cname".to_string(),
         recommended: false,
-        fix: vec![
-            ctx.row(Action::Delete, ctx.domain, cname),
-            ctx.new_row(Action::Add, &new_host, "CNAME", None, target),
-        ],
+        fix: ctx
+            .row(Action::Delete, ctx.domain, cname)
+            .into_iter()
+            .chain([ctx.new_row(Action::Add, &new_host, RType::Cname, None, target)])
+            .collect(),
         params: BTreeMap::from([("new_host".to_string(), ctx.host_label(&new_host))]),
     }
 }
@@ -199,7 +200,7 @@ fn separate_subdomain(ctx: &Ctx) -> RepairOption {
         .map(|p| p.expected_mx(&mail))
         .unwrap_or_default()
         .into_iter()
-        .map(|e| ctx.new_row(Action::Add, &mail, "MX", Some(e.priority), &e.host))
+        .map(|e| ctx.new_row(Action::Add, &mail, RType::MX, Some(e.priority), &e.host))
         .collect();
     RepairOption {
         id: "separate_subdomain".to_string(),
@@ -293,10 +294,10 @@ mod tests {
         assert_eq!(row_text(&f.fix[1]), "delete @ CNAME - cdn.example.net");
         let plan = crate::repair::plan(&d, &snap);
         assert_eq!(
-            plan.steps[0].id, "delete_stray_mx",
+            plan.steps[0].id, crate::repair::StepId::DeleteStrayMx,
             "seed 001: stray MX first"
         );
-        assert_eq!(plan.steps[1].id, "delete_cname");
+        assert_eq!(plan.steps[1].id, crate::repair::StepId::DeleteCname);
         assert!(
             !has(&d, Code::MxForeign),
             "listed once, in the alias finding"
@@ -337,7 +338,7 @@ mod tests {
         let d = diagnose(&snap, alibaba());
         let f = only(&d, Code::CnameAtMailHost);
         assert_eq!(f.params["hidden_mx"], "false");
-        assert!(f.fix.iter().all(|r| r.rtype != "MX"));
+        assert!(f.fix.iter().all(|r| r.rtype != RType::MX));
         assert_eq!(
             row_text(&only(&d, Code::MxForeign).fix[0]),
             "delete @ MX 1 aspmx.l.google.com"

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::DnsRecord;
+use crate::dns::{DnsRecord, RType};
 
 /// A finding's code. Serialised as in DESIGN.md; never renamed, only added to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -54,6 +54,22 @@ pub enum Code {
 }
 
 impl Code {
+    /// The SPF family (the repair's SPF step).
+    pub fn is_spf(self) -> bool {
+        matches!(
+            self,
+            Code::SpfMissing
+                | Code::SpfMultiple
+                | Code::SpfProviderMissing
+                | Code::SpfTooManyLookups
+                | Code::SpfTooManyVoidLookups
+                | Code::SpfIncludeLoop
+                | Code::SpfBrokenInclude
+                | Code::SpfSyntax
+                | Code::SpfPermissive
+        )
+    }
+
     pub fn as_str(self) -> String {
         serde_json::to_value(self)
             .ok()
@@ -90,7 +106,7 @@ pub struct FixRow {
     /// As DNS consoles write it: `@` for the zone apex, else the label relative to the zone.
     pub host: String,
     #[serde(rename = "type")]
-    pub rtype: String,
+    pub rtype: RType,
     pub priority: Option<u16>,
     /// The value to delete or add; for `change`, the current value.
     pub value: String,

@@ -67,31 +67,32 @@ impl Ctx<'_> {
             .or_else(|| self.snap.published(self.domain, rtype))
     }
 
-    pub fn row(&self, action: Action, name: &str, record: &DnsRecord) -> FixRow {
-        FixRow {
+    /// The console row of `record`, for a type a console row can hold (not `OTHER`).
+    pub fn row(&self, action: Action, name: &str, record: &DnsRecord) -> Option<FixRow> {
+        Some(FixRow {
             action,
             host: self.host_label(name),
-            rtype: record.type_label().to_string(),
+            rtype: record.rtype()?,
             priority: record.priority(),
             value: record.value(),
             new_value: None,
             keep: Vec::new(),
             if_missing: false,
-        }
+        })
     }
 
     pub fn new_row(
         &self,
         action: Action,
         name: &str,
-        rtype: &str,
+        rtype: RType,
         priority: Option<u16>,
         value: &str,
     ) -> FixRow {
         FixRow {
             action,
             host: self.host_label(name),
-            rtype: rtype.to_string(),
+            rtype,
             priority,
             value: value.to_string(),
             new_value: None,
@@ -106,7 +107,7 @@ impl Ctx<'_> {
             .map(|p| p.expected_mx(self.domain))
             .unwrap_or_default()
             .into_iter()
-            .map(|e| self.new_row(Action::Add, self.domain, "MX", Some(e.priority), &e.host))
+            .map(|e| self.new_row(Action::Add, self.domain, RType::MX, Some(e.priority), &e.host))
             .collect()
     }
 }

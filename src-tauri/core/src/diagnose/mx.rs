@@ -92,7 +92,7 @@ fn null_mx(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
     }
     let mut fix: Vec<_> = null
         .iter()
-        .map(|r| ctx.row(Action::Delete, ctx.domain, r))
+        .filter_map(|r| ctx.row(Action::Delete, ctx.domain, r))
         .collect();
     fix.extend(ctx.provider_mx_rows());
     Some(
@@ -126,7 +126,7 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
         .map(|(owner_id, owner_name, found)| {
             let fix: Vec<_> = found
                 .iter()
-                .map(|r| ctx.row(Action::Delete, ctx.domain, r))
+                .filter_map(|r| ctx.row(Action::Delete, ctx.domain, r))
                 .collect();
             Finding::new(
                 Code::MxForeign,
@@ -177,7 +177,7 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
     for entry in best {
         match present.iter().find(|(_, x)| *x == entry.host) {
             Some((p, _)) if *p != entry.priority => {
-                let mut row = ctx.new_row(Action::Change, ctx.domain, "MX", Some(*p), &entry.host);
+                let mut row = ctx.new_row(Action::Change, ctx.domain, RType::MX, Some(*p), &entry.host);
                 row.new_value = Some(format!("priority {}", entry.priority));
                 fix.push(row);
             }
@@ -185,7 +185,7 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
             None => fix.push(ctx.new_row(
                 Action::Add,
                 ctx.domain,
-                "MX",
+                RType::MX,
                 Some(entry.priority),
                 &entry.host,
             )),

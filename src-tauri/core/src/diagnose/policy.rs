@@ -105,7 +105,7 @@ fn missing(ctx: &Ctx, own: &str) -> Finding {
     Finding::new(Code::DmarcMissing, Severity::Info, own, "RFC 7489 §6.1").fix([ctx.new_row(
         Action::Add,
         own,
-        "TXT",
+        RType::TXT,
         None,
         "v=DMARC1; p=none",
     )])
@@ -132,7 +132,7 @@ fn multiple(ctx: &Ctx, name: &str, records: Vec<(DnsRecord, DmarcRecord)>) -> Fi
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != keep)
-        .map(|(_, (record, _))| ctx.row(Action::Delete, name, record))
+        .filter_map(|(_, (record, _))| ctx.row(Action::Delete, name, record))
         .collect();
     let kept = records
         .get(keep)

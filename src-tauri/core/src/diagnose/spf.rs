@@ -45,7 +45,7 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
                 ctx.domain,
                 "RFC 7208 §3; seed 001 §2.3",
             )
-            .fix([ctx.new_row(Action::Add, ctx.domain, "TXT", None, &value)])]
+            .fix([ctx.new_row(Action::Add, ctx.domain, RType::TXT, None, &value)])]
         }
         [one] => single(ctx, one, include.as_deref()),
         many => vec![multiple(ctx, many)],
@@ -78,10 +78,10 @@ fn multiple(ctx: &Ctx, records: &[DnsRecord]) -> Finding {
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != kept)
-        .map(|(_, r)| ctx.row(Action::Delete, ctx.domain, r))
+        .filter_map(|(_, r)| ctx.row(Action::Delete, ctx.domain, r))
         .collect();
     if kept.is_none() {
-        fix.push(ctx.new_row(Action::Add, ctx.domain, "TXT", None, &merged.text));
+        fix.push(ctx.new_row(Action::Add, ctx.domain, RType::TXT, None, &merged.text));
     }
     let finding = Finding::new(
         Code::SpfMultiple,
@@ -311,7 +311,7 @@ mod tests {
         assert!(
             !d.findings
                 .iter()
-                .any(|f| f.code.as_str().starts_with("SPF")),
+                .any(|f| f.code.is_spf()),
             "{:?}",
             codes(&d)
         );
@@ -442,7 +442,7 @@ mod tests {
             .steps
             .iter()
             .flat_map(|s| &s.rows)
-            .filter(|r| r.rtype == "TXT")
+            .filter(|r| r.rtype == RType::TXT)
             .collect();
         assert_eq!(
             spf_rows.len(),
@@ -481,7 +481,7 @@ mod tests {
         let target = crate::repair::plan(&d, &snap).target;
         let spf: Vec<&str> = target
             .iter()
-            .filter(|r| r.rtype == "TXT")
+            .filter(|r| r.rtype == RType::TXT)
             .map(|r| r.value.as_str())
             .collect();
         // The merge is the provider's record as it stands: it stays, only the other goes (a

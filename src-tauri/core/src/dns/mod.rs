@@ -30,6 +30,20 @@ pub enum RType {
 }
 
 impl RType {
+    /// The type a console or a person writes ("mx", "AAAA"), if it is one MX Doctor knows.
+    pub fn parse(text: &str) -> Option<RType> {
+        Some(match text.trim().to_ascii_uppercase().as_str() {
+            "A" => RType::A,
+            "AAAA" => RType::Aaaa,
+            "CNAME" => RType::Cname,
+            "MX" => RType::MX,
+            "TXT" => RType::TXT,
+            "NS" => RType::NS,
+            "SOA" => RType::SOA,
+            _ => return None,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RType::A => "A",

@@ -1148,7 +1148,16 @@ mod tests {
         let w = WaitSettings::bounded(30, 600).unwrap();
         assert_eq!((w.poll_interval, w.max_interval), (30_000, 600_000));
         assert_eq!(w.min_interval, WaitSettings::default().min_interval);
-        assert_eq!(WaitSettings::bounded(1, 600), Err(BoundsError::Poll));
+        // One set of bounds for the window and `watch --interval`: 1 to 600 s.
+        assert_eq!(WaitSettings::bounded(0, 600), Err(BoundsError::Poll));
+        assert_eq!(WaitSettings::bounded(601, 3600), Err(BoundsError::Poll));
+        assert!(WaitSettings::bounded(1, 600).is_ok());
+        assert_eq!(WaitSettings::interval_flag("1"), Ok(1000));
+        assert!(WaitSettings::interval_flag("601")
+            .unwrap_err()
+            .to_string()
+            .contains("--interval must be between 1s and 10m"));
+        assert!(WaitSettings::max_wait_flag("31days").is_err());
         assert_eq!(WaitSettings::bounded(60, 30), Err(BoundsError::Gap(60)));
         assert_eq!(WaitSettings::bounded(60, 7200), Err(BoundsError::Gap(60)));
         assert!(BoundsError::Gap(60)

@@ -539,7 +539,7 @@ fn follow_alias_row(w: &mut Wait) {
     let row = FixRow {
         action: crate::diagnose::Action::Delete,
         host: "@".into(),
-        rtype: "CNAME".into(),
+        rtype: RType::Cname,
         priority: None,
         value: "cdn.example.net".into(),
         new_value: None,

@@ -76,7 +76,7 @@ pub fn value(v: &str) -> String {
 
 pub fn matches(console: &ConsoleRow, row: &FixRow, domain: &str) -> bool {
     if host(&console.host, domain) != host(&row.host, domain)
-        || !console.rtype.eq_ignore_ascii_case(&row.rtype)
+        || !console.rtype.eq_ignore_ascii_case(row.rtype.as_str())
     {
         return false;
     }
@@ -106,7 +106,7 @@ pub fn apply(practice: &Practice, row: &FixRow) {
         Action::Add => practice
             .add(&ConsoleRow {
                 host: row.host.clone(),
-                rtype: row.rtype.clone(),
+                rtype: row.rtype.as_str().to_string(),
                 priority: row.priority,
                 value: row.value.clone(),
                 ttl: 60,

@@ -198,7 +198,9 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
     let delete = || ctx.row(Action::Delete, ctx.domain, &record);
     let change = |to: &str| {
         let mut row = ctx.row(Action::Change, ctx.domain, &record);
-        row.new_value = Some(to.to_string());
+        if let Some(row) = &mut row {
+            row.new_value = Some(to.to_string());
+        }
         row
     };
     let (owner_id, owner_name) = owner(&x.intended);
@@ -234,12 +236,15 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             .records([record.clone()])
             .param("address", address.clone());
             if stays {
-                f.fix([
-                    change(&named),
-                    ctx.new_row(Action::Add, &named, "A", None, &address),
-                ])
+                f.fix(change(&named).into_iter().chain([ctx.new_row(
+                    Action::Add,
+                    &named,
+                    RType::A,
+                    None,
+                    &address,
+                )]))
             } else {
-                f.fix([delete()])
+                f.fix(delete())
             }
         }
         Fault::ZoneAppended { zone } => {
@@ -252,7 +257,7 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             .param("intended", x.intended.clone())
             .param("intended_dot", format!("{}.", x.intended))
             .param("zone", zone);
-            f.fix([if stays { change(&x.intended) } else { delete() }])
+            f.fix(if stays { change(&x.intended) } else { delete() })
         }
         Fault::Alias { links, to } => {
             let severity = if stays {
@@ -267,7 +272,7 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             )
             .records(std::iter::once(record.clone()).chain(links))
             .param("canonical", to.clone())
-            .fix([if stays { change(&to) } else { delete() }])
+            .fix(if stays { change(&to) } else { delete() })
         }
         Fault::NoAddress { nxdomain, links } => {
             // The provider's own published server without an address is the provider's to
@@ -285,7 +290,7 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             if published && stays {
                 f
             } else {
-                f.fix([delete()])
+                f.fix(delete())
             }
         }
     };
@@ -310,7 +315,7 @@ mod tests {
             for row in f
                 .fix
                 .iter()
-                .filter(|r| r.rtype == "MX" && r.action != Action::Add)
+                .filter(|r| r.rtype == RType::MX && r.action != Action::Add)
             {
                 let key = format!("{} {:?} {}", row.host, row.priority, row.value);
                 if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
@@ -330,7 +335,7 @@ mod tests {
             .steps
             .iter()
             .flat_map(|s| &s.rows)
-            .filter(|r| r.rtype == "MX" && r.host == "@");
+            .filter(|r| r.rtype == RType::MX && r.host == "@");
         for row in rows {
             let matches = |(p, x): &(u16, String)| Some(*p) == row.priority && *x == row.value;
             match row.action {
@@ -445,7 +450,7 @@ mod tests {
             "not Alibaba's: deleted, not given a name"
         );
         let plan = repair::plan(&d, &snap);
-        assert_eq!(plan.steps[0].id, "delete_stray_mx");
+        assert_eq!(plan.steps[0].id, crate::repair::StepId::DeleteStrayMx);
         let (_, message) = words(&snap, Code::MxTargetIpLiteral);
         assert!(
             message.contains("not one of Alibaba Mail") && message.contains("delete this row"),
@@ -587,7 +592,7 @@ mod tests {
         );
         let plan = repair::plan(&d, &snap);
         assert_eq!(
-            plan.steps[0].id, "mail_servers",
+            plan.steps[0].id, crate::repair::StepId::MailServers,
             "corrected, not deleted as a stray row"
         );
         assert_one_reason_per_row(&d);
@@ -672,7 +677,7 @@ mod tests {
             "{:?}",
             codes(&d)
         );
-        assert_eq!(repair::plan(&d, &snap).steps[0].id, "delete_stray_mx");
+        assert_eq!(repair::plan(&d, &snap).steps[0].id, crate::repair::StepId::DeleteStrayMx);
         assert_one_reason_per_row(&d);
         assert_repair_is_healthy(&entries, &d, &snap);
     }

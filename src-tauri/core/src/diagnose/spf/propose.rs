@@ -78,7 +78,9 @@ pub(super) fn repair(ctx: &Ctx, record: &DnsRecord, findings: &mut [Finding]) {
     if spf::raw_terms(&proposal.text) == spf::raw_terms(&text) {
         return;
     }
-    let mut row = ctx.row(Action::Change, ctx.domain, record);
+    let Some(mut row) = ctx.row(Action::Change, ctx.domain, record) else {
+        return;
+    };
     row.new_value = Some(proposal.text.clone());
     for finding in findings.iter_mut().filter(|f| about_record(f)) {
         finding.fix.push(row.clone());

@@ -50,7 +50,7 @@ pub(crate) fn proposals(d: &Diagnosis, snap: &Snapshot) -> Vec<String> {
         .flat_map(|f| f.fix.iter().chain(f.options.iter().flat_map(|o| &o.fix)))
         .chain(&plan.target);
     let mut out: Vec<String> = rows
-        .filter(|r| r.rtype == "TXT" && r.host == "@")
+        .filter(|r| r.rtype == RType::TXT && r.host == "@")
         .filter_map(|r| match r.action {
             Action::Add => Some(r.value.clone()),
             Action::Change => r.new_value.clone(),
@@ -66,7 +66,7 @@ pub(crate) fn proposals(d: &Diagnosis, snap: &Snapshot) -> Vec<String> {
 pub(crate) fn spf_faults(d: &Diagnosis) -> Vec<String> {
     d.findings
         .iter()
-        .filter(|f| f.code.as_str().starts_with("SPF"))
+        .filter(|f| f.code.is_spf())
         .map(|f| format!("{:?} {:?}", f.code, f.params))
         .collect()
 }
