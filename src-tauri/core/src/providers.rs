@@ -322,6 +322,25 @@ mod tests {
     }
 
     #[test]
+    fn every_locale_names_every_catalogued_service_and_host() {
+        for locale in Locale::ALL {
+            let cat = words::catalog(locale);
+            for p in all() {
+                assert!(cat.providers.contains_key(&p.id), "{locale:?} names provider {}", p.id);
+            }
+            for h in dns_host_ids() {
+                let words = cat.dns_hosts.get(h);
+                assert!(
+                    words.is_some_and(|w| w.name.is_some() && !w.steps.is_empty()),
+                    "{locale:?} names DNS host {h} and says where its records are"
+                );
+            }
+            assert!(cat.dns_hosts.get("generic").is_some_and(|w| !w.steps.is_empty()));
+            assert!(cat.vantages.contains_key("system"), "{locale:?} names this computer's resolver");
+        }
+    }
+
+    #[test]
     fn catalogs_load_and_hold_the_contracted_ids() {
         let ids: Vec<&str> = all().iter().map(|p| p.id.as_str()).collect();
         for id in [
