@@ -1,6 +1,9 @@
 //! The one error contract across IPC (STYLE.md convention 5): `{code, message}`. A code exists
 //! only where the window branches on it; the message is plain words for the user.
 
+use mxdoctor_core::check::{ChoiceError, SettingError};
+use mxdoctor_core::domain::{Character, InputError};
+use mxdoctor_core::propagation::{BoundsError, WaitSettings};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -9,7 +12,100 @@ use ts_rs::TS;
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,
+    /// English, for the log and the helpdesk; the window words `detail` when there is one.
     pub message: String,
+    /// Why, as data the window words in its own language (`ui/src/i18n/errors.ts`), so no
+    /// English sentence from Rust reaches a person who reads another language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<ErrorDetail>,
+}
+
+/// What a person typed that cannot be used, as data (the words are in the window's catalogs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ErrorDetail {
+    /// The domain field (`bad_domain`), with how a character it cannot hold is named.
+    Input {
+        input: InputError,
+        character: Option<Character>,
+    },
+    /// A DNS server address that is not `IP` or `IP:PORT`.
+    Server { text: String },
+    /// One of the user's own mail server rows that is not `PRIORITY HOST`.
+    MxRow { text: String },
+    /// One of the user's own mail server names that is not a name.
+    MxHost {
+        host: String,
+        input: InputError,
+        character: Option<Character>,
+    },
+    /// "My own mail servers" with no row.
+    NoMxRows,
+    /// Not a mailbox service of the catalog.
+    UnknownProvider { id: String },
+    /// How often to ask the DNS host, outside its bounds.
+    PollBounds { min: u32, max: u32 },
+    /// The longest pause, outside its bounds.
+    GapBounds { min: u32, max: u32 },
+}
+
+impl ErrorDetail {
+    pub fn input(e: &InputError) -> Self {
+        ErrorDetail::Input {
+            input: e.clone(),
+            character: character(e),
+        }
+    }
+}
+
+fn character(e: &InputError) -> Option<Character> {
+    match e {
+        InputError::InvalidCharacter { found } => Some(Character::of(found)),
+        _ => None,
+    }
+}
+
+impl From<&SettingError> for ErrorDetail {
+    fn from(e: &SettingError) -> Self {
+        match e {
+            SettingError::Server(text) => ErrorDetail::Server { text: text.clone() },
+            SettingError::Mx(text) => ErrorDetail::MxRow { text: text.clone() },
+            SettingError::MxHost { host, reason } => ErrorDetail::MxHost {
+                host: host.clone(),
+                input: reason.clone(),
+                character: character(reason),
+            },
+        }
+    }
+}
+
+impl From<&ChoiceError> for ErrorDetail {
+    fn from(e: &ChoiceError) -> Self {
+        match e {
+            ChoiceError::Mx(e) => e.into(),
+            ChoiceError::NoRows => ErrorDetail::NoMxRows,
+            ChoiceError::Unknown(id) => ErrorDetail::UnknownProvider { id: id.clone() },
+        }
+    }
+}
+
+impl ErrorDetail {
+    /// The window's interval settings out of bounds (the CLI's flags have their own words).
+    pub fn bounds(e: &BoundsError) -> Option<Self> {
+        match e {
+            BoundsError::Poll => Some(ErrorDetail::PollBounds {
+                min: *WaitSettings::POLL_SECS.start(),
+                max: *WaitSettings::POLL_SECS.end(),
+            }),
+            BoundsError::Gap(min) => Some(ErrorDetail::GapBounds {
+                min: *min,
+                max: WaitSettings::MAX_GAP_SECS,
+            }),
+            BoundsError::NotADuration { .. } | BoundsError::OutOfRange { .. } => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -51,7 +147,24 @@ impl AppError {
         Self {
             code,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// With the data the window words instead of `message`.
+    pub fn with(mut self, detail: ErrorDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// `bad_domain` for what the domain field holds.
+    pub fn bad_domain(e: &InputError) -> Self {
+        AppError::new(ErrorCode::BadDomain, e.to_string()).with(ErrorDetail::input(e))
+    }
+
+    /// `bad_setting` for a server address or mail server row the user typed.
+    pub fn bad_setting(e: &SettingError) -> Self {
+        AppError::new(ErrorCode::BadSetting, e.to_string()).with(e.into())
     }
 }
 

@@ -11,7 +11,7 @@ use mxdoctor_dnsworld::KeptAnswer;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorCode, ErrorDetail, Result};
 
 /// What the preparation step asks to check.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -31,12 +31,12 @@ pub struct CheckRequest {
 /// refused in the window's words.
 pub fn provider_choice(id: Option<&str>, mx: &[String]) -> Result<ProviderChoice> {
     check::provider_choice(id, mx).map_err(|e| {
-        let message = match e {
+        let message = match &e {
             ChoiceError::Mx(e) => e.to_string(),
             ChoiceError::NoRows => "Add at least one mail server row for your own servers.".into(),
             ChoiceError::Unknown(id) => format!("Unknown mailbox service \"{id}\"."),
         };
-        AppError::new(ErrorCode::BadSetting, message)
+        AppError::new(ErrorCode::BadSetting, message).with((&e).into())
     })
 }
 
@@ -115,7 +115,14 @@ pub enum SettingsError {
 
 impl From<SettingsError> for AppError {
     fn from(e: SettingsError) -> Self {
-        AppError::new(ErrorCode::BadSetting, e.to_string())
+        let detail = match &e {
+            SettingsError::Server(s) => Some(s.into()),
+            SettingsError::Bounds(b) => ErrorDetail::bounds(b),
+        };
+        AppError {
+            detail,
+            ..AppError::new(ErrorCode::BadSetting, e.to_string())
+        }
     }
 }
 

@@ -122,9 +122,8 @@ impl AppState {
             .iter()
             .filter(|r| !r.trim().is_empty())
             .map(|r| {
-                mxdoctor_core::check::parse_server(r).map_err(|e| {
-                    crate::error::AppError::new(crate::error::ErrorCode::BadSetting, e.to_string())
-                })
+                mxdoctor_core::check::parse_server(r)
+                    .map_err(|e| crate::error::AppError::bad_setting(&e))
             })
             .collect::<crate::error::Result<Vec<_>>>()?;
         Ok(if listed.is_empty() {

@@ -128,8 +128,14 @@ class Window:
     # -- reading and acting ---------------------------------------------------------------
 
     def t(self, key: str, **args: object) -> str:
-        """A message as the window shows it in its current language."""
-        text = CATALOGS[self.locale][key]
+        """A message as the window shows it in its current language; a message in plural forms
+        (`KEY_one`, `KEY_other`) in the form its first number picks, as `Intl.PluralRules` does."""
+        catalog = CATALOGS[self.locale]
+        if key not in catalog and f"{key}_other" in catalog:
+            n = next((v for v in args.values() if isinstance(v, int)), None)
+            one = self.locale == "en" and n == 1 and f"{key}_one" in catalog
+            key = f"{key}_one" if one else f"{key}_other"
+        text = catalog[key]
         for name, value in args.items():
             text = text.replace("{" + name + "}", str(value))
         return text

@@ -22,8 +22,19 @@ SEED000_ROWS = [
     ("add", "@", "MX", "15", "mx3.qiye.aliyun.com"),
 ]
 # What the catalog names in Latin letters in any language: products, and DKIM selectors (DNS data).
+# The names live in the core's catalogs, one per locale (阿里邮箱 in Chinese, Google Workspace in
+# both); public DNS services keep their own names.
 PROVIDERS = json.loads((ROOT / "src-tauri/core/data/providers.json").read_text())["providers"]
-PRODUCT_NAMES = [p["name"] for p in PROVIDERS] + [s for p in PROVIDERS for s in p.get("dkim_selectors", [])]
+_CORE = {loc: json.loads((ROOT / f"src-tauri/core/data/messages.{loc}.json").read_text()) for loc in ("en", "zh-CN")}
+_RESOLVERS = json.loads((ROOT / "src-tauri/core/data/resolvers.json").read_text())["resolvers"]
+PRODUCT_NAMES = sorted(
+    {n for c in _CORE.values() for n in c["providers"].values()}
+    | {h["name"] for c in _CORE.values() for h in c["dns_hosts"].values() if "name" in h}
+    | {r["name"] for r in _RESOLVERS}
+    | {s for p in PROVIDERS for s in p.get("dkim_selectors", [])},
+    key=len,
+    reverse=True,
+)
 # A practice wait: records at TTL 60 in three caches, asked every few seconds.
 WAIT_TIMEOUT = 150.0
 
@@ -67,12 +78,16 @@ def english_words(w: Window) -> list[str]:
     of services and servers), which a Chinese window should not have."""
     text = w.driver.execute_script(
         """
-        const skip = (el) => el.closest('code, option, .value, .vantage th, .meta, [lang="en"]');
+        // Only DNS data is skipped: code spans and record values. Menus (option), notes (.meta)
+        // and server names (.vantage th) are read like any text.
+        const skip = (el) => el.closest('code, .value, [lang="en"]');
         const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
         const out = [];
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const el = n.parentElement;
-          if (el && !skip(el) && el.offsetParent !== null) out.push(n.textContent);
+          // An <option> is never laid out (offsetParent null): read it through its <select>.
+          const shown = el && (el.offsetParent !== null || (el.closest('select')?.offsetParent ?? null) !== null);
+          if (el && !skip(el) && shown) out.push(n.textContent);
         }
         return out.join(' ');
         """

@@ -10,7 +10,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
 from conftest import Window
-from steps import console_add, console_rows
+from steps import console_add, console_rows, english_words
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -95,3 +95,19 @@ def test_a_hostile_txt_record_is_shown_as_text_and_runs_nothing(app):
     )
     assert HOSTILE in w.text()
     w.shot("check-reworded")
+
+
+def test_the_chinese_first_screen_outside_practice_has_no_english(app):
+    """Outside practice mode: the first screen, the services' menu (阿里邮箱, 腾讯企业邮箱) and the
+    inline message for a domain that cannot be checked, worded by the window from the core's
+    typed reason, all in Chinese."""
+    w: Window = app()
+    w.choose("header .settings select", "zh-CN")
+    w.locale = "zh-CN"
+    w.wait_text(w.t("prepare.heading"))
+    w.wait_until(lambda: "阿里邮箱（企业版）" in w.find("#provider").text, "the services are not named in Chinese")
+    assert english_words(w) == []
+    w.type_into("#domain", "a" * 300 + ".com")
+    w.wait_until(lambda: w.find("#domain").get_attribute("aria-invalid") == "true", "no inline message")
+    assert "253" in w.find("#domain-message").text
+    assert english_words(w) == [], "the core's reason reached the Chinese window in English"

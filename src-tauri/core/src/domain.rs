@@ -284,16 +284,46 @@ fn invalid_char(host: &str) -> InputError {
 /// A refused character as the message shows it: visible ones in quotes, a space by name, an
 /// invisible one by its number, so the message itself stays printable.
 fn shown(found: &str) -> String {
-    let mut chars = found.chars();
-    match (chars.next(), chars.next()) {
-        (Some(' '), None) => "a space".to_string(),
-        (Some(c), None) if is_control_or_bidi(c) || c.is_whitespace() || is_format(c) => {
-            format!("an invisible character (U+{:04X})", c as u32)
+    match Character::of(found) {
+        Character::Space => "a space".to_string(),
+        Character::Invisible { code: Some(code) } => {
+            format!("an invisible character ({code})")
         }
-        _ if found.chars().any(|c| is_control_or_bidi(c) || is_format(c)) => {
-            "an invisible character".to_string()
+        Character::Invisible { code: None } => "an invisible character".to_string(),
+        Character::Seen { text } => format!("\"{text}\""),
+    }
+}
+
+/// A character a name cannot hold, as a front end may name it: a space, an invisible one by
+/// its number (never printed raw), or as it was typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Character {
+    Space,
+    /// `code` (`U+200B`) when it is one character.
+    Invisible { code: Option<String> },
+    Seen { text: String },
+}
+
+impl Character {
+    /// How `found`, from [`InputError::InvalidCharacter`], is named.
+    pub fn of(found: &str) -> Self {
+        let mut chars = found.chars();
+        match (chars.next(), chars.next()) {
+            (Some(' '), None) => Character::Space,
+            (Some(c), None) if is_control_or_bidi(c) || c.is_whitespace() || is_format(c) => {
+                Character::Invisible {
+                    code: Some(format!("U+{:04X}", c as u32)),
+                }
+            }
+            _ if found.chars().any(|c| is_control_or_bidi(c) || is_format(c)) => {
+                Character::Invisible { code: None }
+            }
+            _ => Character::Seen {
+                text: found.to_string(),
+            },
         }
-        _ => format!("\"{found}\""),
     }
 }
 

@@ -23,5 +23,6 @@ pub mod saved;
 pub mod snapshot;
 pub mod spf;
 pub mod time;
+pub mod words;
 
 pub use snapshot::Snapshot;

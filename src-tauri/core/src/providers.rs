@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::words::{self, Locale};
+
 /// One MX record a provider asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -19,6 +21,8 @@ pub struct MxEntry {
 pub struct Provider {
     /// Stable id, used by `--provider` and in JSON output; never renamed.
     pub id: String,
+    /// In English; every locale's catalog names it (`providers` in `data/messages.*.json`).
+    #[serde(default)]
     pub name: String,
     /// Complete MX sets the provider accepts; the first is the one to recommend. A host may
     /// hold `{domain_dashed}` (Microsoft 365: `example-com.mail.protection.outlook.com`).
@@ -52,19 +56,22 @@ struct ProviderFile {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DnsHost {
     pub id: String,
+    /// In English here; a guide in another language is named from its catalog
+    /// (`dns_hosts` in `data/messages.*.json`, with the steps).
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub ns_suffixes: Vec<String>,
     #[serde(default)]
     pub ns_contains: Vec<String>,
     pub console_url: String,
+    #[serde(default)]
     pub steps: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct DnsHostFile {
     hosts: Vec<DnsHost>,
-    generic_steps: Vec<String>,
 }
 
 /// Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records.
@@ -82,16 +89,40 @@ fn providers() -> &'static [Provider] {
     CATALOG.get_or_init(|| {
         let file: ProviderFile = serde_json::from_str(include_str!("../data/providers.json"))
             .expect("data/providers.json is valid (checked by a test)");
+        // The data holds no words: the names come from the English catalog.
         file.providers
+            .into_iter()
+            .map(|p| Provider {
+                name: words::provider_name(&p.id, Locale::En),
+                ..p
+            })
+            .collect()
     })
 }
 
 fn dns_hosts() -> &'static DnsHostFile {
     static CATALOG: OnceLock<DnsHostFile> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        serde_json::from_str(include_str!("../data/dns_hosts.json"))
-            .expect("data/dns_hosts.json is valid (checked by a test)")
+        let file: DnsHostFile = serde_json::from_str(include_str!("../data/dns_hosts.json"))
+            .expect("data/dns_hosts.json is valid (checked by a test)");
+        // The data holds no words: names and steps come from the English catalog.
+        DnsHostFile {
+            hosts: file
+                .hosts
+                .into_iter()
+                .map(|h| DnsHost {
+                    name: words::dns_host_name(&h.id, Locale::En),
+                    steps: words::dns_host_steps(&h.id, Locale::En),
+                    ..h
+                })
+                .collect(),
+        }
     })
+}
+
+/// The ids of the catalogued DNS hosts.
+pub fn dns_host_ids() -> impl Iterator<Item = &'static str> {
+    dns_hosts().hosts.iter().map(|h| h.id.as_str())
 }
 
 /// Every catalogued provider, in catalog order.
@@ -108,7 +139,7 @@ pub fn by_id(id: &str) -> Option<&'static Provider> {
 pub fn custom(mx: Vec<MxEntry>) -> Provider {
     Provider {
         id: CUSTOM_ID.to_string(),
-        name: "your own mail servers".to_string(),
+        name: words::provider_name(CUSTOM_ID, Locale::En),
         mx_suffixes: mx.iter().map(|m| m.host.clone()).collect(),
         mx_sets: vec![mx],
         spf_include: None,
@@ -264,7 +295,7 @@ pub fn dns_host_for(name_servers: &[String]) -> DnsHostGuide {
     let steps = host
         .as_ref()
         .map(|h| h.steps.clone())
-        .unwrap_or_else(|| file.generic_steps.clone());
+        .unwrap_or_else(|| words::dns_host_steps("generic", Locale::En));
     DnsHostGuide {
         host,
         name_servers: name_servers.to_vec(),
@@ -287,6 +318,25 @@ mod tests {
             "",
         ] {
             assert!(!is_catalog_link(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn every_locale_names_every_catalogued_service_and_host() {
+        for locale in Locale::ALL {
+            let cat = words::catalog(locale);
+            for p in all() {
+                assert!(cat.providers.contains_key(&p.id), "{locale:?} names provider {}", p.id);
+            }
+            for h in dns_host_ids() {
+                let words = cat.dns_hosts.get(h);
+                assert!(
+                    words.is_some_and(|w| w.name.is_some() && !w.steps.is_empty()),
+                    "{locale:?} names DNS host {h} and says where its records are"
+                );
+            }
+            assert!(cat.dns_hosts.get("generic").is_some_and(|w| !w.steps.is_empty()));
+            assert!(cat.vantages.contains_key("system"), "{locale:?} names this computer's resolver");
         }
     }
 

@@ -3,7 +3,6 @@
 //! `fix`), with each finding's words taken from the catalog keyed by its code.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +10,7 @@ use crate::diagnose::{Action, Code, Diagnosis, Finding, FixRow, ProviderSource, 
 use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
 use crate::markdown;
-use crate::propagation::{VantageState, WaitStatus, WaitView};
+use crate::propagation::{VantageKind, VantageState, WaitStatus, WaitView};
 use crate::time::rfc3339;
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
@@ -195,62 +194,8 @@ fn status(snap: &Snapshot, diagnosis: &Diagnosis) -> CheckStatus {
     }
 }
 
-#[derive(Deserialize)]
-struct Catalog {
-    codes: BTreeMap<String, Text>,
-    status: BTreeMap<String, String>,
-    options: BTreeMap<String, OptionCatalog>,
-    steps: BTreeMap<String, String>,
-    /// What a failed lookup was for, in words: `LOOKUP_FAILED`'s `purpose` param.
-    purposes: BTreeMap<String, String>,
-    /// What a proposed SPF record changed, one sentence per [`crate::spf::Change`], with the
-    /// term as `{term}`: the SPF findings' `changes` param, worded as `{changes_text}`.
-    spf_changes: BTreeMap<String, String>,
-    /// The words of the exported report ([`document`]).
-    document: BTreeMap<String, String>,
-    /// Where to find the records at each DNS host, by host id (`generic` for any other host).
-    /// English lives in `data/dns_hosts.json` itself.
-    #[serde(default)]
-    dns_hosts: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Deserialize)]
-struct Text {
-    title: String,
-    explain: String,
-}
-
-#[derive(Deserialize)]
-struct OptionCatalog {
-    title: String,
-    consequence: String,
-}
-
-/// The languages of the wording catalogs (`data/messages.LOCALE.json`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub enum Locale {
-    #[default]
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-}
-
-fn catalog(locale: Locale) -> &'static Catalog {
-    static EN: OnceLock<Catalog> = OnceLock::new();
-    static ZH_CN: OnceLock<Catalog> = OnceLock::new();
-    match locale {
-        Locale::En => EN.get_or_init(|| {
-            serde_json::from_str(include_str!("../data/messages.en.json"))
-                .expect("data/messages.en.json is valid (checked by a test)")
-        }),
-        Locale::ZhCn => ZH_CN.get_or_init(|| {
-            serde_json::from_str(include_str!("../data/messages.zh-CN.json"))
-                .expect("data/messages.zh-CN.json is valid (checked by a test)")
-        }),
-    }
-}
+pub use crate::words::Locale;
+use crate::words::{self, catalog, Catalog};
 
 /// The report's words in another language: the findings' codes and values stay, their titles,
 /// messages and option texts are written again from `locale`'s catalog.
@@ -261,6 +206,9 @@ pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
         .map(|f| words(f.finding, locale))
         .collect();
     report.dns_host = dns_host_guide(&report.dns_host.name_servers, locale);
+    if report.provider_name.is_some() {
+        report.provider_name = Some(words::provider_name(&report.provider, locale));
+    }
     report
 }
 
@@ -269,8 +217,10 @@ pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
 pub fn dns_host_guide(name_servers: &[String], locale: Locale) -> DnsHostGuide {
     let mut guide = providers::dns_host_for(name_servers);
     let id = guide.host.as_ref().map_or("generic", |h| h.id.as_str());
-    if let Some(steps) = catalog(locale).dns_hosts.get(id) {
-        guide.steps = steps.clone();
+    guide.steps = words::dns_host_steps(id, locale);
+    if let Some(host) = guide.host.as_mut() {
+        host.name = words::dns_host_name(&host.id, locale);
+        host.steps = guide.steps.clone();
     }
     guide
 }
@@ -298,7 +248,7 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
     let silent: Vec<String> = outcome
         .except
         .iter()
-        .map(|u| markdown::code(&u.name))
+        .map(|u| markdown::code(&vantage_label(u.kind, &u.name, locale)))
         .collect();
     let line = match &outcome.cleared_at {
         Some(at) if outcome.status == WaitStatus::Clear => {
@@ -335,7 +285,8 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
             .as_deref()
             .map(utc)
             .unwrap_or_else(|| "—".into());
-        out += &format!("| {} | {state} | {seen} |\n", markdown::cell(&v.name));
+        let name = vantage_label(v.kind, &v.name, locale);
+        out += &format!("| {} | {state} | {seen} |\n", markdown::cell(&name));
     }
     out += &format!(
         "\n{}\n",
@@ -419,7 +370,10 @@ fn body(report: &CheckReport, locale: Locale, done: bool) -> String {
     let domain = &markdown::inline(&report.domain_unicode);
     let mut out = format!("# {}\n\n", w("title").replace("{domain}", domain));
     let request = match &report.provider_name {
-        Some(p) => w("request").replace("{provider}", &markdown::inline(p)),
+        Some(_) => w("request").replace(
+            "{provider}",
+            &markdown::inline(&words::provider_name(&report.provider, locale)),
+        ),
         None => w("request_no_provider"),
     };
     if !report.plan.steps.is_empty() && !done {
@@ -541,6 +495,15 @@ fn plain_cell(value: &str) -> String {
     }
 }
 
+/// A server's name as a person reads it: this computer's resolver is named by the catalog,
+/// the others by DNS or the resolver catalog.
+pub fn vantage_label(kind: VantageKind, name: &str, locale: Locale) -> String {
+    match kind {
+        VantageKind::System => words::vantage_name("system", locale),
+        _ => name.to_string(),
+    }
+}
+
 /// The title of a plan step.
 pub fn step_title(id: &str) -> String {
     catalog(Locale::En)
@@ -651,6 +614,20 @@ fn spf_changes(finding: &Finding, cat: &Catalog, locale: Locale, quote: Quote) -
     sentences.join(between)
 }
 
+/// `finding` with the mailbox services its params name (`provider`, `owner_name`) named as
+/// `locale` names them: 阿里邮箱 in Chinese. A name no catalog holds stays as it is.
+fn in_words(finding: &Finding, locale: Locale) -> Finding {
+    let mut shown = finding.clone();
+    for key in ["provider", "owner_name"] {
+        if let Some(v) = shown.params.get_mut(key) {
+            if let Some(id) = words::provider_id_by_english_name(v) {
+                *v = words::provider_name(id, locale);
+            }
+        }
+    }
+    shown
+}
+
 fn words(finding: Finding, locale: Locale) -> ReportFinding {
     words_with(finding, locale, &as_is)
 }
@@ -664,6 +641,8 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
         None => code.clone(),
     };
     let text = cat.codes.get(&key).or_else(|| cat.codes.get(&code));
+    // The services' names as this language has them (diagnose keeps them in English).
+    let shown = in_words(&finding, locale);
     let mut extra = BTreeMap::new();
     if let Some(status) = finding.params.get("status") {
         extra.insert(
@@ -691,8 +670,8 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
     );
     let (title, message) = match text {
         Some(t) => (
-            fill(&t.title, &finding, &BTreeMap::new(), &extra, quote),
-            fill(&t.explain, &finding, &BTreeMap::new(), &extra, quote),
+            fill(t.title.form(&shown.params, locale), &shown, &BTreeMap::new(), &extra, quote),
+            fill(t.explain.form(&shown.params, locale), &shown, &BTreeMap::new(), &extra, quote),
         ),
         None => (code.clone(), String::new()),
     };
@@ -725,8 +704,8 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
                 .get(&key)
                 .map(|t| {
                     (
-                        fill(&t.title, &finding, &o.params, &BTreeMap::new(), quote),
-                        fill(&t.consequence, &finding, &o.params, &BTreeMap::new(), quote),
+                        fill(&t.title, &shown, &o.params, &BTreeMap::new(), quote),
+                        fill(&t.consequence, &shown, &o.params, &BTreeMap::new(), quote),
                     )
                 })
                 .unwrap_or_else(|| (o.id.clone(), String::new()));
@@ -870,7 +849,7 @@ mod tests {
         let r = words(f, Locale::En);
         assert_eq!(
             r.title,
-            "2 mail server record(s) belong to Google Workspace"
+            "2 mail server records belong to Google Workspace"
         );
         assert!(!r.message.contains('{'), "{}", r.message);
     }
@@ -905,21 +884,21 @@ mod tests {
     #[test]
     fn simplified_chinese_has_every_text_with_the_same_placeholders() {
         let (en, zh) = (catalog(Locale::En), catalog(Locale::ZhCn));
-        let keys = |m: &BTreeMap<String, Text>| m.keys().cloned().collect::<Vec<_>>();
+        let keys = |m: &BTreeMap<String, words::Text>| m.keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&zh.codes), keys(&en.codes));
+        // Every plural form of a text has the placeholders of every form in the other language.
+        let same = |z: &words::Words, e: &words::Words, what: &str| {
+            for zf in z.forms() {
+                assert!(!zf.is_empty(), "{what}");
+                for ef in e.forms() {
+                    assert_eq!(placeholders(zf), placeholders(ef), "{what}");
+                }
+            }
+        };
         for (key, e) in &en.codes {
             let z = &zh.codes[key];
-            assert_eq!(
-                placeholders(&z.title),
-                placeholders(&e.title),
-                "{key} title"
-            );
-            assert_eq!(
-                placeholders(&z.explain),
-                placeholders(&e.explain),
-                "{key} explain"
-            );
-            assert!(!z.title.is_empty() && !z.explain.is_empty(), "{key}");
+            same(&z.title, &e.title, &format!("{key} title"));
+            same(&z.explain, &e.explain, &format!("{key} explain"));
         }
         for (key, e) in &en.options {
             let z = &zh.options[key];
@@ -935,6 +914,10 @@ mod tests {
             (&en.steps, &zh.steps),
             (&en.purposes, &zh.purposes),
             (&en.spf_changes, &zh.spf_changes),
+            (&en.document, &zh.document),
+            (&en.providers, &zh.providers),
+            (&en.vantages, &zh.vantages),
+            (&en.notification, &zh.notification),
         ] {
             assert_eq!(
                 section_en.keys().collect::<Vec<_>>(),
@@ -968,11 +951,12 @@ mod tests {
             let id = en.host.as_ref().map_or("generic", |h| h.id.as_str());
             let steps = zh.dns_hosts.get(id);
             assert!(
-                steps.is_some_and(|s| s.len() == en.steps.len()),
+                steps.is_some_and(|s| s.steps.len() == en.steps.len()),
                 "{ns} ({id})"
             );
             let chinese = dns_host_guide(&[ns.to_string()], Locale::ZhCn);
-            assert_eq!(chinese.host, en.host);
+            let at = |g: &DnsHostGuide| g.host.as_ref().map(|h| (h.id.clone(), h.console_url.clone()));
+            assert_eq!(at(&chinese), at(&en), "the same host, at the same console");
             assert_ne!(chinese.steps, en.steps, "{ns}");
             assert_eq!(
                 dns_host_guide(&[ns.to_string()], Locale::En).steps,

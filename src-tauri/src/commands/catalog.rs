@@ -7,6 +7,7 @@ use mxdoctor_core::providers::{self, Provider};
 use mxdoctor_core::check::CheckOptions;
 use mxdoctor_core::providers::DnsHostGuide;
 use mxdoctor_core::report::Locale;
+use mxdoctor_core::words;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::{AppError, ErrorCode, Result};
@@ -16,7 +17,7 @@ use crate::state::AppState;
 /// The domain as it will be checked, or why it cannot be (shown inline as the user types).
 #[tauri::command]
 pub fn normalise_domain(input: String) -> Result<MailDomain> {
-    check::parse_domain(&input).map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))
+    check::parse_domain(&input).map_err(|e| AppError::bad_domain(&e))
 }
 
 /// What the window should tell the user at start, e.g. that unreadable saved settings were
@@ -26,10 +27,17 @@ pub fn startup_notice<R: Runtime>(app: AppHandle<R>) -> Option<String> {
     persist::store(&app).notice()
 }
 
-/// The mailbox services MX Doctor knows.
+/// The mailbox services MX Doctor knows, named in `locale` (English when not given).
 #[tauri::command]
-pub fn list_providers() -> Vec<Provider> {
-    providers::all().to_vec()
+pub fn list_providers(locale: Option<Locale>) -> Vec<Provider> {
+    let locale = locale.unwrap_or_default();
+    providers::all()
+        .iter()
+        .map(|p| Provider {
+            name: words::provider_name(&p.id, locale),
+            ..p.clone()
+        })
+        .collect()
 }
 
 /// Who hosts the DNS of the domain typed so far, with the way to its records in `locale`
@@ -41,8 +49,7 @@ pub async fn detect_dns_host(
     resolvers: Vec<String>,
     locale: Locale,
 ) -> Result<DnsHostGuide> {
-    let domain = check::parse_domain(&input)
-        .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
+    let domain = check::parse_domain(&input).map_err(|e| AppError::bad_domain(&e))?;
     let options = CheckOptions {
         resolvers: state.resolvers(&resolvers)?,
         auth_port: state.auth_port(),

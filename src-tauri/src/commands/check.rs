@@ -32,8 +32,7 @@ pub async fn run_check<R: Runtime>(
         mx,
         resolvers,
     } = request;
-    let domain = check::parse_domain(&input)
-        .map_err(|e| AppError::new(ErrorCode::BadDomain, e.to_string()))?;
+    let domain = check::parse_domain(&input).map_err(|e| AppError::bad_domain(&e))?;
     let choice = provider_choice(provider.as_deref(), &mx)?;
     if let (Some(l), Ok(mut current)) = (locale, state.locale.lock()) {
         *current = l;

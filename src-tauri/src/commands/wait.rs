@@ -6,8 +6,8 @@ use std::sync::atomic::Ordering;
 use mxdoctor_core::propagation::{
     run, Clock, NetLookup, Phase, SystemClock, Wait, WaitError, WaitStatus, WaitView,
 };
-use mxdoctor_core::report::CheckReport;
-use mxdoctor_core::report::Locale;
+use mxdoctor_core::report::{self, CheckReport, Locale};
+use mxdoctor_core::words;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -117,43 +117,31 @@ fn notify_end<R: Runtime>(app: &AppHandle<R>, view: &WaitView, locale: Locale) {
     }
 }
 
-/// The notification's title and body for a wait that ended clear or clear except; `None` for
-/// any other ending (the window says those).
+/// The notification's title and body for a wait that ended clear or clear except, in the
+/// words of `locale`'s catalog (`notification`); `None` for any other ending (the window says
+/// those).
 fn end_words(view: &WaitView, locale: Locale) -> Option<(String, String)> {
     // Said of where mail now arrives (the separate subdomain, when the option kept the alias).
-    let domain = &view.mail_host;
-    let silent: Vec<&str> = view.except.iter().map(|u| u.name.as_str()).collect();
-    let silent = silent.join(", ");
+    let domain = view.mail_host.as_str();
+    let silent: Vec<String> = view
+        .except
+        .iter()
+        .map(|u| report::vantage_label(u.kind, &u.name, locale))
+        .collect();
+    let silent = silent.join(&words::notification("list_separator", locale, &[]));
     // "Mail works again" needs the mail servers checked: with no mailbox service known, the
     // wait checked the plan's rows, and says so.
-    let rows_only = view.provider.is_none();
-    Some(match (view.status, locale) {
-        (WaitStatus::Clear, Locale::ZhCn) if rows_only => (
-            format!("{domain} 的所有修改已在各处生效"),
-            "所有服务器都返回了修改后的记录。".to_string(),
-        ),
-        (WaitStatus::Clear, Locale::En) if rows_only => (
-            format!("Every change at {domain} is in place everywhere"),
-            "Every server gives the changed records.".to_string(),
-        ),
-        (WaitStatus::Clear, Locale::ZhCn) => (
-            format!("{domain} 已恢复正常收信"),
-            "所有服务器都返回了修复后的记录。".to_string(),
-        ),
-        (WaitStatus::Clear, Locale::En) => (
-            format!("Mail to {domain} works again"),
-            "Every server gives the repaired records.".to_string(),
-        ),
-        (WaitStatus::ClearExcept, Locale::ZhCn) => (
-            format!("{domain}：有回答的服务器都已给出修复后的记录"),
-            format!("{silent} 没有回答，无法确认它们给出的记录。"),
-        ),
-        (WaitStatus::ClearExcept, Locale::En) => (
-            format!("Mail to {domain}: clear wherever an answer came"),
-            format!("Every server that answered gives the repaired records; {silent} did not answer, so MX Doctor cannot say what they give."),
-        ),
+    let key = match view.status {
+        WaitStatus::Clear if view.provider.is_none() => "clear_rows",
+        WaitStatus::Clear => "clear",
+        WaitStatus::ClearExcept => "clear_except",
         _ => return None,
-    })
+    };
+    let params = [("domain", domain), ("servers", silent.as_str())];
+    Some((
+        words::notification(&format!("{key}_title"), locale, &params),
+        words::notification(&format!("{key}_body"), locale, &params),
+    ))
 }
 
 /// Runs `wait` in the background, saving and sending it after every round.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { en } from './en';
 import { zhCN } from './zh-CN';
-import { i18n, known, osLocale, t, tParts } from './index.svelte';
+import { i18n, known, osLocale, plural, t, tParts } from './index.svelte';
 import type { MessageKey } from './en';
 
 describe('i18n', () => {
@@ -54,5 +54,35 @@ describe('i18n', () => {
       expect(t('constructor' as MessageKey)).toBe('constructor');
     }
     i18n.locale = 'en';
+  });
+
+  it('uses the glossary\'s terms in every Chinese text, the window\'s and the core\'s (glossary.md)', () => {
+    const core = readFileSync(`${process.cwd()}/../src-tauri/core/data/messages.zh-CN.json`, 'utf-8');
+    const texts = [...Object.values(zhCN), ...(JSON.stringify(JSON.parse(core)).match(/"(?:[^"\\]|\\.)*"/g) ?? [])];
+    // Each variant a person would otherwise meet for one thing, and the term to use instead.
+    const variants: [RegExp, string][] = [
+      [/DNS ?服务商|域名服务商|DNS ?提供商|DNS ?托管商/, '解析服务商'],
+      [/邮箱服务(?!商)|邮件服务商/, '邮箱服务商'],
+      [/高速缓存|缓冲/, '缓存'],
+      [/邮箱服务器|邮局服务器/, '邮件服务器'],
+      [/规范名称|CNAME ?别名/, '别名'],
+    ];
+    const found = texts.flatMap((text) => variants.filter(([re]) => re.test(text)).map(([re, term]) => `${re.exec(text)![0]} (use ${term}) in ${text}`));
+    expect(found).toEqual([]);
+  });
+
+  it('words counts with the language\'s plural rules, never "(s)"', () => {
+    i18n.locale = 'en';
+    expect(plural('count.problem', 1)).toBe('1 problem');
+    expect(plural('count.problem', 2)).toBe('2 problems');
+    expect(plural('count.problem', 0)).toBe('0 problems');
+    expect(plural('check.problems', 1, { errors: 1, more: plural('check.more', 1) })).toBe('1 problem stops your mail; 1 more puts it at risk.');
+    i18n.locale = 'zh-CN';
+    expect(plural('count.problem', 1)).toBe('1 个问题');
+    i18n.locale = 'en';
+    for (const [name, catalog] of [['en', en], ['zh-CN', zhCN]] as const)
+      for (const [key, text] of Object.entries(catalog)) expect(text, `${name} ${key}`).not.toMatch(/\w\(s\)/);
+    const core = readFileSync(`${process.cwd()}/../src-tauri/core/data/messages.en.json`, 'utf-8');
+    expect(core).not.toMatch(/\w\(s\)/);
   });
 });

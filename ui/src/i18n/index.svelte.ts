@@ -39,6 +39,17 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   );
 }
 
+/** The keys that come in plural forms (`KEY_one`, `KEY_other`, …), named without the form. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer B}_other` ? B : never }[MessageKey];
+
+/** The words of `key` for the number `n` (also given as `{n}`), in the form the language's
+ * plural rules pick (`Intl.PluralRules`: English `one` for 1, Chinese always `other`); a form
+ * the catalog lacks reads as `other`. */
+export function plural(key: PluralKey, n: number, params: Record<string, string | number> = {}): string {
+  const form = `${key}_${new Intl.PluralRules(i18n.locale).select(n)}`;
+  return t(known(form) ? form : (`${key}_other` as MessageKey), { n, ...params });
+}
+
 /** One piece of a message: the catalog's own words, or a value given for a placeholder. */
 export type Part = { text: string; value: boolean };
 

@@ -33,7 +33,7 @@ type None = Record<never, never>;
 export type Commands = {
   // commands/catalog.rs
   normalise_domain: { args: { input: string }; ret: MailDomain };
-  list_providers: { args: None; ret: Provider[] };
+  list_providers: { args: { locale: Locale | null }; ret: Provider[] };
   startup_notice: { args: None; ret: string | null };
   detect_dns_host: { args: { input: string; resolvers: string[]; locale: Locale }; ret: DnsHostGuide };
   // commands/check.rs

@@ -72,8 +72,8 @@ export function normaliseDomain(input: string): Promise<MailDomain> {
 }
 
 /** The mailbox services MX Doctor knows. */
-export function listProviders(): Promise<Provider[]> {
-  return call('list_providers');
+export function listProviders(locale: Locale = 'en'): Promise<Provider[]> {
+  return call('list_providers', { locale });
 }
 
 /** The same report with its findings' words in `locale`. */

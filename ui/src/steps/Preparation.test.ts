@@ -66,7 +66,7 @@ describe('Preparation', () => {
     const onstart = vi.fn();
     render(Preparation, { initial, onstart });
     const again = await screen.findByRole('button', { name: 'Check example.com again' });
-    expect(again.closest('li')!.textContent).toContain('1 problem(s), 2 risk(s)');
+    expect(again.closest('li')!.textContent).toContain('1 problem, 2 risks');
     await fireEvent.click(again);
     expect(onstart).toHaveBeenCalledWith({ input: 'Boss@Example.com', provider: 'custom', mx: ['10 mx.example.com'], resolvers: [] });
   });

@@ -140,7 +140,7 @@ describe('Repair', () => {
     });
     const { onsaved } = setup();
     await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
-    await screen.findByText('1 change(s) are not saved at your DNS host yet. Save them in your DNS console, then check again.');
+    await screen.findByText('1 change is not saved at your DNS host yet. Save it in your DNS console, then check again.');
     // Exactly the rows on screen, in order: the recommended option's rows, then the mail servers.
     expect(asked.map((r) => `${r.type} ${r.value}`)).toEqual(['CNAME site.cdn.example.net', 'A 203.0.113.7', 'MX mx1.qiye.aliyun.com']);
     const first = screen.getAllByRole('table')[0]!;

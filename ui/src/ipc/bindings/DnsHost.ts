@@ -3,4 +3,9 @@
 /**
  * A DNS hosting service and where its console keeps the records.
  */
-export type DnsHost = { id: string, name: string, ns_suffixes: Array<string>, ns_contains: Array<string>, console_url: string, steps: Array<string>, };
+export type DnsHost = { id: string, 
+/**
+ * In English here; a guide in another language is named from its catalog
+ * (`dns_hosts` in `data/messages.*.json`, with the steps).
+ */
+name: string, ns_suffixes: Array<string>, ns_contains: Array<string>, console_url: string, steps: Array<string>, };

@@ -8,7 +8,11 @@ export type Provider = {
 /**
  * Stable id, used by `--provider` and in JSON output; never renamed.
  */
-id: string, name: string, 
+id: string, 
+/**
+ * In English; every locale's catalog names it (`providers` in `data/messages.*.json`).
+ */
+name: string, 
 /**
  * Complete MX sets the provider accepts; the first is the one to recommend. A host may
  * hold `{domain_dashed}` (Microsoft 365: `example-com.mail.protection.outlook.com`).
