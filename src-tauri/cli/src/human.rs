@@ -329,19 +329,19 @@ fn hidden(g: &Gap) -> bool {
 
 /// The old data a vantage still gives, in a few words.
 fn gap_words(g: &Gap) -> String {
-    let values: Vec<String> = g
-        .records
-        .iter()
-        .filter(|r| match g.kind {
-            GapKind::AliasPresent => r.rtype() == Some(RType::Cname),
-            GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
-            GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
-            GapKind::RowDiffers => g.row.as_ref().is_some_and(|row| {
-                r.rtype() == Some(RType::Cname) || r.rtype() == Some(row.rtype)
-            }),
-        })
-        .map(|r| escape::inline(&r.summary()))
-        .collect();
+    let values: Vec<String> =
+        g.records
+            .iter()
+            .filter(|r| match g.kind {
+                GapKind::AliasPresent => r.rtype() == Some(RType::Cname),
+                GapKind::MailServersDiffer => matches!(r.rtype(), Some(RType::MX | RType::Cname)),
+                GapKind::SpfIncludeMissing => r.rtype() == Some(RType::TXT),
+                GapKind::RowDiffers => g.row.as_ref().is_some_and(|row| {
+                    r.rtype() == Some(RType::Cname) || r.rtype() == Some(row.rtype)
+                }),
+            })
+            .map(|r| escape::inline(&r.summary()))
+            .collect();
     let list = if values.is_empty() {
         "none".to_string()
     } else {

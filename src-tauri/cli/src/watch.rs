@@ -11,8 +11,7 @@ use clap::Args;
 use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::diagnose::ProviderChoice;
 use mxdoctor_core::propagation::{
-    check_due, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings,
-    WaitStatus,
+    check_due, Clock, NetLookup, SystemClock, Wait, WaitError, WaitSettings, WaitStatus,
 };
 use mxdoctor_core::repair;
 use mxdoctor_core::report::CheckStatus;
@@ -69,7 +68,8 @@ pub fn run(args: WatchArgs) -> Result<Ended, Failure> {
         .collect::<Result<_, _>>()?;
     let answer_timeout = timeout(args.target.timeout)?;
     // The bounds are the core's, the same as the window's settings.
-    let bad_duration = |e: mxdoctor_core::propagation::BoundsError| fail("bad_duration", e.to_string());
+    let bad_duration =
+        |e: mxdoctor_core::propagation::BoundsError| fail("bad_duration", e.to_string());
     let interval = args
         .interval
         .as_deref()
@@ -265,11 +265,11 @@ fn stop(wait: &Wait, state: Option<&Path>, out: &Output) -> Result<Ended, Failur
 /// Writes the state atomically: a crash mid-write never leaves half a file.
 fn save(path: &Path, wait: &Wait) -> Result<(), Failure> {
     mxdoctor_core::files::write_atomic(path, wait.to_json().as_bytes()).map_err(|e| {
-            fail(
-                "state_unwritable",
-                format!("cannot save the wait to {}: {e}", path.display()),
-            )
-        })
+        fail(
+            "state_unwritable",
+            format!("cannot save the wait to {}: {e}", path.display()),
+        )
+    })
 }
 
 /// The saved wait for `domain` in `path`, if there is one to resume. A file that cannot be read

@@ -519,7 +519,11 @@ async fn crafted_snapshot_files_exit_2_with_a_message_or_read_as_their_honest_tw
     let mut other: Value = serde_json::from_str(&honest).unwrap();
     other["domain"] = serde_json::json!("another.example");
     let cases = [
-        (honest[..honest.len() / 2].to_string(), "cut off", "not an MX Doctor snapshot"),
+        (
+            honest[..honest.len() / 2].to_string(),
+            "cut off",
+            "not an MX Doctor snapshot",
+        ),
         ("[".repeat(200_000), "nested", "not an MX Doctor snapshot"),
         (many.to_string(), "5000 servers", "DNS host servers"),
         (late.to_string(), "year 10000", "after the year 9999"),

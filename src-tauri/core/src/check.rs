@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::diagnose::{diagnose, ProviderChoice};
 use crate::dns;
-use crate::observe::{self, ObserveConfig};
 use crate::domain::{self, InputError, MailDomain};
+use crate::observe::{self, ObserveConfig};
 use crate::providers;
 use crate::providers::DnsHostGuide;
 use crate::report::{self, CheckReport, Locale};

@@ -302,8 +302,12 @@ fn shown(found: &str) -> String {
 pub enum Character {
     Space,
     /// `code` (`U+200B`) when it is one character.
-    Invisible { code: Option<String> },
-    Seen { text: String },
+    Invisible {
+        code: Option<String>,
+    },
+    Seen {
+        text: String,
+    },
 }
 
 impl Character {

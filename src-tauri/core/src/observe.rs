@@ -13,12 +13,10 @@ use serde::{Deserialize, Serialize};
 use futures::future::join_all;
 
 use crate::dns::{
-    find, query, Observation, Outcome, QueryMode, RType, RecordData, Status,
-    MAX_QUERIES_IN_FLIGHT,
+    find, query, Observation, Outcome, QueryMode, RType, RecordData, Status, MAX_QUERIES_IN_FLIGHT,
 };
 use crate::snapshot::{AuthServer, Snapshot, SNAPSHOT_FORMAT};
 use crate::spf::{self, LookupTerm};
-
 
 /// An SPF tree deeper than this cannot be valid (RFC 7208 §4.6.4 allows 10 lookups), so the
 /// observer stops expanding there and the rule reports the limit.
@@ -551,18 +549,22 @@ async fn ask_servers(
                 observations: Vec::new(),
             }]
         } else {
-            join_all(ips.into_iter().take(MAX_ADDRESSES_PER_NS).map(|ip| async move {
-                AuthServer {
-                    host: host.clone(),
-                    address: Some(ip.to_string()),
-                    observations: join_all(
-                        questions
-                            .iter()
-                            .map(|(name, t)| asker.authoritative(ip, name, *t)),
-                    )
-                    .await,
-                }
-            }))
+            join_all(
+                ips.into_iter()
+                    .take(MAX_ADDRESSES_PER_NS)
+                    .map(|ip| async move {
+                        AuthServer {
+                            host: host.clone(),
+                            address: Some(ip.to_string()),
+                            observations: join_all(
+                                questions
+                                    .iter()
+                                    .map(|(name, t)| asker.authoritative(ip, name, *t)),
+                            )
+                            .await,
+                        }
+                    }),
+            )
             .await
         };
         (servers, addresses)

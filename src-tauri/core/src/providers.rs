@@ -326,7 +326,11 @@ mod tests {
         for locale in Locale::ALL {
             let cat = words::catalog(locale);
             for p in all() {
-                assert!(cat.providers.contains_key(&p.id), "{locale:?} names provider {}", p.id);
+                assert!(
+                    cat.providers.contains_key(&p.id),
+                    "{locale:?} names provider {}",
+                    p.id
+                );
             }
             for h in dns_host_ids() {
                 let words = cat.dns_hosts.get(h);
@@ -335,8 +339,14 @@ mod tests {
                     "{locale:?} names DNS host {h} and says where its records are"
                 );
             }
-            assert!(cat.dns_hosts.get("generic").is_some_and(|w| !w.steps.is_empty()));
-            assert!(cat.vantages.contains_key("system"), "{locale:?} names this computer's resolver");
+            assert!(cat
+                .dns_hosts
+                .get("generic")
+                .is_some_and(|w| !w.steps.is_empty()));
+            assert!(
+                cat.vantages.contains_key("system"),
+                "{locale:?} names this computer's resolver"
+            );
         }
     }
 

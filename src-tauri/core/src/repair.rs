@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow, RepairOption};
+use crate::diagnose::{host_label, Action, Code, Diagnosis, FixRow, OptionId, RepairOption};
 use crate::dns::{RType, RecordData};
 use crate::providers::Provider;
 use crate::snapshot::Snapshot;
@@ -70,9 +70,13 @@ fn step_of(code: Code, row: &FixRow) -> StepId {
             StepId::DeleteStrayMx
         }
         // MX rows hidden beside an alias go before the alias (seed 001 §2.1, then §2.2).
-        Code::CnameAtMailHost if action == Action::Delete && row.rtype == RType::MX => StepId::DeleteStrayMx,
+        Code::CnameAtMailHost if action == Action::Delete && row.rtype == RType::MX => {
+            StepId::DeleteStrayMx
+        }
         // The provider's rows missing beside the alias come once it is gone.
-        Code::CnameAtMailHost if action == Action::Add && row.rtype == RType::MX => StepId::MailServers,
+        Code::CnameAtMailHost if action == Action::Add && row.rtype == RType::MX => {
+            StepId::MailServers
+        }
         Code::CnameAtMailHost => StepId::DeleteCname,
         Code::MxMissing
         | Code::MxNull
@@ -93,9 +97,6 @@ const ORDER: [StepId; 6] = [
     StepId::Spf,
     StepId::Other,
 ];
-
-/// The alias option that keeps the alias and moves mail to a subdomain (seed 000 option 1).
-pub const SEPARATE_SUBDOMAIN: &str = "separate_subdomain";
 
 /// A plan asked for with an alias option the diagnosis does not offer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -118,11 +119,9 @@ fn offered_words(offered: &[String]) -> String {
 /// An alias option id, also as DESIGN.md's `fix --option` spells it (`a-records`,
 /// `move-to-www`, `separate-subdomain`).
 pub fn option_id(name: &str) -> &str {
-    match name.trim() {
-        "a-records" => "replace_with_a",
-        "move-to-www" => "move_cname",
-        "separate-subdomain" => SEPARATE_SUBDOMAIN,
-        other => other,
+    match OptionId::parse(name) {
+        Some(id) => id.as_str(),
+        None => name.trim(),
     }
 }
 
@@ -150,22 +149,22 @@ pub fn plan_for(
         .collect();
     let chosen = offered
         .iter()
-        .find(|o| o.id == id)
+        .find(|o| o.id.as_str() == id)
         .ok_or_else(|| PlanError::UnknownOption {
             given: option.unwrap_or_default().to_string(),
-            offered: offered.iter().map(|o| o.id.clone()).collect(),
+            offered: offered.iter().map(|o| o.id.as_str().to_string()).collect(),
         })?;
     Ok(build(diagnosis, snap, Some(chosen)))
 }
 
 /// The plan of every alias option, by option id (empty when there is no alias to remove).
-pub fn option_plans(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<(String, RepairPlan)> {
+pub fn option_plans(diagnosis: &Diagnosis, snap: &Snapshot) -> Vec<(OptionId, RepairPlan)> {
     diagnosis
         .findings
         .iter()
         .filter(|f| f.code == Code::CnameAtMailHost)
         .flat_map(|f| &f.options)
-        .map(|o| (o.id.clone(), build(diagnosis, snap, Some(o))))
+        .map(|o| (o.id, build(diagnosis, snap, Some(o))))
         .collect()
 }
 
@@ -176,7 +175,9 @@ pub fn mail_host(diagnosis: &Diagnosis, snap: &Snapshot, option: Option<&str>) -
         .iter()
         .filter(|f| f.code == Code::CnameAtMailHost)
         .flat_map(|f| &f.options)
-        .find(|o| option.map(option_id) == Some(o.id.as_str()) && o.id == SEPARATE_SUBDOMAIN)
+        .find(|o| {
+            option.map(option_id) == Some(o.id.as_str()) && o.id == OptionId::SeparateSubdomain
+        })
         .and_then(|o| o.params.get("mail_domain").cloned())
         .unwrap_or_else(|| snap.domain.clone())
 }
@@ -191,7 +192,7 @@ fn build(diagnosis: &Diagnosis, snap: &Snapshot, chosen: Option<&RepairOption>) 
         .collect();
     // Keeping the alias (a separate subdomain) leaves every other row at the alias host hidden
     // behind it: asking the user to change those would be work that changes nothing.
-    let keeps_alias = chosen.is_some_and(|o| o.id == SEPARATE_SUBDOMAIN);
+    let keeps_alias = chosen.is_some_and(|o| o.id == OptionId::SeparateSubdomain);
     let zone = snap.zone.as_deref().unwrap_or(&snap.domain);
     let alias_label = host_label(&snap.domain, zone);
     for finding in &diagnosis.findings {

@@ -11,11 +11,11 @@ use crate::dns::RType;
 use crate::domain::{Adjustment, MailDomain};
 use crate::markdown;
 use crate::propagation::{VantageKind, VantageState, WaitStatus, WaitView};
-use crate::time::rfc3339;
 use crate::providers::{self, DnsHostGuide};
 use crate::repair::{self, RepairPlan};
 use crate::saved::{RowCheck, RowState};
 use crate::snapshot::Snapshot;
+use crate::time::rfc3339;
 
 /// `ok`: no error or warning; `problems`: at least one; `error`: nothing could be judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub struct ReportFinding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OptionText {
-    pub id: String,
+    pub id: crate::diagnose::OptionId,
     pub title: String,
     pub consequence: String,
 }
@@ -113,7 +113,7 @@ impl CheckReport {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct OptionPlan {
-    pub option: String,
+    pub option: crate::diagnose::OptionId,
     pub plan: RepairPlan,
 }
 
@@ -670,8 +670,20 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
     );
     let (title, message) = match text {
         Some(t) => (
-            fill(t.title.form(&shown.params, locale), &shown, &BTreeMap::new(), &extra, quote),
-            fill(t.explain.form(&shown.params, locale), &shown, &BTreeMap::new(), &extra, quote),
+            fill(
+                t.title.form(&shown.params, locale),
+                &shown,
+                &BTreeMap::new(),
+                &extra,
+                quote,
+            ),
+            fill(
+                t.explain.form(&shown.params, locale),
+                &shown,
+                &BTreeMap::new(),
+                &extra,
+                quote,
+            ),
         ),
         None => (code.clone(), String::new()),
     };
@@ -692,12 +704,12 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
         .options
         .iter()
         .map(|o| {
-            let key = if o.id == "replace_with_a"
+            let key = if o.id == crate::diagnose::OptionId::ReplaceWithA
                 && o.params.get("addresses_found").map(String::as_str) == Some("false")
             {
                 "replace_with_a.no_addresses".to_string()
             } else {
-                o.id.clone()
+                o.id.as_str().to_string()
             };
             let (title, consequence) = cat
                 .options
@@ -708,9 +720,9 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
                         fill(&t.consequence, &shown, &o.params, &BTreeMap::new(), quote),
                     )
                 })
-                .unwrap_or_else(|| (o.id.clone(), String::new()));
+                .unwrap_or_else(|| (o.id.as_str().to_string(), String::new()));
             OptionText {
-                id: o.id.clone(),
+                id: o.id,
                 title,
                 consequence,
             }
@@ -847,10 +859,7 @@ mod tests {
             .param("owner_name", "Google Workspace")
             .param("provider", "Alibaba Mail");
         let r = words(f, Locale::En);
-        assert_eq!(
-            r.title,
-            "2 mail server records belong to Google Workspace"
-        );
+        assert_eq!(r.title, "2 mail server records belong to Google Workspace");
         assert!(!r.message.contains('{'), "{}", r.message);
     }
 
@@ -955,7 +964,11 @@ mod tests {
                 "{ns} ({id})"
             );
             let chinese = dns_host_guide(&[ns.to_string()], Locale::ZhCn);
-            let at = |g: &DnsHostGuide| g.host.as_ref().map(|h| (h.id.clone(), h.console_url.clone()));
+            let at = |g: &DnsHostGuide| {
+                g.host
+                    .as_ref()
+                    .map(|h| (h.id.clone(), h.console_url.clone()))
+            };
             assert_eq!(at(&chinese), at(&en), "the same host, at the same console");
             assert_ne!(chinese.steps, en.steps, "{ns}");
             assert_eq!(

@@ -79,7 +79,11 @@ impl Words {
     pub fn forms(&self) -> Vec<&str> {
         match self {
             Words::Plain(s) => vec![s],
-            Words::Plural { one, other, .. } => one.iter().map(String::as_str).chain([other.as_str()]).collect(),
+            Words::Plural { one, other, .. } => one
+                .iter()
+                .map(String::as_str)
+                .chain([other.as_str()])
+                .collect(),
         }
     }
 
@@ -89,9 +93,9 @@ impl Words {
             Words::Plain(s) => s,
             Words::Plural { one, other, by } => {
                 let n = params.get(by.as_deref().unwrap_or("count")).map(|v| {
-                    v.trim()
-                        .parse::<u64>()
-                        .unwrap_or_else(|_| v.split(',').filter(|s| !s.trim().is_empty()).count() as u64)
+                    v.trim().parse::<u64>().unwrap_or_else(|_| {
+                        v.split(',').filter(|s| !s.trim().is_empty()).count() as u64
+                    })
                 });
                 match (locale, n, one) {
                     (Locale::En, Some(1), Some(one)) => one,
@@ -202,20 +206,28 @@ mod tests {
         ] {
             assert_eq!(provider_name(id, Locale::ZhCn), zh, "{id}");
         }
-        assert_eq!(dns_host_name("alibaba-cloud-dns", Locale::ZhCn), "阿里云云解析 DNS（万网）");
-        assert_eq!(provider_name("tencent-exmail", Locale::En), "Tencent Exmail (Tencent Enterprise Mail)");
+        assert_eq!(
+            dns_host_name("alibaba-cloud-dns", Locale::ZhCn),
+            "阿里云云解析 DNS（万网）"
+        );
+        assert_eq!(
+            provider_name("tencent-exmail", Locale::En),
+            "Tencent Exmail (Tencent Enterprise Mail)"
+        );
     }
 
     #[test]
     fn plural_forms_follow_the_number_in_english_and_not_in_chinese() {
-        let w: Words = serde_json::from_str(r#"{"one":"{count} row","other":"{count} rows"}"#).unwrap();
+        let w: Words =
+            serde_json::from_str(r#"{"one":"{count} row","other":"{count} rows"}"#).unwrap();
         let p = |n: &str| BTreeMap::from([("count".to_string(), n.to_string())]);
         assert_eq!(w.form(&p("1"), Locale::En), "{count} row");
         assert_eq!(w.form(&p("2"), Locale::En), "{count} rows");
         assert_eq!(w.form(&p("0"), Locale::En), "{count} rows");
         assert_eq!(w.form(&p("1"), Locale::ZhCn), "{count} rows");
         let by: Words =
-            serde_json::from_str(r#"{"one":"selector","other":"selectors","by":"selectors"}"#).unwrap();
+            serde_json::from_str(r#"{"one":"selector","other":"selectors","by":"selectors"}"#)
+                .unwrap();
         let s = |v: &str| BTreeMap::from([("selectors".to_string(), v.to_string())]);
         assert_eq!(by.form(&s("default"), Locale::En), "selector");
         assert_eq!(by.form(&s("selector1, selector2"), Locale::En), "selectors");

@@ -61,7 +61,12 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         }
         let relative = path.strip_prefix(src).unwrap();
-        let first = relative.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = first.trim_end_matches(".rs").to_string();
         if module == "lib" || module == "main" {
             continue;
@@ -77,10 +82,16 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                     .map(|n| n.trim().split("::").next().unwrap_or_default())
                     .collect()
             } else {
-                vec![rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default()]
+                vec![rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or_default()]
             };
             for name in names {
-                if !name.is_empty() && name != module && name.chars().next().is_some_and(|c| c.is_lowercase()) {
+                if !name.is_empty()
+                    && name != module
+                    && name.chars().next().is_some_and(|c| c.is_lowercase())
+                {
                     uses.insert(name.to_string());
                 }
             }

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use mxdoctor_core::dns::RType;
-use mxdoctor_core::repair::StepId;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Code, ProviderChoice, Severity};
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::providers;
+use mxdoctor_core::repair::StepId;
 use mxdoctor_core::report::{CheckReport, CheckStatus};
 use mxdoctor_core::Snapshot;
 use mxdoctor_dnsworld::{load_dir, Behavior, CnamePolicy, Lab, Zone};
@@ -132,7 +132,8 @@ async fn seed_000_cname_beside_mx_served_as_cname_only() {
         mx.records
     );
     assert_eq!(
-        r.plan.steps[0].id, StepId::DeleteStrayMx,
+        r.plan.steps[0].id,
+        StepId::DeleteStrayMx,
         "seed 001 §2.1: the hidden MX rows first"
     );
     assert_eq!(r.plan.steps[1].id, StepId::DeleteCname);

@@ -210,7 +210,11 @@ fn a_snapshot_that_holds_no_answer_is_never_healthy() {
     let mut v = base();
     v["recursive"] = serde_json::json!([]);
     let (domain, snap) = Snapshot::open(&v.to_string(), None).unwrap();
-    let report = replay(&domain, &snap, mxdoctor_core::diagnose::ProviderChoice::Detect);
+    let report = replay(
+        &domain,
+        &snap,
+        mxdoctor_core::diagnose::ProviderChoice::Detect,
+    );
     // Nothing was seen, so nothing is called fine: the lookups read as failed.
     assert_eq!(report.status, mxdoctor_core::report::CheckStatus::Error);
     assert!(codes(&report).contains(&"LookupFailed".to_string()));

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use mxdoctor_core::dns::RType;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Action, Code, ProviderChoice};
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::providers;
 use mxdoctor_core::report::{CheckReport, CheckStatus};
 use mxdoctor_dnsworld::{load_dir, Lab, Name, RData, RecordType, Zone};

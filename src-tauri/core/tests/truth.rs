@@ -5,11 +5,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use mxdoctor_core::repair::StepId;
-use mxdoctor_core::dns::RType;
 use mxdoctor_core::check::{check, parse_domain, CheckOptions};
 use mxdoctor_core::diagnose::{Action, Code, FixRow, ProviderChoice, Severity};
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::providers;
+use mxdoctor_core::repair::StepId;
 use mxdoctor_core::report::{CheckReport, CheckStatus};
 use mxdoctor_dnsworld::practice::{ConsoleRow, Practice};
 use mxdoctor_dnsworld::{load_dir, Fault, Lab, Liar, RecordType};
@@ -109,7 +109,9 @@ fn row_matches(console: &ConsoleRow, row: &FixRow, domain: &str) -> bool {
         }
     };
     let value = |v: &str| v.trim_end_matches('.').to_ascii_lowercase();
-    if host(&console.host) != host(&row.host) || !console.rtype.eq_ignore_ascii_case(row.rtype.as_str()) {
+    if host(&console.host) != host(&row.host)
+        || !console.rtype.eq_ignore_ascii_case(row.rtype.as_str())
+    {
         return false;
     }
     if row.is_all_except() {
@@ -182,7 +184,8 @@ async fn seed_001_done_as_the_plan_says_leaves_a_healthy_domain() {
     let (before, _) = check(&domain, alibaba(), &options, 0).await.unwrap();
     assert_eq!(before.status, CheckStatus::Problems);
     assert_eq!(
-        before.plan.steps[0].id, StepId::DeleteStrayMx,
+        before.plan.steps[0].id,
+        StepId::DeleteStrayMx,
         "seed 001 §2.1 first: {:?}",
         before.plan
     );

@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
-use mxdoctor_core::dns::RType;
 use mxdoctor_core::diagnose::{Action, FixRow};
+use mxdoctor_core::dns::RType;
 use mxdoctor_core::propagation::{
     check_due, Clock, Phase, SystemClock, Wait, WaitError, WaitStatus,
 };

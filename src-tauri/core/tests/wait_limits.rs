@@ -117,7 +117,11 @@ async fn only_a_few_servers_are_asked_at_the_same_time() {
         asked: AtomicUsize::new(0),
     };
     let asked = check_due(&mut wait, &sim, &sim).await;
-    assert_eq!(asked.len(), MAX_VANTAGES, "every server is asked in the round");
+    assert_eq!(
+        asked.len(),
+        MAX_VANTAGES,
+        "every server is asked in the round"
+    );
     let questions = wait.questions().len();
     assert_eq!(sim.asked.load(Ordering::SeqCst), MAX_VANTAGES * questions);
     let most = sim.most.load(Ordering::SeqCst);

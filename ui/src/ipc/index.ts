@@ -42,6 +42,8 @@ export type { RecordData } from './bindings/RecordData';
 export type { FixRow };
 export type { PlanStep } from './bindings/PlanStep';
 export type { StepId } from './bindings/StepId';
+export type { OptionId } from './bindings/OptionId';
+export type { RepairOption } from './bindings/RepairOption';
 export type { Severity } from './bindings/Severity';
 export type { SaveState };
 

@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Repair from './Repair.svelte';
 import { expectShownAsText, HOSTILE, report } from '../test-support';
 import type { FixRow, ReportFinding } from '../ipc';
-import type { RepairPlan, StepId } from '../ipc';
+import type { OptionId, RepairOption, RepairPlan, StepId } from '../ipc';
 import { i18n } from '../i18n/index.svelte';
 
 afterEach(() => {
@@ -267,14 +267,16 @@ describe('Repair, with a crafted report', () => {
   const hostileRow: FixRow = { action: 'add', host: HOSTILE.html, type: 'TXT', priority: null, value: HOSTILE.newline, new_value: null };
 
   it('lists a way to remove the alias given twice twice, and hostile option texts as text', async () => {
-    const twice = { id: 'replace_with_a', recommended: true, fix: [del, a1], params: {} };
+    const twice: RepairOption = { id: 'replace_with_a', recommended: true, fix: [del, a1], params: {} };
+    // A crafted file may name an option the window does not know.
+    const unknown = HOSTILE.html as OptionId;
     const crafted: ReportFinding = {
       ...cname,
-      options: [twice, twice, { id: HOSTILE.html, recommended: false, fix: [hostileRow], params: {} }],
+      options: [twice, twice, { id: unknown, recommended: false, fix: [hostileRow], params: {} }],
       option_texts: [
         { id: 'replace_with_a', title: HOSTILE.html, consequence: HOSTILE.newline },
         { id: 'replace_with_a', title: HOSTILE.rtl, consequence: HOSTILE.long },
-        { id: HOSTILE.html, title: 'The hostile one', consequence: '' },
+        { id: unknown, title: 'The hostile one', consequence: '' },
       ],
     };
     render(Repair, { report: report({ findings: [crafted], plan: replacePlan }), onback: vi.fn(), onsaved: vi.fn() });

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Action, Code, Ctx, Finding, FixRow, RepairOption, Severity};
+use super::{Action, Code, Ctx, Finding, FixRow, OptionId, RepairOption, Severity};
 use crate::dns::{canonical, DnsRecord, RType, RecordData};
 
 const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
@@ -37,7 +37,10 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
         .iter()
         .cloned()
         .partition(|r| r.action == Action::Delete);
-    for option in options.iter_mut().filter(|o| o.id != "separate_subdomain") {
+    for option in options
+        .iter_mut()
+        .filter(|o| o.id != OptionId::SeparateSubdomain)
+    {
         option.fix.splice(0..0, deletes.iter().cloned());
         option.fix.extend(adds.iter().cloned());
     }
@@ -93,7 +96,13 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
         // is not there yet, so the domain never ends with no mail server at all.
         let mut rows = vec![row];
         rows.extend(provider.expected_mx(ctx.domain).into_iter().map(|e| {
-            let mut add = ctx.new_row(Action::Add, ctx.domain, RType::MX, Some(e.priority), &e.host);
+            let mut add = ctx.new_row(
+                Action::Add,
+                ctx.domain,
+                RType::MX,
+                Some(e.priority),
+                &e.host,
+            );
             add.if_missing = true;
             add
         }));
@@ -120,7 +129,15 @@ fn hidden_mx_rows(ctx: &Ctx) -> Vec<FixRow> {
             .expected_mx(ctx.domain)
             .into_iter()
             .filter(|e| !present(&e.host))
-            .map(|e| ctx.new_row(Action::Add, ctx.domain, RType::MX, Some(e.priority), &e.host)),
+            .map(|e| {
+                ctx.new_row(
+                    Action::Add,
+                    ctx.domain,
+                    RType::MX,
+                    Some(e.priority),
+                    &e.host,
+                )
+            }),
     );
     rows
 }
@@ -145,7 +162,10 @@ fn target_addresses(ctx: &Ctx) -> Vec<DnsRecord> {
 
 /// Option 2 of seed 000: delete the CNAME, add A records with the addresses it leads to.
 fn replace_with_a(ctx: &Ctx, cname: &DnsRecord, addresses: &[DnsRecord]) -> RepairOption {
-    let mut fix: Vec<FixRow> = ctx.row(Action::Delete, ctx.domain, cname).into_iter().collect();
+    let mut fix: Vec<FixRow> = ctx
+        .row(Action::Delete, ctx.domain, cname)
+        .into_iter()
+        .collect();
     fix.extend(
         addresses
             .iter()
@@ -165,7 +185,7 @@ fn replace_with_a(ctx: &Ctx, cname: &DnsRecord, addresses: &[DnsRecord]) -> Repa
         (!addresses.is_empty()).to_string(),
     );
     RepairOption {
-        id: "replace_with_a".to_string(),
+        id: OptionId::ReplaceWithA,
         recommended: true,
         fix,
         params,
@@ -181,7 +201,7 @@ fn move_cname(ctx: &Ctx, cname: &DnsRecord, target: &str) -> RepairOption {
         www
     };
     RepairOption {
-        id: "move_cname".to_string(),
+        id: OptionId::MoveCname,
         recommended: false,
         fix: ctx
             .row(Action::Delete, ctx.domain, cname)
@@ -203,7 +223,7 @@ fn separate_subdomain(ctx: &Ctx) -> RepairOption {
         .map(|e| ctx.new_row(Action::Add, &mail, RType::MX, Some(e.priority), &e.host))
         .collect();
     RepairOption {
-        id: "separate_subdomain".to_string(),
+        id: OptionId::SeparateSubdomain,
         recommended: false,
         fix,
         params: BTreeMap::from([("mail_domain".to_string(), mail)]),
@@ -294,7 +314,8 @@ mod tests {
         assert_eq!(row_text(&f.fix[1]), "delete @ CNAME - cdn.example.net");
         let plan = crate::repair::plan(&d, &snap);
         assert_eq!(
-            plan.steps[0].id, crate::repair::StepId::DeleteStrayMx,
+            plan.steps[0].id,
+            crate::repair::StepId::DeleteStrayMx,
             "seed 001: stray MX first"
         );
         assert_eq!(plan.steps[1].id, crate::repair::StepId::DeleteCname);

@@ -53,6 +53,42 @@ pub enum Code {
     ResolverUnreliable,
 }
 
+/// The ways to remove an alias at the mail host (seed 000's options). Serialised as the stable
+/// ids of the JSON contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum OptionId {
+    /// Delete the alias, add A records with the addresses it leads to.
+    ReplaceWithA,
+    /// Move the alias to another name (`www`).
+    MoveCname,
+    /// Keep the alias; mail moves to a subdomain.
+    SeparateSubdomain,
+}
+
+impl OptionId {
+    /// The id as the JSON contract and the wording catalogs write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionId::ReplaceWithA => "replace_with_a",
+            OptionId::MoveCname => "move_cname",
+            OptionId::SeparateSubdomain => "separate_subdomain",
+        }
+    }
+
+    /// An id as typed: the contract's, or as DESIGN.md's `fix --option` spells it
+    /// (`a-records`, `move-to-www`, `separate-subdomain`).
+    pub fn parse(name: &str) -> Option<OptionId> {
+        Some(match name.trim() {
+            "replace_with_a" | "a-records" => OptionId::ReplaceWithA,
+            "move_cname" | "move-to-www" => OptionId::MoveCname,
+            "separate_subdomain" | "separate-subdomain" => OptionId::SeparateSubdomain,
+            _ => return None,
+        })
+    }
+}
+
 impl Code {
     /// The SPF family (the repair's SPF step).
     pub fn is_spf(self) -> bool {
@@ -135,8 +171,7 @@ impl FixRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RepairOption {
-    /// Stable: `replace_with_a`, `move_cname`, `separate_subdomain`.
-    pub id: String,
+    pub id: OptionId,
     pub recommended: bool,
     pub fix: Vec<FixRow>,
     /// Values for the wording catalog (e.g. the addresses found).

@@ -13,7 +13,7 @@ mod fixtures;
 
 use serde::{Deserialize, Serialize};
 
-pub use finding::{Action, Code, Finding, FixRow, RepairOption, Severity};
+pub use finding::{Action, Code, Finding, FixRow, OptionId, RepairOption, Severity};
 
 use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 use crate::providers::{self, Provider};
@@ -107,7 +107,15 @@ impl Ctx<'_> {
             .map(|p| p.expected_mx(self.domain))
             .unwrap_or_default()
             .into_iter()
-            .map(|e| self.new_row(Action::Add, self.domain, RType::MX, Some(e.priority), &e.host))
+            .map(|e| {
+                self.new_row(
+                    Action::Add,
+                    self.domain,
+                    RType::MX,
+                    Some(e.priority),
+                    &e.host,
+                )
+            })
             .collect()
     }
 }

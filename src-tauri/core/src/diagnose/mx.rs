@@ -177,7 +177,8 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
     for entry in best {
         match present.iter().find(|(_, x)| *x == entry.host) {
             Some((p, _)) if *p != entry.priority => {
-                let mut row = ctx.new_row(Action::Change, ctx.domain, RType::MX, Some(*p), &entry.host);
+                let mut row =
+                    ctx.new_row(Action::Change, ctx.domain, RType::MX, Some(*p), &entry.host);
                 row.new_value = Some(format!("priority {}", entry.priority));
                 fix.push(row);
             }

@@ -309,9 +309,7 @@ mod tests {
     fn the_seed_record_is_healthy() {
         let d = check(&world().alibaba_healthy().build());
         assert!(
-            !d.findings
-                .iter()
-                .any(|f| f.code.is_spf()),
+            !d.findings.iter().any(|f| f.code.is_spf()),
             "{:?}",
             codes(&d)
         );

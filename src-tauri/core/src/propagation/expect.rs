@@ -161,7 +161,7 @@ pub fn goal(
     let plan = repair::plan_for(diagnosis, snap, option)?;
     let mail_host = canonical(&repair::mail_host(diagnosis, snap, option));
     let option = option.map(repair::option_id);
-    let keeps_alias = option == Some(repair::SEPARATE_SUBDOMAIN);
+    let keeps_alias = option == Some(crate::diagnose::OptionId::SeparateSubdomain.as_str());
     let host = canonical(&snap.domain);
     let codes: BTreeSet<Code> = diagnosis.findings.iter().map(|f| f.code).collect();
     let mut out = Vec::new();

@@ -81,7 +81,9 @@ pub enum BoundsError {
     Poll,
     #[error("The longest pause must be between {0} and {max} seconds.", max = WaitSettings::MAX_GAP_SECS)]
     Gap(u32),
-    #[error("{flag} \"{text}\" is not a duration ({reason}); write seconds, or e.g. 90s, 15m, 48h")]
+    #[error(
+        "{flag} \"{text}\" is not a duration ({reason}); write seconds, or e.g. 90s, 15m, 48h"
+    )]
     NotADuration {
         flag: &'static str,
         text: String,
@@ -687,9 +689,7 @@ impl Wait {
             ));
         }
         if self.conditions.len() > MAX_CONDITIONS || self.rows.len() > MAX_CONDITIONS {
-            return bad(&format!(
-                "more than {MAX_CONDITIONS} rows to wait for"
-            ));
+            return bad(&format!("more than {MAX_CONDITIONS} rows to wait for"));
         }
         Ok(())
     }

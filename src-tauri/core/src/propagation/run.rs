@@ -75,34 +75,36 @@ pub async fn check_due<C: Clock, L: Lookup>(wait: &mut Wait, clock: &C, lookup: 
         }
         return due;
     }
-    let asks = due.iter().map(|&i| {
-        let v = &wait.vantages[i];
-        let questions = wait.questions_for(i);
-        let mode = if v.kind.is_cache() {
-            QueryMode::Recursive
-        } else {
-            QueryMode::Authoritative
-        };
-        let server = v.server;
-        async move {
-            let sent = clock.now();
-            let outcomes = join_all(
-                questions
-                    .iter()
-                    .map(|(name, rtype)| lookup.ask(server, mode, name, *rtype)),
-            )
-            .await;
-            let answers: Vec<(String, RType, Outcome)> = questions
-                .into_iter()
-                .zip(outcomes)
-                .map(|((n, t), o)| (n, t, o))
-                .collect();
-            (i, answers, sent, clock.now())
-        }
-    })
-    // Collected first: a stream over the iterator's closures is not `Send` for every lifetime
-    // (rust-lang/rust#102211), and the app's wait task must be.
-    .collect::<Vec<_>>();
+    let asks = due
+        .iter()
+        .map(|&i| {
+            let v = &wait.vantages[i];
+            let questions = wait.questions_for(i);
+            let mode = if v.kind.is_cache() {
+                QueryMode::Recursive
+            } else {
+                QueryMode::Authoritative
+            };
+            let server = v.server;
+            async move {
+                let sent = clock.now();
+                let outcomes = join_all(
+                    questions
+                        .iter()
+                        .map(|(name, rtype)| lookup.ask(server, mode, name, *rtype)),
+                )
+                .await;
+                let answers: Vec<(String, RType, Outcome)> = questions
+                    .into_iter()
+                    .zip(outcomes)
+                    .map(|((n, t), o)| (n, t, o))
+                    .collect();
+                (i, answers, sent, clock.now())
+            }
+        })
+        // Collected first: a stream over the iterator's closures is not `Send` for every lifetime
+        // (rust-lang/rust#102211), and the app's wait task must be.
+        .collect::<Vec<_>>();
     // At most MAX_IN_FLIGHT servers at once: a saved wait naming a hundred servers does not
     // open a hundred sockets (each is asked when its turn comes, and timed from then).
     let answered: Vec<_> = futures::stream::iter(asks)

@@ -592,7 +592,8 @@ mod tests {
         );
         let plan = repair::plan(&d, &snap);
         assert_eq!(
-            plan.steps[0].id, crate::repair::StepId::MailServers,
+            plan.steps[0].id,
+            crate::repair::StepId::MailServers,
             "corrected, not deleted as a stray row"
         );
         assert_one_reason_per_row(&d);
@@ -677,7 +678,10 @@ mod tests {
             "{:?}",
             codes(&d)
         );
-        assert_eq!(repair::plan(&d, &snap).steps[0].id, crate::repair::StepId::DeleteStrayMx);
+        assert_eq!(
+            repair::plan(&d, &snap).steps[0].id,
+            crate::repair::StepId::DeleteStrayMx
+        );
         assert_one_reason_per_row(&d);
         assert_repair_is_healthy(&entries, &d, &snap);
     }
