@@ -15,6 +15,8 @@ import SettingsPanel from './components/SettingsPanel.svelte';
 import PracticeConsole from './components/PracticeConsole.svelte';
 import { i18n, t } from './i18n/index.svelte';
 import { report, vantage, waitView } from './test-support';
+import { detailWords } from './i18n/errors';
+import type { ErrorDetail } from './ipc/bindings/ErrorDetail';
 import type { CheckReport, ConsoleRow, FixRow, PracticeView, RepairPlan, ReportFinding, RowCheck, Settings, VantageView } from './ipc';
 
 const DATA = `${process.cwd()}/../src-tauri/core/data`;
@@ -311,5 +313,78 @@ describe('the Chinese window', () => {
     expectChinese(container, 'PracticeConsole');
     await fireEvent.click(screen.getByRole('button', { name: t('practice.add') }));
     expectChinese(container, 'PracticeConsole, adding');
+  });
+});
+
+/** One detail of each kind the app sends (a new kind fails the type check until it is here),
+ * with each refusal of the practice console. */
+const DETAILS: { [K in ErrorDetail['kind']]: Extract<ErrorDetail, { kind: K }>[] } = {
+  input: [{ kind: 'input', input: { code: 'empty' }, character: null }],
+  server: [{ kind: 'server', text: 'dns.google' }],
+  mx_row: [{ kind: 'mx_row', text: 'mail.example.com' }],
+  mx_host: [{ kind: 'mx_host', host: 'mail..example.com', input: { code: 'empty_label' }, character: null }],
+  no_mx_rows: [{ kind: 'no_mx_rows' }],
+  unknown_provider: [{ kind: 'unknown_provider', id: 'acme-mail' }],
+  poll_bounds: [{ kind: 'poll_bounds', min: 1, max: 600 }],
+  gap_bounds: [{ kind: 'gap_bounds', min: 15, max: 3600 }],
+  console_row: [
+    { kind: 'console_row', refusal: { reason: 'host', host: 'a b' } },
+    { kind: 'console_row', refusal: { reason: 'type', rtype: 'SRV' } },
+    { kind: 'console_row', refusal: { reason: 'priority' } },
+    ...['A', 'AAAA', 'TXT', 'CNAME'].map((rtype) => ({ kind: 'console_row' as const, refusal: { reason: 'value' as const, rtype, value: 'not an address' } })),
+    { kind: 'console_row', refusal: { reason: 'ttl' } },
+    { kind: 'console_row', refusal: { reason: 'no_row' } },
+    { kind: 'console_row', refusal: { reason: 'locked' } },
+    { kind: 'console_row', refusal: { reason: 'zone' } },
+  ],
+  practice_not_running: [{ kind: 'practice_not_running' }],
+  practice_unavailable: [{ kind: 'practice_unavailable' }],
+  practice_not_started: [{ kind: 'practice_not_started' }],
+  check_first: [{ kind: 'check_first' }],
+  browser_not_opened: [{ kind: 'browser_not_opened' }],
+  not_copied: [{ kind: 'not_copied' }],
+};
+
+describe('errors in the Chinese window', () => {
+  it('words every error detail in Chinese', () => {
+    for (const detail of Object.values(DETAILS).flat()) {
+      i18n.locale = 'en';
+      const english = detailWords(detail);
+      i18n.locale = 'zh-CN';
+      const chinese = detailWords(detail);
+      expect(chinese, JSON.stringify(detail)).not.toBe(english);
+      // What the person typed is quoted back as it was: their data, not the window's words.
+      const typed = JSON.stringify(detail, (k, v) => (['kind', 'reason', 'code'].includes(k) ? undefined : v)).match(/"[^"]*"(?=[,}\]])/g) ?? [];
+      const words = typed.map((q) => q.slice(1, -1)).reduce((text, d) => text.split(d).join(' '), chinese);
+      expect(englishWords(words), `${JSON.stringify(detail)}: ${chinese}`).toEqual([]);
+    }
+  });
+
+  it('says why the practice console refused a row in Chinese', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'practice_edit') {
+        const detail: ErrorDetail = { kind: 'console_row', refusal: { reason: 'value', rtype: 'A', value: '203.0.113.700' } };
+        throw { code: 'bad_setting', message: 'This record cannot be saved: "203.0.113.700" cannot be the value of a A record: an A record holds an address such as 203.0.113.7.', detail };
+      }
+      return null;
+    });
+    const { container } = render(PracticeConsole, { practice, onchange: vi.fn(), onclose: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: t('practice.add') }));
+    await fireEvent.input(screen.getByLabelText(t('repair.value')), { target: { value: '203.0.113.700' } });
+    await fireEvent.click(screen.getByRole('button', { name: t('practice.save') }));
+    const said = await screen.findByText(/无法保存这条记录/);
+    expect(said.textContent).toContain('203.0.113.700');
+    expectChinese(container, 'PracticeConsole, refused');
+  });
+
+  it('says in Chinese that the domain must be checked before the rows are asked about', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'verify_rows') throw { code: 'internal', message: 'Check the domain first.', detail: { kind: 'check_first' } };
+      return null;
+    });
+    const { container } = render(Repair, { report: checked, onback: vi.fn(), onsaved: vi.fn(), onprepare: vi.fn(), oncheckagain: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: t('repair.saved') }));
+    expect((await screen.findByRole('alert')).textContent).toBe(t('error.check_first'));
+    expectChinese(container, 'Repair, refused');
   });
 });
