@@ -4,6 +4,7 @@
 use mxdoctor_core::check::{ChoiceError, SettingError};
 use mxdoctor_core::domain::{Character, InputError};
 use mxdoctor_core::propagation::{BoundsError, WaitSettings};
+use mxdoctor_dnsworld::practice::ConsoleError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -49,6 +50,64 @@ pub enum ErrorDetail {
     PollBounds { min: u32, max: u32 },
     /// The longest pause, outside its bounds.
     GapBounds { min: u32, max: u32 },
+    /// A practice console row that cannot be saved (`bad_setting`), and why.
+    ConsoleRow { refusal: ConsoleRefusal },
+    /// A practice console edit while practice mode is not running.
+    PracticeNotRunning,
+    /// The practice world could not be reached (its lock was poisoned by a panic).
+    PracticeUnavailable,
+    /// The practice DNS servers could not start (no port to listen on).
+    PracticeNotStarted,
+    /// A step that follows the last check (repair, wait, export) asked before any check.
+    CheckFirst,
+    /// The browser could not be opened on a catalog link: the window offers to copy it.
+    BrowserNotOpened,
+    /// The clipboard could not be written: the window offers to save a file instead.
+    NotCopied,
+}
+
+/// Why the practice console refused a row (the DNS world's `ConsoleError`), as data: the
+/// window words it, with a hint per record type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ConsoleRefusal {
+    /// The host is not a name in the practice domain.
+    Host { host: String },
+    /// A record type the console does not offer.
+    Type { rtype: String },
+    /// An MX row without a priority.
+    Priority,
+    /// A value that record type cannot hold (`rtype` upper case, as the console lists it).
+    Value { rtype: String, value: String },
+    /// A TTL outside 1..=86400.
+    Ttl,
+    /// A row that is no longer there.
+    NoRow,
+    /// One of the DNS host's own name server rows.
+    Locked,
+    /// The practice zone itself refused the change.
+    Zone,
+}
+
+impl From<&ConsoleError> for ConsoleRefusal {
+    fn from(e: &ConsoleError) -> Self {
+        match e {
+            ConsoleError::Host(host) => ConsoleRefusal::Host { host: host.clone() },
+            ConsoleError::Type(rtype) => ConsoleRefusal::Type {
+                rtype: rtype.clone(),
+            },
+            ConsoleError::Priority => ConsoleRefusal::Priority,
+            ConsoleError::Value { rtype, value, .. } => ConsoleRefusal::Value {
+                rtype: rtype.clone(),
+                value: value.clone(),
+            },
+            ConsoleError::Ttl => ConsoleRefusal::Ttl,
+            ConsoleError::NoRow(_) => ConsoleRefusal::NoRow,
+            ConsoleError::Locked => ConsoleRefusal::Locked,
+            ConsoleError::Zone(_) => ConsoleRefusal::Zone,
+        }
+    }
 }
 
 impl ErrorDetail {
@@ -166,6 +225,73 @@ impl AppError {
     pub fn bad_setting(e: &SettingError) -> Self {
         AppError::new(ErrorCode::BadSetting, e.to_string()).with(e.into())
     }
+    /// `bad_setting` for a practice console row that cannot be saved.
+    pub fn console_row(e: &ConsoleError) -> Self {
+        AppError::new(
+            ErrorCode::BadSetting,
+            format!("This record cannot be saved: {e}."),
+        )
+        .with(ErrorDetail::ConsoleRow { refusal: e.into() })
+    }
+
+    /// `internal`, worded by the window from `detail` (no code: the window does not branch).
+    pub fn internal(message: impl Into<String>, detail: ErrorDetail) -> Self {
+        AppError::new(ErrorCode::Internal, message).with(detail)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every refusal of the practice console reaches the window as data, so no English sentence
+    /// of the DNS world is shown in another language.
+    #[test]
+    fn every_console_refusal_is_worded_by_the_window() {
+        let cases = [
+            (
+                ConsoleError::Host("a b".into()),
+                json_of(r#"{"reason":"host","host":"a b"}"#),
+            ),
+            (
+                ConsoleError::Type("SRV".into()),
+                json_of(r#"{"reason":"type","rtype":"SRV"}"#),
+            ),
+            (ConsoleError::Priority, json_of(r#"{"reason":"priority"}"#)),
+            (
+                ConsoleError::Value {
+                    rtype: "A".into(),
+                    value: "not an address".into(),
+                    hint: "an A record holds an address such as 203.0.113.7",
+                },
+                json_of(r#"{"reason":"value","rtype":"A","value":"not an address"}"#),
+            ),
+            (ConsoleError::Ttl, json_of(r#"{"reason":"ttl"}"#)),
+            (ConsoleError::NoRow(7), json_of(r#"{"reason":"no_row"}"#)),
+            (ConsoleError::Locked, json_of(r#"{"reason":"locked"}"#)),
+            (
+                ConsoleError::Zone("bad".into()),
+                json_of(r#"{"reason":"zone"}"#),
+            ),
+        ];
+        for (error, refusal) in cases {
+            let e = serde_json::to_value(AppError::console_row(&error)).unwrap();
+            assert_eq!(e["code"], "bad_setting", "{error}");
+            assert_eq!(e["detail"]["kind"], "console_row", "{error}");
+            assert_eq!(
+                e["detail"]["refusal"], refusal,
+                "{error}: the window words the refusal from this data alone"
+            );
+            assert!(
+                !e["detail"].to_string().contains(" record holds "),
+                "the DNS world's English hint stays out of the detail"
+            );
+        }
+    }
+
+    fn json_of(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
+    }
+}

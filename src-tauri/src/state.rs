@@ -79,9 +79,9 @@ impl AppState {
             .ok()
             .and_then(|l| l.clone())
             .ok_or_else(|| {
-                crate::error::AppError::new(
-                    crate::error::ErrorCode::Internal,
+                crate::error::AppError::internal(
                     "Check the domain first.",
+                    crate::error::ErrorDetail::CheckFirst,
                 )
             })
     }

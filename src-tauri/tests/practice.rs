@@ -23,6 +23,10 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
         .collect();
     assert_eq!(ids, ["seed000", "seed001", "seed004", "spf"]);
 
+    // Before any check, the repair step's question is refused with words the window has.
+    let err = invoke(&window, "verify_rows", json!({ "rows": [] })).unwrap_err();
+    assert_eq!(err["detail"], json!({ "kind": "check_first" }), "{err}");
+
     let started = invoke(&window, "practice_start", json!({ "id": "seed000" })).unwrap();
     assert_eq!(started["scenario"]["domain"], "seed000.test");
     let rows = started["rows"].as_array().unwrap().clone();
@@ -91,6 +95,11 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
     .unwrap_err();
     assert_eq!(err["code"], "bad_setting");
     assert!(err["message"].as_str().unwrap().contains("not an address"));
+    assert_eq!(
+        err["detail"],
+        json!({ "kind": "console_row", "refusal": { "reason": "value", "rtype": "A", "value": "not an address" } }),
+        "the window words the refusal in its own language from the detail"
+    );
 
     // The DNS host's own name server rows are shown locked and cannot be deleted.
     let ns = rows
@@ -112,6 +121,7 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
             .contains("managed by the DNS host"),
         "{err}"
     );
+    assert_eq!(err["detail"]["refusal"]["reason"], "locked", "{err}");
 
     // The learner deletes the alias and adds the two A rows.
     invoke(
@@ -139,5 +149,12 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
     assert_eq!(
         invoke(&window, "practice_status", json!({})).unwrap(),
         Value::Null
+    );
+    // An edit after practice mode stopped is refused with words the window has in each language.
+    let err = invoke(&window, "practice_reset", json!({})).unwrap_err();
+    assert_eq!(
+        err["detail"],
+        json!({ "kind": "practice_not_running" }),
+        "{err}"
     );
 }

@@ -14,13 +14,9 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorCode, ErrorDetail, Result};
 use crate::model::provider_choice;
 use crate::state::AppState;
-
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::new(ErrorCode::Internal, e.to_string())
-}
 
 /// Asks where to save, with `name` proposed; `None` when the user cancelled.
 async fn ask_where<R: Runtime>(
@@ -120,9 +116,10 @@ pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
         ));
     }
     app.opener().open_url(url, None::<&str>).map_err(|e| {
-        internal(format!(
-            "The browser could not be opened ({e}). Copy the link instead."
-        ))
+        AppError::internal(
+            format!("The browser could not be opened ({e}). Copy the link instead."),
+            ErrorDetail::BrowserNotOpened,
+        )
     })
 }
 
@@ -132,6 +129,9 @@ pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
 pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<()> {
     app.clipboard().write_text(text).map_err(|e| {
         tracing::warn!("clipboard: {e}");
-        internal("MX Doctor could not copy the text. Save it as a file instead.")
+        AppError::internal(
+            "MX Doctor could not copy the text. Save it as a file instead.",
+            ErrorDetail::NotCopied,
+        )
     })
 }

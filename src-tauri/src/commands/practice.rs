@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::{AppError, ErrorDetail, Result};
 use crate::model::SavedPractice;
 use crate::persist;
 use crate::state::AppState;
@@ -78,9 +78,9 @@ async fn launch<R: Runtime>(
         Err(_) => Practice::start(id, 0, rows).await,
     };
     let p = started.map_err(|e| {
-        AppError::new(
-            ErrorCode::Internal,
+        AppError::internal(
             format!("The practice DNS servers could not start: {e}"),
+            ErrorDetail::PracticeNotStarted,
         )
     })?;
     p.restore_caches(caches);
@@ -180,19 +180,19 @@ fn edit_practice<R: Runtime>(
     state: &AppState,
     f: impl FnOnce(&Practice) -> std::result::Result<(), practice::ConsoleError>,
 ) -> Result<PracticeView> {
-    let guard = state
-        .practice
-        .lock()
-        .map_err(|_| AppError::new(ErrorCode::Internal, "The practice world is unavailable."))?;
-    let p = guard
-        .as_ref()
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "Practice mode is not running."))?;
-    f(p).map_err(|e| {
-        AppError::new(
-            ErrorCode::BadSetting,
-            format!("This record cannot be saved: {e}."),
+    let guard = state.practice.lock().map_err(|_| {
+        AppError::internal(
+            "The practice world is unavailable.",
+            ErrorDetail::PracticeUnavailable,
         )
     })?;
+    let p = guard.as_ref().ok_or_else(|| {
+        AppError::internal(
+            "Practice mode is not running.",
+            ErrorDetail::PracticeNotRunning,
+        )
+    })?;
+    f(p).map_err(|e| AppError::console_row(&e))?;
     // The edit is made in the practice world either way; one that could not be kept for the
     // next start is said so by the window's banner.
     let _ = save(app, p);

@@ -267,6 +267,23 @@ export const en = {
   'setting.unknown_provider': "Unknown mailbox service \"{id}\".",
   'setting.poll_bounds': "Check the DNS host every {min} to {max} seconds.",
   'setting.gap_bounds': "The longest pause must be between {min} and {max} seconds.",
+  'console_refused.host': "This record cannot be saved: the host \"{host}\" is not a name in this domain.",
+  'console_refused.type': "This record cannot be saved: record type {rtype} is not offered here; choose A, AAAA, CNAME, MX, TXT or NS.",
+  'console_refused.priority': "This record cannot be saved: an MX record needs a priority from 0 to 65535.",
+  'console_refused.value': "This record cannot be saved: \"{value}\" cannot be the value of a {rtype} record; {hint}",
+  'console_refused.ttl': "This record cannot be saved: the TTL must be between 1 and 86400 seconds.",
+  'console_refused.no_row': "This record cannot be saved: that row is no longer there.",
+  'console_refused.locked': "This record cannot be saved: this row names the DNS host's own servers, which the DNS host manages; they cannot be changed here.",
+  'console_refused.zone': "This record cannot be saved: the practice zone refused the change.",
+  'console_hint.A': "an A record holds an address such as 203.0.113.7.",
+  'console_hint.AAAA': "an AAAA record holds an address such as 2001:db8::1.",
+  'console_hint.TXT': "write the text as the service gave it to you.",
+  'console_hint.name': "it needs a host name such as mail.example.com.",
+  'practice.not_running': "Practice mode is not running. Start a practice example first.",
+  'practice.unavailable': "The practice world is unavailable. Restart MX Doctor.",
+  'practice.not_started': "The practice DNS servers could not start.",
+  'error.check_first': "Check the domain first.",
+  'error.not_copied': "MX Doctor could not copy the text. Save it as a file instead.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@
  * inside it); the others show the command's own message. */
 import { asAppError } from '../ipc';
 import type { Character } from '../ipc/bindings/Character';
+import type { ConsoleRefusal } from '../ipc/bindings/ConsoleRefusal';
 import type { ErrorDetail } from '../ipc/bindings/ErrorDetail';
 import type { InputError } from '../ipc/bindings/InputError';
 import { t } from './index.svelte';
@@ -63,5 +64,35 @@ export function detailWords(d: ErrorDetail): string {
       return t('setting.poll_bounds', { min: d.min, max: d.max });
     case 'gap_bounds':
       return t('setting.gap_bounds', { min: d.min, max: d.max });
+    case 'console_row':
+      return consoleWords(d.refusal);
+    case 'practice_not_running':
+      return t('practice.not_running');
+    case 'practice_unavailable':
+      return t('practice.unavailable');
+    case 'practice_not_started':
+      return t('practice.not_started');
+    case 'check_first':
+      return t('error.check_first');
+    case 'browser_not_opened':
+      return t('link.failed');
+    case 'not_copied':
+      return t('error.not_copied');
+  }
+}
+
+/** Why the practice console refused a row, with a hint of what its record type holds. */
+function consoleWords(r: ConsoleRefusal): string {
+  switch (r.reason) {
+    case 'host':
+      return t('console_refused.host', { host: r.host });
+    case 'type':
+      return t('console_refused.type', { rtype: r.rtype });
+    case 'value': {
+      const hint = r.rtype === 'A' || r.rtype === 'AAAA' || r.rtype === 'TXT' ? t(`console_hint.${r.rtype}`) : t('console_hint.name');
+      return t('console_refused.value', { value: r.value, rtype: r.rtype, hint });
+    }
+    default:
+      return t(`console_refused.${r.reason}`);
   }
 }
