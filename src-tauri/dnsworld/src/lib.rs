@@ -1,7 +1,9 @@
 //! An embedded DNS world for MX Doctor: zones served by real DNS servers on loopback.
 //!
-//! The scenario tests serve the zone files in `tests/zones/` through it, and practice mode will
-//! serve its example domain through it. It stores zones the way hosting panels do, CNAME beside
+//! The scenario tests serve the zone files in `tests/zones/` through it, and practice mode
+//! serves its example domains through it. The zones practice mode ships live in this crate's
+//! `data/practice/` (embedded at build time); `tests/zones/` links to them, so the tests serve
+//! exactly what the app ships. It stores zones the way hosting panels do, CNAME beside
 //! MX included, and can misbehave on purpose ([`Behavior`]).
 
 #![deny(unsafe_code)]

@@ -34,34 +34,34 @@ const SCENARIOS: [Scenario; 4] = [
         id: "seed000",
         domain: "seed000.test",
         provider: Some("alibaba-standard"),
-        zone: include_str!("../../../tests/zones/seed000.test.zone"),
+        zone: include_str!("../data/practice/seed000.test.zone"),
     },
     Scenario {
         id: "seed001",
         domain: "seed001.test",
         provider: Some("alibaba-standard"),
-        zone: include_str!("../../../tests/zones/seed001.test.zone"),
+        zone: include_str!("../data/practice/seed001.test.zone"),
     },
     Scenario {
         id: "seed004",
         domain: "aliasmx.test",
         provider: None,
-        zone: include_str!("../../../tests/zones/aliasmx.test.zone"),
+        zone: include_str!("../data/practice/aliasmx.test.zone"),
     },
     Scenario {
         id: "spf",
         domain: "nospf.test",
         provider: Some("alibaba-standard"),
-        zone: include_str!("../../../tests/zones/nospf.test.zone"),
+        zone: include_str!("../data/practice/nospf.test.zone"),
     },
 ];
 
 /// The zones around the practice domains: the CDN, the providers' published names, the parent.
 const AROUND: [&str; 4] = [
-    include_str!("../../../tests/zones/cdn.test.zone"),
-    include_str!("../../../tests/zones/aliyun.com.zone"),
-    include_str!("../../../tests/zones/google.com.zone"),
-    include_str!("../../../tests/zones/parent/test.zone"),
+    include_str!("../data/practice/cdn.test.zone"),
+    include_str!("../data/practice/aliyun.com.zone"),
+    include_str!("../data/practice/google.com.zone"),
+    include_str!("../data/practice/parent/test.zone"),
 ];
 
 /// Where the practice caching resolvers listen (with the world's port).
