@@ -94,8 +94,9 @@ def english_words(w: Window) -> list[str]:
     )
     # Names a Chinese text keeps in Latin letters: mailbox services' product names, record
     # types and protocol names, and anything with a dot (domains, host names).
+    # Whole words only: the DKIM selector "google" must not turn "dns.google" into "dns".
     for name in PRODUCT_NAMES:
-        text = text.replace(name, " ")
+        text = re.sub(r"(?<![A-Za-z0-9.])" + re.escape(name) + r"(?![A-Za-z0-9.])", " ", text)
     keep = {"MX", "Doctor", "CNAME", "TXT", "SPF", "DKIM", "DMARC", "DNS", "TTL", "IP", "A", "AAAA", "NS", "SOA",
             "CDN", "www"}
     tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'’_:@-]*", text)
