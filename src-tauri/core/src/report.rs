@@ -513,35 +513,9 @@ pub fn step_title(id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// Which wording variant applies to a finding.
+/// Which wording variant applies to a finding: chosen where the finding was made.
 fn variant(f: &Finding) -> Option<&'static str> {
-    let p = |k: &str| f.params.get(k).map(String::as_str);
-    match f.code {
-        Code::MxMissing if p("provider") == Some("") => Some("no_provider"),
-        Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
-        // A row that is not the provider's is deleted for its own fault (diagnose/mx.rs).
-        Code::MxTargetUnresolvable => match (p("nxdomain") == Some("true"), p("foreign").is_some())
-        {
-            (true, true) => Some("nxdomain_foreign"),
-            (true, false) => Some("nxdomain"),
-            (false, true) => Some("foreign"),
-            (false, false) => None,
-        },
-        Code::MxTargetCname | Code::MxTargetIpLiteral | Code::MxZoneAppended
-            if p("foreign").is_some() =>
-        {
-            Some("foreign")
-        }
-        Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
-        Code::LookupFailed if p("asked_of").is_some() => Some("not_asked"),
-        Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
-        Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
-        Code::CnameAtMailHost if p("hidden_mx") == Some("true") => Some("hidden_mx"),
-        Code::NsInconsistent if p("stale").is_some_and(|s| !s.is_empty()) => Some("stale"),
-        Code::LookupFailed if p("purpose") == Some("domain_exists") => Some("domain_exists"),
-        Code::ResolverUnreliable if p("reason") == Some("denies_domain") => Some("denies_domain"),
-        _ => None,
-    }
+    f.variant.map(crate::diagnose::Variant::as_str)
 }
 
 /// `template` with each `{name}` filled in one pass (a value is never read for placeholders
@@ -704,9 +678,7 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
         .options
         .iter()
         .map(|o| {
-            let key = if o.id == crate::diagnose::OptionId::ReplaceWithA
-                && o.params.get("addresses_found").map(String::as_str) == Some("false")
-            {
+            let key = if o.id == crate::diagnose::OptionId::ReplaceWithA && o.no_addresses {
                 "replace_with_a.no_addresses".to_string()
             } else {
                 o.id.as_str().to_string()
@@ -989,5 +961,45 @@ mod tests {
         assert_eq!(r.title, "无法检测您的邮件服务器记录（MX）");
         assert!(r.message.contains("没有及时应答"), "{}", r.message);
         assert!(!r.message.contains('{'), "{}", r.message);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod oracle {
+    use crate::diagnose::{Code, Finding};
+
+    /// The rule that read the wording variant back out of `params`, before the diagnosis chose it:
+    /// kept as the oracle the typed variant must agree with.
+    pub(crate) fn variant_from_params(f: &Finding) -> Option<&'static str> {
+        let p = |k: &str| f.params.get(k).map(String::as_str);
+        match f.code {
+            Code::MxMissing if p("provider") == Some("") => Some("no_provider"),
+            Code::MxForeign if p("owner") == Some("") => Some("unknown_owner"),
+            // A row that is not the provider's is deleted for its own fault (diagnose/mx.rs).
+            Code::MxTargetUnresolvable => {
+                match (p("nxdomain") == Some("true"), p("foreign").is_some()) {
+                    (true, true) => Some("nxdomain_foreign"),
+                    (true, false) => Some("nxdomain"),
+                    (false, true) => Some("foreign"),
+                    (false, false) => None,
+                }
+            }
+            Code::MxTargetCname | Code::MxTargetIpLiteral | Code::MxZoneAppended
+                if p("foreign").is_some() =>
+            {
+                Some("foreign")
+            }
+            Code::MxProviderIncomplete if p("any_present") == Some("false") => Some("none_present"),
+            Code::LookupFailed if p("asked_of").is_some() => Some("not_asked"),
+            Code::LookupFailed if p("purpose") == Some("name_server") => Some("name_server"),
+            Code::LookupFailed if p("vantage") == Some("resolver") => Some("resolver"),
+            Code::CnameAtMailHost if p("hidden_mx") == Some("true") => Some("hidden_mx"),
+            Code::NsInconsistent if p("stale").is_some_and(|s| !s.is_empty()) => Some("stale"),
+            Code::LookupFailed if p("purpose") == Some("domain_exists") => Some("domain_exists"),
+            Code::ResolverUnreliable if p("reason") == Some("denies_domain") => {
+                Some("denies_domain")
+            }
+            _ => None,
+        }
     }
 }

@@ -72,7 +72,15 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        // Test modules (`#[cfg(test)] mod …`, at the end of a file by convention) are left out;
+        // a single test-only statement is not a module and does not end the file's code.
+        let code = text
+            .match_indices("#[cfg(test)]")
+            .find(|(i, _)| {
+                let rest = text[i + "#[cfg(test)]".len()..].trim_start();
+                rest.starts_with("mod ") || rest.starts_with("pub(crate) mod ")
+            })
+            .map_or(text.as_str(), |(i, _)| &text[..i]);
         let uses = graph.entry(module.clone()).or_default();
         for (i, _) in code.match_indices("crate::") {
             let rest = &code[i + "crate::".len()..];

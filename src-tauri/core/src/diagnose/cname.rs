@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::{Action, Code, Ctx, Finding, FixRow, OptionId, RepairOption, Severity};
+use crate::diagnose::Variant;
 use crate::dns::{canonical, DnsRecord, RType, RecordData};
 
 const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
@@ -56,6 +57,7 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
     .param("target", target.clone())
     .param("host_label", ctx.host_label(ctx.domain))
     .param("hidden_mx", (!hidden.is_empty()).to_string())
+    .worded(Variant::HiddenMx, !hidden.is_empty())
     .param(
         "provider",
         ctx.provider.map(|p| p.name.clone()).unwrap_or_default(),
@@ -189,6 +191,7 @@ fn replace_with_a(ctx: &Ctx, cname: &DnsRecord, addresses: &[DnsRecord]) -> Repa
         recommended: true,
         fix,
         params,
+        no_addresses: addresses.is_empty(),
     }
 }
 
@@ -209,6 +212,7 @@ fn move_cname(ctx: &Ctx, cname: &DnsRecord, target: &str) -> RepairOption {
             .chain([ctx.new_row(Action::Add, &new_host, RType::Cname, None, target)])
             .collect(),
         params: BTreeMap::from([("new_host".to_string(), ctx.host_label(&new_host))]),
+        no_addresses: false,
     }
 }
 
@@ -227,6 +231,7 @@ fn separate_subdomain(ctx: &Ctx) -> RepairOption {
         recommended: false,
         fix,
         params: BTreeMap::from([("mail_domain".to_string(), mail)]),
+        no_addresses: false,
     }
 }
 

@@ -177,6 +177,9 @@ pub struct RepairOption {
     /// Values for the wording catalog (e.g. the addresses found).
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub params: BTreeMap<String, String>,
+    /// `true` for "replace with A records" when the alias led to no address: it is worded so.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub no_addresses: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,9 +200,86 @@ pub struct Finding {
     pub params: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub options: Vec<RepairOption>,
+    /// Which wording of the code applies, chosen where the finding is made (the wording never
+    /// reads it back out of `params`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub variant: Option<Variant>,
+}
+
+/// A wording of a finding other than its code's plain one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// `MX_MISSING` with no mailbox service known.
+    NoProvider,
+    /// `MX_FOREIGN` whose rows belong to no service MX Doctor knows.
+    UnknownOwner,
+    /// A server row that is not the provider's, with a fault of its own.
+    Foreign,
+    /// `MX_TARGET_UNRESOLVABLE`: the name does not exist.
+    Nxdomain,
+    /// `MX_TARGET_UNRESOLVABLE`: the name does not exist, and the row is not the provider's.
+    NxdomainForeign,
+    /// `MX_PROVIDER_INCOMPLETE` with none of the provider's rows there.
+    NonePresent,
+    /// `LOOKUP_FAILED`: the question was never asked of that server.
+    NotAsked,
+    /// `LOOKUP_FAILED` for a name server's address.
+    NameServer,
+    /// `LOOKUP_FAILED` at the resolvers.
+    Resolver,
+    /// `LOOKUP_FAILED` while proving the domain exists.
+    DomainExists,
+    /// `CNAME_AT_MAIL_HOST` with MX rows hidden beside the alias.
+    HiddenMx,
+    /// `NS_INCONSISTENT` where a server serves an older copy.
+    Stale,
+    /// `RESOLVER_UNRELIABLE`: the resolver denies the domain that exists.
+    DeniesDomain,
+}
+
+impl Variant {
+    /// The wording catalog's key for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::NoProvider => "no_provider",
+            Variant::UnknownOwner => "unknown_owner",
+            Variant::Foreign => "foreign",
+            Variant::Nxdomain => "nxdomain",
+            Variant::NxdomainForeign => "nxdomain_foreign",
+            Variant::NonePresent => "none_present",
+            Variant::NotAsked => "not_asked",
+            Variant::NameServer => "name_server",
+            Variant::Resolver => "resolver",
+            Variant::DomainExists => "domain_exists",
+            Variant::HiddenMx => "hidden_mx",
+            Variant::Stale => "stale",
+            Variant::DeniesDomain => "denies_domain",
+        }
+    }
+
+    /// Which of two wordings of `LOOKUP_FAILED` wins when both apply.
+    fn rank(self) -> u8 {
+        match self {
+            Variant::NotAsked => 4,
+            Variant::NameServer => 3,
+            Variant::Resolver => 2,
+            Variant::DomainExists => 1,
+            _ => 0,
+        }
+    }
 }
 
 impl Finding {
+    /// Worded as `variant` (when `when` holds), unless a wording that outranks it is set.
+    pub fn worded(mut self, variant: Variant, when: bool) -> Self {
+        if when && self.variant.is_none_or(|v| v.rank() <= variant.rank()) {
+            self.variant = Some(variant);
+        }
+        self
+    }
+
     pub fn new(code: Code, severity: Severity, host: &str, reference: &str) -> Self {
         Self {
             code,
@@ -210,6 +290,7 @@ impl Finding {
             reference: reference.to_string(),
             params: BTreeMap::new(),
             options: Vec::new(),
+            variant: None,
         }
     }
 

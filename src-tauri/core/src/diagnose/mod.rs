@@ -13,7 +13,7 @@ mod fixtures;
 
 use serde::{Deserialize, Serialize};
 
-pub use finding::{Action, Code, Finding, FixRow, OptionId, RepairOption, Severity};
+pub use finding::{Action, Code, Finding, FixRow, OptionId, RepairOption, Severity, Variant};
 
 use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 use crate::providers::{self, Provider};
@@ -153,6 +153,8 @@ pub(crate) fn lookup_failed(
     .param("status", status_word(outcome.status))
     .param("detail", outcome.detail.clone().unwrap_or_default())
     .param("purpose", purpose)
+    .worded(Variant::NameServer, purpose == "name_server")
+    .worded(Variant::DomainExists, purpose == "domain_exists")
 }
 
 pub(crate) fn status_word(status: Status) -> &'static str {
@@ -206,6 +208,17 @@ pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
         findings.extend(servers::ttl_high(&ctx, &findings));
     }
     findings.sort_by_key(|f| f.severity);
+    #[cfg(test)]
+    for f in &findings {
+        // Every diagnosis of every unit test: the typed variant says what the params did.
+        assert_eq!(
+            f.variant.map(Variant::as_str),
+            crate::report::oracle::variant_from_params(f),
+            "{:?} {:?}",
+            f.code,
+            f.params
+        );
+    }
     Diagnosis {
         provider,
         provider_source,

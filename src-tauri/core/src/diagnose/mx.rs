@@ -12,6 +12,7 @@ use crate::providers::{self, MxEntry};
 
 mod exchange;
 
+use crate::diagnose::Variant;
 use exchange::{judge, Fault};
 
 /// `hidden_by_cname`: an alias sits at the mail host, so servers may hide the MX behind it;
@@ -41,7 +42,8 @@ pub(crate) fn check(ctx: &Ctx, hidden_by_cname: bool) -> Vec<Finding> {
             "RFC 5321 §5.1",
         )
         .fix(ctx.provider_mx_rows())
-        .param("provider", provider_name(ctx))];
+        .param("provider", provider_name(ctx))
+        .worded(Variant::NoProvider, ctx.provider.is_none())];
     }
     if let Some(null) = null_mx(ctx, &records) {
         return vec![null];
@@ -135,6 +137,7 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
                 "seed 001 §2.1; RFC 5321 §5.1",
             )
             .param("count", found.len().to_string())
+            .worded(Variant::UnknownOwner, owner_id.is_empty())
             .param("owner", owner_id)
             .param("owner_name", owner_name)
             .param("provider", provider.name.clone())
@@ -213,7 +216,8 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
         )
         .fix(fix)
         .param("provider", provider.name.clone())
-        .param("any_present", any_ours.to_string()),
+        .param("any_present", any_ours.to_string())
+        .worded(Variant::NonePresent, !any_ours),
     )
 }
 

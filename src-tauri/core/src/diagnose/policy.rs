@@ -4,6 +4,7 @@
 use std::cmp::Reverse;
 
 use super::{lookup_failed, Action, Code, Ctx, Finding, FixRow, Severity};
+use crate::diagnose::Variant;
 use crate::dmarc::{self, Disposition, DmarcRecord};
 use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 
@@ -25,6 +26,7 @@ fn not_asked(ctx: &Ctx, name: &str) -> Finding {
     let outcome = Outcome::failed(Status::Error, "this question was not asked");
     lookup_failed(name, RType::TXT, &outcome, Severity::Info, "dmarc")
         .param("asked_of", ctx.snap.resolvers.join(", "))
+        .worded(Variant::NotAsked, true)
 }
 
 fn dmarc(ctx: &Ctx) -> Option<Finding> {

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{lookup_failed, status_word, Action, Code, Ctx, Finding, Severity};
+use crate::diagnose::Variant;
 use crate::dns::{DnsRecord, Outcome, RType, Status};
 use crate::snapshot::AuthServer;
 
@@ -44,6 +45,7 @@ pub(crate) fn domain_not_found(ctx: &Ctx) -> Option<Finding> {
     if denied && !exists.is_empty() {
         return Some(
             unreliable(ctx, "denies_domain")
+                .worded(Variant::DeniesDomain, true)
                 .param("zone", ctx.zone)
                 .param("servers", exists.join(", ")),
         );
@@ -227,11 +229,13 @@ fn not_asked(ctx: &Ctx) -> Vec<Finding> {
                 purpose(rtype),
             )
             .param("asked_of", asked_of)
+            .worded(Variant::NotAsked, true)
         };
         if ctx.snap.recursive(ctx.domain, rtype).is_none() {
             findings.push(
                 not_asked(ctx.snap.resolvers.join(", "))
                     .param("vantage", "resolver")
+                    .worded(Variant::Resolver, true)
                     .param("server", ctx.snap.resolvers.join(", ")),
             );
         }
@@ -273,6 +277,7 @@ fn resolver_failures(ctx: &Ctx) -> Vec<Finding> {
             findings.push(
                 lookup_failed(ctx.domain, rtype, served, severity, purpose)
                     .param("vantage", "resolver")
+                    .worded(Variant::Resolver, true)
                     .param("server", ctx.snap.resolvers.join(", ")),
             );
         }
@@ -344,6 +349,7 @@ fn inconsistent(ctx: &Ctx) -> Option<Finding> {
         .records(evidence)
         .param("types", differing.join(", "))
         .param("servers", lines.join("\n"))
+        .worded(Variant::Stale, !stale.is_empty())
         .param("stale", stale.join(", "))
         .param("current", current.join(", "))
         .param(

@@ -4,6 +4,7 @@ import type { DnsRecord } from "./DnsRecord";
 import type { FixRow } from "./FixRow";
 import type { RepairOption } from "./RepairOption";
 import type { Severity } from "./Severity";
+import type { Variant } from "./Variant";
 
 export type Finding = { code: Code, severity: Severity, 
 /**
@@ -25,4 +26,9 @@ reference: string,
 /**
  * Values the wording catalog fills in.
  */
-params?: { [key in string]: string }, options?: Array<RepairOption>, };
+params?: { [key in string]: string }, options?: Array<RepairOption>, 
+/**
+ * Which wording of the code applies, chosen where the finding is made (the wording never
+ * reads it back out of `params`).
+ */
+variant?: Variant | null, };

@@ -9,4 +9,8 @@ export type RepairOption = { id: OptionId, recommended: boolean, fix: Array<FixR
 /**
  * Values for the wording catalog (e.g. the addresses found).
  */
-params?: { [key in string]: string }, };
+params?: { [key in string]: string }, 
+/**
+ * `true` for "replace with A records" when the alias led to no address: it is worded so.
+ */
+no_addresses?: boolean, };

@@ -5,6 +5,7 @@ import type { FixRow } from "./FixRow";
 import type { OptionText } from "./OptionText";
 import type { RepairOption } from "./RepairOption";
 import type { Severity } from "./Severity";
+import type { Variant } from "./Variant";
 
 /**
  * A finding with its words.
@@ -29,4 +30,9 @@ reference: string,
 /**
  * Values the wording catalog fills in.
  */
-params?: { [key in string]: string }, options?: Array<RepairOption>, };
+params?: { [key in string]: string }, options?: Array<RepairOption>, 
+/**
+ * Which wording of the code applies, chosen where the finding is made (the wording never
+ * reads it back out of `params`).
+ */
+variant?: Variant | null, };

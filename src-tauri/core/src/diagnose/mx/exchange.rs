@@ -8,6 +8,7 @@ use std::net::IpAddr;
 
 use super::super::{lookup_failed, Action, Code, Ctx, Finding, Severity};
 use super::{mx_parts, ours, owner, provider_name};
+use crate::diagnose::Variant;
 use crate::dns::{DnsRecord, Outcome, RType, Status};
 use crate::providers;
 
@@ -209,6 +210,7 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             .param("priority", x.priority.to_string());
         if !stays {
             f = f
+                .worded(Variant::Foreign, true)
                 .param("foreign", "true")
                 .param("provider", provider_name(ctx))
                 .param("owner", owner_id.clone())
@@ -286,7 +288,9 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             });
             let f = new_finding(Code::MxTargetUnresolvable, Severity::Error, "RFC 5321 §5.1")
                 .records(std::iter::once(record.clone()).chain(links))
-                .param("nxdomain", nxdomain.to_string());
+                .param("nxdomain", nxdomain.to_string())
+                .worded(Variant::NxdomainForeign, nxdomain && !stays)
+                .worded(Variant::Nxdomain, nxdomain && stays);
             if published && stays {
                 f
             } else {
