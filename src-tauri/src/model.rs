@@ -181,3 +181,38 @@ pub struct SavedPractice {
     #[serde(default)]
     pub caches: Vec<Vec<KeptAnswer>>,
 }
+
+/// What the window tells the user at start about the saved state: the window words it; the
+/// `problem` and `reason` are the system's words, shown as the technical detail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StoreNotice {
+    /// The saved state could not be read; it was moved to `aside` and the app started fresh.
+    SetAside { problem: String, aside: String },
+    /// It could be neither read nor moved aside (`reason`): nothing is saved over it.
+    Blocked {
+        problem: String,
+        path: String,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for StoreNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreNotice::SetAside { problem, aside } => write!(
+                f,
+                "The saved settings could not be read ({problem}). They were moved to {aside} and MX Doctor started fresh."
+            ),
+            StoreNotice::Blocked {
+                problem,
+                path,
+                reason,
+            } => write!(
+                f,
+                "The saved settings in {path} could not be read ({problem}) nor moved aside ({reason}). MX Doctor started fresh and saves nothing until that file is moved."
+            ),
+        }
+    }
+}

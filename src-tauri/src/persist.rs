@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::{AppError, ErrorCode};
-use crate::model::{RecentCheck, SaveState, SavedPractice, Session, Settings, Step};
+use crate::model::{RecentCheck, SaveState, SavedPractice, Session, Settings, Step, StoreNotice};
 
 /// The most the store file may weigh when it is read (it holds a few snapshots at most).
 pub const MAX_STORE_BYTES: usize = 32 * 1024 * 1024;
@@ -34,7 +34,7 @@ pub struct Store {
     blocked: Option<String>,
     data: Mutex<Map<String, Value>>,
     /// What the user is told at start (the file could not be read and was moved aside).
-    notice: Option<String>,
+    notice: Option<StoreNotice>,
     /// The last save that failed, so the window is told once, and told again when saving works.
     failing: Mutex<Option<String>>,
 }
@@ -75,7 +75,7 @@ impl Store {
         }
     }
 
-    pub fn notice(&self) -> Option<String> {
+    pub fn notice(&self) -> Option<StoreNotice> {
         self.notice.clone()
     }
 
@@ -173,7 +173,7 @@ pub fn told<R: Runtime>(
     }
 }
 
-fn read_or_set_aside(path: &Path) -> (Map<String, Value>, Option<String>, bool) {
+fn read_or_set_aside(path: &Path) -> (Map<String, Value>, Option<StoreNotice>, bool) {
     let problem = match files::read_limited(path, MAX_STORE_BYTES) {
         Err(files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return (Map::new(), None, true)
@@ -186,14 +186,23 @@ fn read_or_set_aside(path: &Path) -> (Map<String, Value>, Option<String>, bool) 
         },
     };
     match files::set_aside(path, mxdoctor_core::time::unix_now()) {
-        Ok(aside) => (Map::new(), Some(format!(
-            "The saved settings could not be read ({problem}). They were moved to {} and MX Doctor started fresh.",
-            aside.display()
-        )), true),
-        Err(e) => (Map::new(), Some(format!(
-            "The saved settings in {} could not be read ({problem}) nor moved aside ({e}). MX Doctor started fresh and saves nothing until that file is moved.",
-            path.display()
-        )), false),
+        Ok(aside) => (
+            Map::new(),
+            Some(StoreNotice::SetAside {
+                problem,
+                aside: aside.display().to_string(),
+            }),
+            true,
+        ),
+        Err(e) => (
+            Map::new(),
+            Some(StoreNotice::Blocked {
+                problem,
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+            false,
+        ),
     }
 }
 

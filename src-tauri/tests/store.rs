@@ -37,12 +37,15 @@ fn an_unreadable_store_is_moved_aside_with_a_message_and_the_app_starts_fresh() 
     let (_one, _app, window, dir) = app_and_folder("store-unreadable");
     let file = dir.join(STORE_FILE);
     std::fs::write(&file, "{ not json \u{1F4A5}").unwrap();
+    // A typed notice the window words in its language: what went wrong, and where the old
+    // file went.
     let notice = invoke(&window, "startup_notice", json!({})).unwrap();
-    let text = notice.as_str().expect("a message for the user");
+    assert_eq!(notice["kind"], "set_aside", "{notice}");
     assert!(
-        text.contains("could not be read") && text.contains("set-aside"),
-        "{text}"
+        notice["aside"].as_str().unwrap().contains("set-aside"),
+        "{notice}"
     );
+    assert!(!notice["problem"].as_str().unwrap().is_empty(), "{notice}");
     let aside: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

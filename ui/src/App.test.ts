@@ -178,3 +178,19 @@ describe('App, when the language changes', () => {
     }
   });
 });
+
+describe('App, when the saved settings could not be read', () => {
+  it('says so in the window language, naming where the old file went', async () => {
+    i18n.locale = 'zh-CN';
+    mockIPC((cmd) => {
+      if (cmd === 'startup_notice') return { kind: 'set_aside', problem: 'expected value at line 1 column 1', aside: '/home/u/.local/share/app.mxdoctor.desktop/mxdoctor.json.set-aside-1800000000' };
+      if (cmd === 'get_settings') return { locale: 'zh-CN', technical: false, resolvers: [], check_every_secs: 15, longest_gap_secs: 900 };
+      return null;
+    });
+    render(App);
+    const said = await screen.findByText(/无法读取已保存的设置/);
+    expect(said.textContent).toContain('mxdoctor.json.set-aside-1800000000');
+    expect(said.textContent).toContain('MX Doctor 已重新开始');
+    i18n.locale = 'en';
+  });
+});

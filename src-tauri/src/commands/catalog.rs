@@ -23,7 +23,7 @@ pub fn normalise_domain(input: String) -> Result<MailDomain> {
 /// What the window should tell the user at start, e.g. that unreadable saved settings were
 /// moved aside.
 #[tauri::command]
-pub fn startup_notice<R: Runtime>(app: AppHandle<R>) -> Option<String> {
+pub fn startup_notice<R: Runtime>(app: AppHandle<R>) -> Option<crate::model::StoreNotice> {
     persist::store(&app).notice()
 }
 

@@ -112,6 +112,8 @@ export const en = {
   'done.questions': 'MX Doctor asked {n} DNS questions while waiting.',
   'done.again': 'Check another domain',
   'notice.dismiss': 'Dismiss',
+  'notice.set_aside': "The saved settings could not be read ({problem}). They were moved to {aside} and MX Doctor started fresh.",
+  'notice.blocked': "The saved settings in {path} could not be read ({problem}) nor moved aside ({reason}). MX Doctor started fresh and saves nothing until that file is moved.",
   'save.failed': "MX Doctor could not save its progress on this computer. What it saved before is kept, and everything goes on working while the window is open; once there is room on the disk again it saves as usual.",
   'save.why': 'Why',
   'error.not_saved': "The file was not saved ({detail}).",

@@ -7,7 +7,19 @@ import type { Character } from '../ipc/bindings/Character';
 import type { ConsoleRefusal } from '../ipc/bindings/ConsoleRefusal';
 import type { ErrorDetail } from '../ipc/bindings/ErrorDetail';
 import type { InputError } from '../ipc/bindings/InputError';
+import type { StoreNotice } from '../ipc/bindings/StoreNotice';
 import { t } from './index.svelte';
+
+/** What the app says at start about its saved state, in the window's language (the system's
+ * reason stays as it came: a technical detail). */
+export function noticeWords(n: StoreNotice): string {
+  switch (n.kind) {
+    case 'set_aside':
+      return t('notice.set_aside', { aside: n.aside, problem: n.problem });
+    case 'blocked':
+      return t('notice.blocked', { path: n.path, problem: n.problem, reason: n.reason });
+  }
+}
 
 export function errorWords(e: unknown): string {
   const err = asAppError(e);

@@ -114,6 +114,8 @@ export const zhCN: Record<MessageKey, string> = {
   'done.questions': '等待期间 MX Doctor 共发出 {n} 次 DNS 查询。',
   'done.again': '检测其他域名',
   'notice.dismiss': '关闭',
+  'notice.set_aside': "无法读取已保存的设置（{problem}）。它们已移到 {aside}，MX Doctor 已重新开始。",
+  'notice.blocked': "无法读取 {path} 中保存的设置（{problem}），也无法把它移开（{reason}）。MX Doctor 已重新开始；在移走该文件之前不会保存任何内容。",
   'save.failed': "MX Doctor 无法在这台电脑上保存进度。之前保存的内容仍然保留；窗口开着时一切照常。磁盘腾出空间后，会照常保存。",
   'save.why': '原因',
   'error.not_saved': "文件未能保存（{detail}）。",

@@ -26,6 +26,7 @@ import type { Scenario } from './bindings/Scenario';
 import type { Session } from './bindings/Session';
 import type { Settings } from './bindings/Settings';
 import type { Snapshot } from './bindings/Snapshot';
+import type { StoreNotice } from './bindings/StoreNotice';
 import type { WaitView } from './bindings/WaitView';
 
 type None = Record<never, never>;
@@ -34,7 +35,7 @@ export type Commands = {
   // commands/catalog.rs
   normalise_domain: { args: { input: string }; ret: MailDomain };
   list_providers: { args: { locale: Locale | null }; ret: Provider[] };
-  startup_notice: { args: None; ret: string | null };
+  startup_notice: { args: None; ret: StoreNotice | null };
   detect_dns_host: { args: { input: string; resolvers: string[]; locale: Locale }; ret: DnsHostGuide };
   // commands/check.rs
   run_check: { args: { request: CheckRequest; locale: Locale | null; onLookup: Channel<LookupEvent> }; ret: CheckReport };

@@ -26,6 +26,7 @@ import type { Session } from './bindings/Session';
 import type { Restored } from './bindings/Restored';
 import type { OpenedSnapshot } from './bindings/OpenedSnapshot';
 import type { SaveState } from './bindings/SaveState';
+import type { StoreNotice } from './bindings/StoreNotice';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
@@ -45,7 +46,7 @@ export type { StepId } from './bindings/StepId';
 export type { OptionId } from './bindings/OptionId';
 export type { RepairOption } from './bindings/RepairOption';
 export type { Severity } from './bindings/Severity';
-export type { SaveState };
+export type { SaveState, StoreNotice };
 
 /** The most a snapshot file may weigh (the core's `MAX_SNAPSHOT_BYTES`): a larger file is
  * refused before it is read into the window. */
@@ -146,7 +147,7 @@ export function stopWait(): Promise<void> {
 }
 
 /** A message for the user at start (e.g. unreadable saved settings were moved aside), if any. */
-export function startupNotice(): Promise<string | null> {
+export function startupNotice(): Promise<StoreNotice | null> {
   return call('startup_notice');
 }
 
