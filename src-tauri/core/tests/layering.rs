@@ -174,3 +174,76 @@ fn the_circle_finder_finds_a_circle() {
     g.get_mut("c").unwrap().clear();
     assert!(circle(&g).is_none());
 }
+
+// ---- Issue 14 break tests: the import graph's blind spots. ----
+//
+// User-visible harm: none directly; the harm is that a circle the issue set out to remove can
+// come back while `the_core_has_no_import_circle` stays green, because the graph never sees
+// the import. Each case below is a real way Rust code names another top-level module.
+
+/// A throwaway crate `src` with `files` (path, text), and its graph.
+fn graph_of(name: &str, files: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
+    let root = std::env::temp_dir().join(format!("mxd-layering-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let g = graph(&root);
+    let _ = std::fs::remove_dir_all(&root);
+    g
+}
+
+#[test]
+fn break_the_graph_sees_a_module_named_inside_a_nested_use_group() {
+    // `dns` is named after a nested group: the parser stops at the first `}`.
+    let g = graph_of(
+        "nested",
+        &[
+            ("lib.rs", "pub mod a;\npub mod diagnose;\npub mod dns;\n"),
+            ("a.rs", "use crate::{diagnose::{Code, Finding}, dns};\n"),
+            ("diagnose.rs", "pub struct Code; pub struct Finding;\n"),
+            ("dns.rs", "use crate::a;\n"),
+        ],
+    );
+    assert!(g["a"].contains("dns"), "a → dns missed: {:?}", g["a"]);
+    assert!(circle(&g).is_some(), "a → dns → a is a circle");
+}
+
+#[test]
+fn break_the_graph_sees_a_module_reached_with_super_super() {
+    // `src/a/inner.rs` naming `super::super::b` imports the top-level module `b`.
+    let g = graph_of(
+        "super",
+        &[
+            ("lib.rs", "pub mod a;\npub mod b;\n"),
+            ("a/mod.rs", "mod inner;\n"),
+            ("a/inner.rs", "use super::super::b::Thing;\n"),
+            ("b.rs", "pub struct Thing;\nuse crate::a;\n"),
+        ],
+    );
+    assert!(g["a"].contains("b"), "a → b missed: {:?}", g["a"]);
+}
+
+#[test]
+fn break_the_graph_sees_a_module_reached_through_a_root_re_export() {
+    // lib.rs re-exports `snapshot::Snapshot`; `crate::Snapshot` (used in the core today, see
+    // diagnose/servers.rs) is an import of `snapshot`, but capitals are skipped.
+    let g = graph_of(
+        "reexport",
+        &[
+            (
+                "lib.rs",
+                "pub mod a;\npub mod snapshot;\npub use snapshot::Snapshot;\n",
+            ),
+            ("a.rs", "pub fn f(_: &crate::Snapshot) {}\n"),
+            ("snapshot.rs", "pub struct Snapshot;\nuse crate::a;\n"),
+        ],
+    );
+    assert!(
+        g["a"].contains("snapshot"),
+        "a → snapshot missed: {:?}",
+        g["a"]
+    );
+}
