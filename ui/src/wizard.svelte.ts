@@ -122,20 +122,32 @@ export class Wizard {
 
   /** Rewords the report whenever the language changes: the one place that does. Call while a
    * component is being set up (it lives as long as that component). */
+  /** Counts the rewordings asked for: an older answer never replaces a newer one. */
+  #rewords = 0;
+
   followLanguage(): void {
     $effect(() => {
       const locale = i18n.locale;
       const shown = this.report;
       if (!shown || locale === this.#wordedIn) return;
       this.#wordedIn = locale;
+      const asked = ++this.#rewords;
+      const check = identity(shown);
       rewordReport(shown, locale)
         .then((r) => {
-          // A report checked or given meanwhile is not replaced by this one.
-          if (this.report !== shown) return;
+          // Only the answer to the latest language asked for is shown (answers may come back
+          // in any order), and only over the same check (one checked or given meanwhile stays).
+          if (asked !== this.#rewords) return;
+          if (!this.report || identity(this.report) !== check) return;
           const at = this.current;
           if (at.step !== 'prepare') this.current = { ...at, report: r };
         })
         .catch(() => undefined);
     });
   }
+}
+
+/** Which check a report is, whatever its language: rewording keeps these. */
+function identity(r: CheckReport): string {
+  return `${r.domain}|${r.input}|${r.taken_at}|${r.provider ?? ''}`;
 }

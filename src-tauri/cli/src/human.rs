@@ -147,8 +147,8 @@ fn summary(report: &CheckReport) -> String {
                 .to_string()
         }
         CheckStatus::Problems => format!(
-            "Found {} that stop mail and {}.",
-            plural(counts.problems, "problem", "problems"),
+            "Found {} mail and {}.",
+            plural(counts.problems, "problem that stops", "problems that stop"),
             plural(counts.risks, "risk", "risks")
         ),
     }

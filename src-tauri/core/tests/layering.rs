@@ -56,18 +56,26 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let files = rust_files(src);
     let tests = test_only(&files);
+    let reexports = root_reexports(src);
     for path in files {
         if tests.iter().any(|t| path.starts_with(t)) {
             continue;
         }
         let relative = path.strip_prefix(src).unwrap();
-        let first = relative
+        // The file's module path: `a/inner.rs` is [a, inner], `a/mod.rs` is [a].
+        let mut module_path: Vec<String> = relative
             .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy();
-        let module = first.trim_end_matches(".rs").to_string();
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .collect();
+        if module_path.last().is_some_and(|l| l == "mod") {
+            module_path.pop();
+        }
+        let module = module_path[0].clone();
         if module == "lib" || module == "main" {
             continue;
         }
@@ -81,31 +89,99 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 rest.starts_with("mod ") || rest.starts_with("pub(crate) mod ")
             })
             .map_or(text.as_str(), |(i, _)| &text[..i]);
-        let uses = graph.entry(module.clone()).or_default();
+        let mut names: Vec<String> = Vec::new();
         for (i, _) in code.match_indices("crate::") {
-            let rest = &code[i + "crate::".len()..];
-            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
-                group[..group.find('}').unwrap_or(0)]
-                    .split(',')
-                    .map(|n| n.trim().split("::").next().unwrap_or_default())
-                    .collect()
-            } else {
-                vec![rest
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or_default()]
-            };
-            for name in names {
-                if !name.is_empty()
-                    && name != module
-                    && name.chars().next().is_some_and(|c| c.is_lowercase())
-                {
-                    uses.insert(name.to_string());
-                }
+            names.extend(first_segments(&code[i + "crate::".len()..]));
+        }
+        // `super::super::x` from `a/inner.rs` reaches the crate root, then `x`.
+        for (i, _) in code.match_indices("super::") {
+            if code[..i].ends_with("::") || code[..i].ends_with("super") {
+                continue;
+            }
+            let mut rest = &code[i..];
+            let mut ups = 0;
+            while let Some(r) = rest.strip_prefix("super::") {
+                ups += 1;
+                rest = r;
+            }
+            if ups >= module_path.len() {
+                names.extend(first_segments(rest));
+            }
+        }
+        let uses = graph.entry(module.clone()).or_default();
+        for name in names {
+            let name = reexports.get(&name).cloned().unwrap_or(name);
+            if !name.is_empty()
+                && name != module
+                && name.chars().next().is_some_and(|c| c.is_lowercase())
+            {
+                uses.insert(name);
             }
         }
     }
     graph
+}
+
+/// The first segment of each path a `use` names at this point: `a::b` gives `a`;
+/// `{a::{b, c}, d}` gives `a` and `d` (nested groups included).
+fn first_segments(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)];
+    };
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                out.push(ident(&group[start..i]));
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(ident(&group[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Names the crate root re-exports (`pub use snapshot::Snapshot;`), by the module they come from.
+fn root_reexports(src: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for root in ["lib.rs", "main.rs"] {
+        let Ok(text) = std::fs::read_to_string(src.join(root)) else {
+            continue;
+        };
+        for line in text.lines().map(str::trim) {
+            let Some(path) = line
+                .strip_prefix("pub use ")
+                .and_then(|l| l.strip_suffix(';'))
+            else {
+                continue;
+            };
+            let module = path.split("::").next().unwrap_or_default().to_string();
+            let tail = path.rsplit("::").next().unwrap_or_default();
+            let names: Vec<&str> = match tail.strip_prefix('{') {
+                Some(g) => g.trim_end_matches('}').split(',').map(str::trim).collect(),
+                None => path.split("::").skip(1).last().into_iter().collect(),
+            };
+            for n in names {
+                out.insert(n.to_string(), module.clone());
+            }
+        }
+    }
+    out
 }
 
 /// A circle of imports, if there is one.

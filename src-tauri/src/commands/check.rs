@@ -1,7 +1,6 @@
 //! The check step: a live diagnosis with per-question progress over a channel, cancellable.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use mxdoctor_core::check::{self, CheckOptions};
 use mxdoctor_core::observe::{LookupEvent, ProgressSink};
@@ -50,10 +49,7 @@ pub async fn run_check<R: Runtime>(
             let _ = on_lookup.send(e);
         }))),
     };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = mxdoctor_core::time::unix_now();
     let task = tokio::spawn(async move { check::check(&domain, choice, &options, now).await });
     if let Ok(mut slot) = state.check.lock() {
         if let Some(previous) = slot.replace(task.abort_handle()) {

@@ -66,6 +66,7 @@ describe('i18n', () => {
       [/高速缓存|缓冲/, '缓存'],
       [/邮箱服务器|邮局服务器/, '邮件服务器'],
       [/规范名称|CNAME ?别名/, '别名'],
+      [/解析器|递归服务器|递归 ?DNS/, 'DNS 服务'],
     ];
     const found = texts.flatMap((text) => variants.filter(([re]) => re.test(text)).map(([re, term]) => `${re.exec(text)![0]} (use ${term}) in ${text}`));
     expect(found).toEqual([]);

@@ -124,7 +124,7 @@ export const zhCN: Record<MessageKey, string> = {
   'export.copied': '已复制到剪贴板',
   'export.failed': '复制失败',
   'tech.heading': '原始应答（供技术支持查看）',
-  'tech.resolver': '递归 DNS {server}',
+  'tech.resolver': 'DNS 服务 {server}',
   'tech.auth': '您的解析服务商：{host}（{address}）',
   'tech.no_address': '您的解析服务商：{host}（未找到地址）',
   'tech.copy_snapshot': '复制 MX Doctor 查到的全部数据（JSON）',

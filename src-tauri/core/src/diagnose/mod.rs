@@ -213,7 +213,7 @@ pub fn diagnose(snap: &Snapshot, choice: ProviderChoice) -> Diagnosis {
         // Every diagnosis of every unit test: the typed variant says what the params did.
         assert_eq!(
             f.variant.map(Variant::as_str),
-            crate::report::oracle::variant_from_params(f),
+            crate::report::legacy::variant_from_params(f),
             "{:?} {:?}",
             f.code,
             f.params

@@ -59,7 +59,8 @@ impl RType {
 
 impl std::fmt::Display for RType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, not `write_str`: a table's `{:<12}` lines the columns up.
+        f.pad(self.as_str())
     }
 }
 

@@ -99,8 +99,8 @@ pub enum BoundsError {
 
 impl WaitSettings {
     /// The DNS host poll interval a person may choose, in seconds (the window's settings and
-    /// `watch --interval` alike).
-    pub const POLL_SECS: std::ops::RangeInclusive<u32> = 1..=600;
+    /// `watch --interval` alike; the CLI's contract has always allowed up to a day).
+    pub const POLL_SECS: std::ops::RangeInclusive<u32> = 1..=86_400;
     /// How long a person may let one wait run, in seconds (`watch --max-wait`).
     pub const MAX_WAIT_SECS: std::ops::RangeInclusive<u64> = 1..=30 * 86_400;
     /// The longest longest-gap a person may choose, in seconds.
@@ -1148,15 +1148,16 @@ mod tests {
         let w = WaitSettings::bounded(30, 600).unwrap();
         assert_eq!((w.poll_interval, w.max_interval), (30_000, 600_000));
         assert_eq!(w.min_interval, WaitSettings::default().min_interval);
-        // One set of bounds for the window and `watch --interval`: 1 to 600 s.
+        // One set of bounds for the window and `watch --interval`: 1 s to a day.
         assert_eq!(WaitSettings::bounded(0, 600), Err(BoundsError::Poll));
-        assert_eq!(WaitSettings::bounded(601, 3600), Err(BoundsError::Poll));
+        assert_eq!(WaitSettings::bounded(86_401, 3600), Err(BoundsError::Poll));
         assert!(WaitSettings::bounded(1, 600).is_ok());
         assert_eq!(WaitSettings::interval_flag("1"), Ok(1000));
-        assert!(WaitSettings::interval_flag("601")
+        assert_eq!(WaitSettings::interval_flag("15m"), Ok(900_000));
+        assert!(WaitSettings::interval_flag("86401")
             .unwrap_err()
             .to_string()
-            .contains("--interval must be between 1s and 10m"));
+            .contains("--interval must be between 1s and 1day"));
         assert!(WaitSettings::max_wait_flag("31days").is_err());
         assert_eq!(WaitSettings::bounded(60, 30), Err(BoundsError::Gap(60)));
         assert_eq!(WaitSettings::bounded(60, 7200), Err(BoundsError::Gap(60)));
