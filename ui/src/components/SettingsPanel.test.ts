@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import SettingsPanel from './SettingsPanel.svelte';
 import type { Settings } from '../ipc';
@@ -35,5 +36,22 @@ describe('SettingsPanel', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await screen.findByText('Settings saved.');
     expect(onsave.mock.calls[1]![0]).toMatchObject({ resolvers: ['8.8.8.8', '1.1.1.1:53'], check_every_secs: 30, longest_gap_secs: 900 });
+  });
+});
+
+describe('SettingsPanel bounds', () => {
+  it('offers the same interval bounds the core enforces (propagation/mod.rs)', () => {
+    // The core is where the bounds are enforced; the fields' min/max only guide the number
+    // spinner. This ties the two, so the window never offers a value the core refuses.
+    const core = readFileSync(`${process.cwd()}/../src-tauri/core/src/propagation/mod.rs`, 'utf-8');
+    const poll = /POLL_SECS: std::ops::RangeInclusive<u32> = ([\d_]+)\.\.=([\d_]+);/.exec(core);
+    const gap = /MAX_GAP_SECS: u32 = ([\d_]+);/.exec(core);
+    expect(poll && gap).toBeTruthy();
+    const n = (s: string) => Number(s.replaceAll('_', ''));
+    render(SettingsPanel, { settings, onsave: vi.fn() });
+    const every = screen.getByLabelText(/ask your DNS host every/) as HTMLInputElement;
+    expect([Number(every.min), Number(every.max)]).toEqual([n(poll![1]!), n(poll![2]!)]);
+    const longest = document.getElementById('settings-gap') as HTMLInputElement;
+    expect(Number(longest.max)).toBe(n(gap![1]!));
   });
 });
