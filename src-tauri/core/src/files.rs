@@ -164,11 +164,12 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_leaves_the_previous_file_as_it_was() {
+    fn writing_onto_a_folder_is_refused_and_the_folder_and_its_neighbours_kept() {
+        // The failure half-way through a write is `a_writer_that_fails_half_way_…`; this one
+        // is a folder where the file should be: refused before anything is written.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         write_atomic(&path, b"kept").unwrap();
-        // A folder in the way of the rename: the write fails after the temporary file is full.
         let blocked = dir.path().join("blocked");
         std::fs::create_dir(&blocked).unwrap();
         std::fs::write(blocked.join("inside"), "x").unwrap();
