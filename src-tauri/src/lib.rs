@@ -12,12 +12,30 @@ pub mod state;
 /// Adds every plugin, the state and the commands to `builder`: `run` starts the real one, tests
 /// build `tauri::test::mock_builder()` on the mock runtime.
 pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    setup_with(builder, Launch::default())
+}
+
+/// How the window was started (its command line, read by `main`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Launch {
+    /// `--practice`: open on the practice domains.
+    pub practice: bool,
+}
+
+/// [`setup`] for a window started with `launch`.
+pub fn setup_with<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    launch: Launch,
+) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(state::AppState::new(state::LabSettings::from_env()))
+        .manage(state::AppState::new(
+            state::LabSettings::from_env(),
+            launch.practice,
+        ))
         .manage(persist::StoreCell::default())
         .invoke_handler(tauri::generate_handler![
             commands::catalog::normalise_domain,
@@ -53,7 +71,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
         ])
 }
 
-pub fn run() {
+pub fn run(launch: Launch) {
     // A second launch hands over to the running window (focused) and ends, instead of a rival
     // window writing the same saved state. Registered first, as the plugin asks.
     let builder =
@@ -65,7 +83,7 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }));
-    if let Err(e) = setup(builder).run(tauri::generate_context!()) {
+    if let Err(e) = setup_with(builder, launch).run(tauri::generate_context!()) {
         eprintln!("MX Doctor could not start: {e}");
         std::process::exit(1);
     }

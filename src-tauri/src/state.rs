@@ -34,7 +34,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(lab: LabSettings) -> Self {
+    /// `practice_requested`: the window was started with `--practice`.
+    pub fn new(lab: LabSettings, practice_requested: bool) -> Self {
         Self {
             lab,
             timeout: mxdoctor_core::dns::DEFAULT_TIMEOUT,
@@ -45,7 +46,7 @@ impl AppState {
             locale: Mutex::default(),
             practice: Mutex::default(),
             practice_generation: AtomicU64::new(0),
-            practice_requested: std::env::args().any(|a| a == "--practice"),
+            practice_requested,
         }
     }
 

@@ -115,3 +115,35 @@ fn a_wait_for_an_option_the_check_did_not_offer_is_refused_with_its_own_code() {
     // The window words the refusal itself, in its own language: it branches on the code.
     assert_eq!(err["code"], "bad_option", "{err}");
 }
+
+/// `mxdoctor-app --help` answers and ends: it never opens a window (none can open here: no
+/// display), and names the one flag it has. A flag it does not know is refused in words.
+#[test]
+fn the_window_binary_answers_help_and_refuses_unknown_flags() {
+    use std::process::Command;
+    let app = env!("CARGO_BIN_EXE_mxdoctor-app");
+    let help = Command::new(app)
+        .arg("--help")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("mxdoctor-app runs");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(help.status.success(), "--help ends with 0: {help:?}");
+    assert!(
+        text.contains("--practice"),
+        "--help names --practice: {text}"
+    );
+    let unknown = Command::new(app)
+        .arg("--bogus")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("mxdoctor-app runs");
+    assert_eq!(
+        unknown.status.code(),
+        Some(2),
+        "an unknown flag is a usage error"
+    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--bogus"));
+}

@@ -27,24 +27,35 @@ fn zones(dir: &std::path::Path) -> Result<(Vec<Zone>, Vec<Zone>), Box<dyn std::e
     Ok((all, ns2))
 }
 
+/// Serves the practice zone files on loopback until interrupted, for trying `mxdoctor` by hand.
+///
+/// Prints the `--nameserver` and `--auth-port` flags to pass to `mxdoctor check`. Edit a zone
+/// file and send SIGHUP to this process (`kill -HUP PID`) to "save" the edit at the DNS host.
+#[derive(clap::Parser)]
+#[command(name = "lab", version)]
+struct Args {
+    /// The folder of zone files to serve (default: the practice zones in tests/zones).
+    #[arg(long, value_name = "DIR")]
+    zones: Option<PathBuf>,
+    /// Start N real caching resolvers (Debian's Unbound) in front, on 127.0.0.31 and up, for
+    /// `mxdoctor watch`.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=8))]
+    unbound: u8,
+    /// Serve an alias and the rows beside it together, as some hosting panels do.
+    #[arg(long)]
+    serve_both: bool,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1).cloned())
-    };
-    let dir = value("--zones")
-        .map(PathBuf::from)
+    let args = <Args as clap::Parser>::parse();
+    let dir = args
+        .zones
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones"));
-    let caches: u8 = value("--unbound")
-        .map(|n| n.parse())
-        .transpose()?
-        .unwrap_or(0);
+    let caches = args.unbound;
     let (all, ns2) = zones(&dir)?;
     let lab = Lab::start(all, ns2).await?;
-    if args.iter().any(|a| a == "--serve-both") {
+    if args.serve_both {
         for s in lab.auth.iter().chain([&lab.resolver]) {
             s.set_cname_policy(CnamePolicy::ServeBoth);
         }

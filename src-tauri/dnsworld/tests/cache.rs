@@ -128,3 +128,41 @@ async fn a_cache_restarted_with_what_it_kept_still_holds_the_old_answer_until_it
     let fresh = ask(addr, "cached.test.", RecordType::MX).await;
     assert_eq!(fresh.answers[0].data.to_string(), "10 new.example.net.");
 }
+
+/// The lab example answers `--help` and ends, instead of starting the lab and never returning.
+#[test]
+fn the_lab_answers_help_and_ends() {
+    // Examples are built beside the test binaries: target/<profile>/examples/lab.
+    let me = std::env::current_exe().expect("the test binary's path");
+    let lab = me
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("examples").join("lab"))
+        .expect("target/<profile>/examples");
+    assert!(
+        lab.exists(),
+        "cargo test builds the examples: {}",
+        lab.display()
+    );
+    let mut child = std::process::Command::new(&lab)
+        .arg("--help")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the lab runs");
+    // Before: `--help` started the lab, which then served until killed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("the lab's status").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("lab --help did not end within 20 s: it started the lab instead");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("the lab's output");
+    assert!(out.status.success(), "--help ends with 0: {out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("--zones") && text.contains("--unbound"),
+        "{text}"
+    );
+}
