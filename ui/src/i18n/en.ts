@@ -300,6 +300,8 @@ export const en = {
   'practice.offer_offline': "Nothing can be checked until this computer is back online. Meanwhile you can practise the repair with an example domain.",
   'check.offline': "This computer seems to be offline: its DNS service answers \"no such domain\" for every name, even names that always exist. So nothing about {domain} could be checked, and this says nothing about your domain.",
   'guide.no_servers': "MX Doctor could not find your domain's name servers. These steps work at most DNS hosts:",
+  'wait.expected_by': "Expected to be done {latest} at the latest.",
+  'wait.expected_late': "Expected to be done by {latest}; it is taking longer, and MX Doctor keeps asking.",
 } as const;
 
 export type MessageKey = keyof typeof en;

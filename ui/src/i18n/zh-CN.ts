@@ -302,4 +302,6 @@ export const zhCN: Record<MessageKey, string> = {
   'practice.offer_offline': "这台电脑恢复联网之前无法检测任何内容。这期间您可以用示例域名练习修复。",
   'check.offline': "这台电脑似乎没有联网：它使用的 DNS 服务对每个名称都回答“域名不存在”，连一定存在的名称也不例外。因此 {domain} 的任何内容都无法检测，这也不说明您的域名有问题。",
   'guide.no_servers': "MX Doctor 没有找到您域名的名称服务器。以下步骤适用于大多数解析服务商：",
+  'wait.expected_by': "预计最晚{latest}生效。",
+  'wait.expected_late': "原预计在 {latest} 之前生效；现在用时更长，MX Doctor 会继续查询。",
 };
