@@ -302,6 +302,16 @@ describe('Wait, its times and its heading', () => {
     expect(container.querySelector('p.expected')!.textContent?.trim()).toBe('Expected to be done in about a minute, in about 3 hours at the latest.');
   });
 
+  it('once the earliest time has passed says only the latest, and once that has passed its clock time, never "in 0 seconds"', () => {
+    const by = render(Wait, { view: view({ earliest_in: 0, latest_in: 30, vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(by.container.querySelector('p.expected')!.textContent?.trim()).toBe('Expected to be done in 30 seconds at the latest.');
+    by.unmount();
+    const late = render(Wait, { view: view({ earliest_in: 0, latest_in: 0, vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    const line = late.container.querySelector('p.expected')!.textContent ?? '';
+    expect(line).toMatch(/^\s*Expected to be done by .*\d:\d\d.*; it is taking longer, and MX Doctor keeps asking\.\s*$/);
+    expect(line).not.toContain('0 seconds');
+  });
+
   it('heads the screen with where the wait stands: waiting, all clear, clear where answered, stopped', () => {
     const headings: [WaitView['status'], WaitView['phase'], string][] = [
       ['waiting', 'propagating', 'Waiting for the change to reach everyone'],
