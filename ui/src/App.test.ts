@@ -110,6 +110,117 @@ describe('App, in practice mode', () => {
   });
 });
 
+describe('App, in practice mode: one way to pick an example, and it always checks', () => {
+  const examples = [
+    { id: 'seed000', domain: 'seed000.test', provider: 'alibaba-standard' },
+    { id: 'seed001', domain: 'seed001.test', provider: 'alibaba-standard' },
+    { id: 'seed004', domain: 'aliasmx.test', provider: null },
+  ];
+  const view = (id: string) => ({ scenario: examples.find((e) => e.id === id)!, rows: [], locked: [] });
+
+  function mockPractice(check: (domain: string) => unknown) {
+    const checked: string[] = [];
+    mockIPC((cmd, args) => {
+      const a = args as Record<string, unknown>;
+      switch (cmd) {
+        case 'practice_scenarios':
+          return examples;
+        case 'practice_status':
+          return view('seed000');
+        case 'practice_start':
+          return view(String(a.id));
+        case 'normalise_domain': {
+          const input = String(a.input).toLowerCase();
+          return { ascii: input, unicode: input, input, adjustments: [] };
+        }
+        case 'detect_dns_host':
+          return { host: null, name_servers: ['ns1.practice.test'], steps: [] };
+        case 'run_check': {
+          const domain = (a.request as { input: string }).input;
+          checked.push(domain);
+          return check(domain);
+        }
+        default:
+          return null;
+      }
+    });
+    return checked;
+  }
+
+  it('the first screen offers no second way into practice mode, and nothing "listed below" with nothing below', async () => {
+    mockPractice((domain) => report({ domain, domain_unicode: domain, input: domain }));
+    render(App);
+    await screen.findByRole('combobox', { name: 'Example' });
+    const field = (await screen.findByLabelText('Your domain or an email address at it')) as HTMLInputElement;
+    expect(field.value).toBe('seed000.test');
+    // The practice DNS host's guide, once the lookup pauses.
+    await screen.findByText(/managed by the practice DNS host/, undefined, { timeout: 3000 });
+    const main = document.querySelector('main')!;
+    expect(main.textContent).not.toMatch(/listed below/);
+    expect(main.textContent).toContain('After the check, MX Doctor lists the rows');
+    expect(screen.queryByRole('button', { name: 'Practise with an example domain' }), 'the Example menu is the one way').toBeNull();
+    expect(main.textContent).toContain('Practice mode knows only its example domains: seed000.test, seed001.test, aliasmx.test.');
+  });
+
+  it('picking another example checks it afresh, and nothing of the last check stays under the new banner', async () => {
+    const checked = mockPractice((domain) => {
+      if (domain === 'seed000.test') throw { code: 'no_resolver', message: 'no answer' };
+      return report({ domain, domain_unicode: domain, input: domain });
+    });
+    render(App);
+    const select = (await screen.findByRole('combobox', { name: 'Example' })) as HTMLSelectElement;
+    await screen.findByLabelText('Your domain or an email address at it');
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    await screen.findByText(/The practice DNS servers on this computer did not answer/);
+    expect(checked).toEqual(['seed000.test']);
+    await fireEvent.change(select, { target: { value: 'seed001' } });
+    await screen.findByText('Results for seed001.test');
+    expect(checked, 'the new example is checked').toEqual(['seed000.test', 'seed001.test']);
+    expect(screen.queryByText(/did not answer/), 'the last check’s error is gone').toBeNull();
+    await fireEvent.change(select, { target: { value: 'seed004' } });
+    await screen.findByText('Results for aliasmx.test');
+    expect(checked).toEqual(['seed000.test', 'seed001.test', 'aliasmx.test']);
+    expect(screen.queryByText('Results for seed001.test')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Practise with an example domain' })).toBeNull();
+  });
+
+  it('another example’s domain typed on the first screen switches to that example and checks it; any other domain is refused with the examples named', async () => {
+    const checked = mockPractice((domain) => report({ domain, domain_unicode: domain, input: domain }));
+    render(App);
+    const select = (await screen.findByRole('combobox', { name: 'Example' })) as HTMLSelectElement;
+    const field = await screen.findByLabelText('Your domain or an email address at it');
+    await fireEvent.input(field, { target: { value: 'my-real-shop.com' } });
+    await screen.findByText('MX Doctor will check my-real-shop.com.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Practice mode knows only its example domains: seed000.test, seed001.test, aliasmx.test.');
+    expect(document.body.textContent).not.toMatch(/internet|REFUSED/i);
+    expect(checked).toEqual([]);
+    await fireEvent.input(field, { target: { value: 'aliasmx.test' } });
+    await screen.findByText('MX Doctor will check aliasmx.test.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Check my domain' }));
+    await screen.findByText('Results for aliasmx.test');
+    expect(select.value).toBe('seed004');
+    expect(checked).toEqual(['aliasmx.test']);
+  });
+});
+
+describe('App, the page language', () => {
+  it('<html lang> follows the window’s language', async () => {
+    mockIPC(() => null);
+    render(App);
+    await screen.findByLabelText('Your domain or an email address at it');
+    expect(document.documentElement.lang).toBe('en');
+    try {
+      i18n.locale = 'zh-CN';
+      await screen.findByLabelText('您的域名，或该域名下的邮箱地址');
+      expect(document.documentElement.lang).toBe('zh-CN');
+    } finally {
+      i18n.locale = 'en';
+    }
+  });
+});
+
 describe('App, when saving fails', () => {
   it('says the progress could not be saved, with the reason, and stops saying it once saving works', async () => {
     mockIPC(() => null, { shouldMockEvents: true });

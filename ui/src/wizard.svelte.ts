@@ -32,6 +32,9 @@ export class Wizard {
   /** Replaced whole by every transition (never changed in place), so what a step was given
    * stays as it was given. */
   current = $state.raw<WizardState>({ step: 'prepare', request: { input: '', provider: null, mx: [], resolvers: [] } });
+  /** Counts the checks asked for: the check step starts afresh for each (keyed on it), so a
+   * new check never shows the last one's results or error under a new request. */
+  checks = $state(0);
   /** The language the report is worded in; null when nobody said (a resumed wait's report). */
   #wordedIn: Locale | null = null;
 
@@ -47,6 +50,7 @@ export class Wizard {
 
   /** A new check of `request`, run by the check step. */
   check(request: CheckRequest = this.current.request): void {
+    this.checks += 1;
     this.current = { step: 'check', request, report: null, fromSnapshot: false };
   }
 
@@ -54,6 +58,7 @@ export class Wizard {
    * came from a snapshot file. */
   given(request: CheckRequest, report: CheckReport, locale: Locale, fromSnapshot: boolean): void {
     this.#wordedIn = locale;
+    this.checks += 1;
     this.current = { step: 'check', request, report, fromSnapshot };
   }
 

@@ -35,7 +35,8 @@ const PRODUCT_NAMES: string[] = [
     ...(json('providers.json').providers as { dkim_selectors?: string[] }[]).flatMap((p) => p.dkim_selectors ?? []),
   ]),
 ].sort((a, b) => b.length - a.length);
-const KEEP = new Set(['MX', 'Doctor', 'CNAME', 'TXT', 'SPF', 'DKIM', 'DMARC', 'DNS', 'TTL', 'IP', 'A', 'AAAA', 'NS', 'SOA', 'CDN', 'www']);
+// Wi-Fi is written so in Chinese too (公共 Wi-Fi), as the core's Chinese catalog does.
+const KEEP = new Set(['MX', 'Doctor', 'CNAME', 'TXT', 'SPF', 'DKIM', 'DMARC', 'DNS', 'TTL', 'IP', 'A', 'AAAA', 'NS', 'SOA', 'CDN', 'www', 'Wi-Fi']);
 
 /** What a person reads in `el`, DNS data left out: text, and the labels and hints a screen reader
  * or a pointer shows (aria-label, title, placeholder). */
@@ -386,5 +387,88 @@ describe('errors in the Chinese window', () => {
     await fireEvent.click(screen.getByRole('button', { name: t('repair.saved') }));
     expect((await screen.findByRole('alert')).textContent).toBe(t('error.check_first'));
     expectChinese(container, 'Repair, refused');
+  });
+});
+
+describe('practice mode, offline and times in the Chinese window', () => {
+  const examples = [practice.scenario, { id: 'seed001', domain: 'seed001.test', provider: 'alibaba-standard' }];
+  const normalise = (args: unknown) => {
+    const input = String((args as { input: string }).input).toLowerCase();
+    return { ascii: input, unicode: input, input, adjustments: [] };
+  };
+
+  it('says in Chinese that this computer seems offline, with the practice offer', async () => {
+    // The technical detail names the DNS status codes the core saw ("com NS: nxdomain"), as
+    // data; left out here so that only words are judged.
+    const denied = finding('RESOLVER_UNRELIABLE', { severity: 'warning' }, { reason: 'denies_root', resolvers: '192.168.1.1:53', host: 'example.com', denied: '. NS' });
+    const offline: CheckReport = { ...checked, status: 'error', findings: [denied], plan: { steps: [], target: [] }, dns_host: { host: null, name_servers: [], steps: [] } };
+    mockIPC((cmd) => (cmd === 'reword_report' ? offline : null));
+    const { container } = render(CheckInWizard, { request: { input: 'example.com', provider: null, mx: [], resolvers: [] }, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice: vi.fn(), given: offline });
+    await screen.findByText(denied.title);
+    expect(screen.getByRole('status').textContent).toContain('这台电脑似乎没有联网');
+    expect(container.textContent).not.toContain('—');
+    expectChinese(container, 'Check, offline');
+  });
+
+  it('shows the first screen of practice mode in Chinese, and refuses a domain that is not an example', async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === 'normalise_domain') return normalise(args);
+      if (cmd === 'detect_dns_host') return { host: null, name_servers: ['ns1.seed000.test'], steps: [] };
+      return null;
+    });
+    const { container } = render(Preparation, { initial: { input: 'seed000.test', provider: 'alibaba-standard', mx: [], resolvers: [] }, onstart: vi.fn(), practiceDomain: 'seed000.test', examples });
+    await screen.findByText(new RegExp(escape(t('practice.dns_step_rows_later').slice(0, 12))), undefined, { timeout: 3000 });
+    expectChinese(container, 'Preparation, practice mode');
+    await fireEvent.input(container.querySelector('input')!, { target: { value: 'my-shop.com' } });
+    await screen.findByText(/my-shop\.com/);
+    await fireEvent.click(screen.getByRole('button', { name: t('prepare.start') }));
+    expect((await screen.findByRole('alert')).textContent).toContain('练习模式只认识');
+    expectChinese(container, 'Preparation, practice mode, refused');
+  });
+
+  it('shows the check step’s practice-mode messages in Chinese, never one about the internet', async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === 'normalise_domain') return normalise(args);
+      if (cmd === 'run_check') throw { code: 'no_resolver', message: 'no DNS server answered' };
+      return null;
+    });
+    const props = { technical: false, onback: vi.fn(), onrepair: vi.fn(), practiceDomain: 'seed000.test', examples: ['seed000.test', 'seed001.test'] };
+    const first = render(CheckInWizard, { ...props, request: { input: 'my-shop.com', provider: null, mx: [], resolvers: [] } });
+    expect((await screen.findByRole('alert')).textContent).toContain('练习模式只认识');
+    expectChinese(first.container, 'Check, practice mode, not an example');
+    first.unmount();
+    const second = render(CheckInWizard, { ...props, request: { input: 'seed000.test', provider: null, mx: [], resolvers: [] } });
+    expect((await screen.findByRole('alert')).textContent).toContain('练习用 DNS 服务器没有回答');
+    expect(second.container.textContent).not.toContain(t('check.no_resolver'));
+    expectChinese(second.container, 'Check, practice mode, no answer');
+  });
+
+  it('words dates and times as Chinese does, never in the US order, and the wait’s times relative to now', async () => {
+    const usDate = /\b\d{1,2}\/\d{1,2}\/\d{4}\b|\b(AM|PM)\b/;
+    const clear = { ...waiting, status: 'clear' as const, phase: 'clear' as const, except: [], cleared_at: '2026-11-22T10:06:41Z' };
+    const done = render(Done, { view: clear, report: checked, onagain: vi.fn() });
+    expect(done.container.textContent).toContain('2026年11月22日');
+    expect(done.container.textContent).not.toMatch(usDate);
+    done.unmount();
+
+    mockIPC((cmd) => (cmd === 'recent_checks' ? [{ input: 'example.com', domain: 'example.com', provider: null, mx: [], status: 'ok', problems: 0, risks: 0, taken_at: 1795347453 }] : null));
+    const prep = render(Preparation, { initial: { input: '', provider: null, mx: [], resolvers: [] }, onstart: vi.fn() });
+    await screen.findByRole('button', { name: /example\.com/ });
+    expect(prep.container.querySelector('.recent')!.textContent).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    expect(prep.container.textContent).not.toMatch(usDate);
+    prep.unmount();
+
+    const wait = render(Wait, { view: { ...waiting, status: 'waiting', phase: 'propagating', earliest_in: 40, latest_in: 300 }, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    const expected = wait.container.querySelector('p.expected')!;
+    expect(expected.textContent).toContain('40秒钟后');
+    expect(expected.textContent).toContain('大约 5 分钟后');
+    for (const time of expected.querySelectorAll('time')) expect(time.getAttribute('title')).not.toMatch(usDate);
+    expectChinese(wait.container, 'Wait, relative times');
+  });
+
+  it('heads the finished wait in Chinese with where it stands, not "waiting"', () => {
+    const clear = { ...waiting, status: 'clear' as const, phase: 'clear' as const, except: [] };
+    render(Wait, { view: clear, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('全部生效');
   });
 });

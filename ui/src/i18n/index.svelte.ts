@@ -51,7 +51,7 @@ export function plural(key: PluralKey, n: number, params: Record<string, string 
 }
 
 /** One piece of a message: the catalog's own words, or a value given for a placeholder. */
-export type Part = { text: string; value: boolean };
+export type Part = { text: string; value: boolean; name?: string };
 
 /** `t` in pieces, so a component can set the values apart (as code) while the words around them
  * follow each language's order. Every piece is plain text, never HTML. */
@@ -63,7 +63,7 @@ export function tParts(key: MessageKey, params: Record<string, string | number> 
     const name = m[1]!;
     if (!(name in params)) continue;
     if (m.index > last) parts.push({ text: text.slice(last, m.index), value: false });
-    parts.push({ text: String(params[name]), value: true });
+    parts.push({ text: String(params[name]), value: true, name });
     last = m.index + m[0].length;
   }
   if (last < text.length) parts.push({ text: text.slice(last), value: false });

@@ -128,16 +128,75 @@ const deniedEverything: ReportFinding = {
 };
 
 describe('Check when the DNS service is not answering normally', () => {
-  it('offers practice mode, and says why', async () => {
+  it('offline (even the root denied): says this computer seems offline, never that the domain does not exist, and offers practice mode', async () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'error', findings: [deniedEverything] }) : null));
     const onpractice = vi.fn();
-    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice });
+    const { container } = render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice });
     await screen.findByText('Your DNS service is not answering normally');
-    expect(screen.getByText('The DNS service this computer uses is not answering normally. You can still practise with an example domain.')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toContain('This computer seems to be offline: its DNS service answers "no such domain" for every name');
+    expect(screen.getByRole('status').textContent).toContain('nothing about example.com could be checked');
+    expect(screen.getByText(/until this computer is back online/)).toBeTruthy();
+    const text = container.textContent ?? '';
+    expect(text).not.toMatch(/does not exist/);
+    expect(text).not.toContain('—');
+    expect(text).not.toMatch(/questions that matter got no answer/);
+    expect(text, 'nothing was asked: no service called unrecognised').not.toMatch(/not recognised/);
     expect(screen.queryByText(/No DNS server can be reached/)).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Practise with an example domain' }));
     expect(onpractice).toHaveBeenCalledOnce();
     expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+  });
+
+  it('a resolver that denies only this domain is not called offline', async () => {
+    const deniesDomain = { ...deniedEverything, params: { reason: 'denies_domain' } };
+    mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'error', findings: [deniesDomain] }) : null));
+    render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn(), onpractice: vi.fn() });
+    await screen.findByText('Your DNS service is not answering normally');
+    expect(screen.getByText('The DNS service this computer uses is not answering normally. You can still practise with an example domain.')).toBeTruthy();
+    expect(screen.queryByText(/offline/)).toBeNull();
+  });
+});
+
+describe('Check in practice mode', () => {
+  const examples = ['seed000.test', 'seed001.test', 'aliasmx.test'];
+  const asked: string[] = [];
+  function mockPractice(run: () => unknown) {
+    asked.length = 0;
+    mockIPC((cmd, args) => {
+      if (cmd === 'normalise_domain') {
+        const input = String((args as { input: string }).input).toLowerCase();
+        return { ascii: input, unicode: input, input, adjustments: [] };
+      }
+      if (cmd === 'run_check') {
+        asked.push((args as { request: { input: string } }).request.input);
+        return run();
+      }
+      return null;
+    });
+  }
+
+  it('never checks a domain that is none of the examples, says practice mode knows only its examples, and names them', async () => {
+    mockPractice(() => report({ status: 'error' }));
+    const onback = vi.fn();
+    const { container } = render(CheckInWizard, { request: { ...request, input: 'my-real-shop.com' }, technical: false, onback, onrepair: vi.fn(), practiceDomain: 'seed000.test', examples });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Practice mode knows only its example domains: seed000.test, seed001.test, aliasmx.test.');
+    expect(alert.textContent).toContain('Example menu');
+    expect(asked, 'no check of a domain the practice DNS servers refuse').toEqual([]);
+    expect(container.textContent).not.toMatch(/internet|REFUSED/i);
+    await fireEvent.click(screen.getByRole('button', { name: 'Change the domain' }));
+    expect(onback).toHaveBeenCalledOnce();
+  });
+
+  it('says the practice servers did not answer, never that no DNS server can be reached from this computer, and offers no practice mode', async () => {
+    mockPractice(() => {
+      throw { code: 'no_resolver', message: 'no DNS server answered' };
+    });
+    const { container } = render(CheckInWizard, { request: { ...request, input: 'seed000.test' }, technical: false, onback: vi.fn(), onrepair: vi.fn(), practiceDomain: 'seed000.test', examples });
+    await screen.findByText(/The practice DNS servers on this computer did not answer/);
+    expect(asked).toEqual(['seed000.test']);
+    expect(container.textContent).not.toMatch(/No DNS server can be reached|internet/);
+    expect(screen.queryByRole('button', { name: 'Practise with an example domain' })).toBeNull();
   });
 });
 

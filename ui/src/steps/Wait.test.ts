@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import Wait from './Wait.svelte';
 import { expectShownAsText, HOSTILE, vantage, waitView } from '../test-support';
-import type { DnsRecord, FixRow, RecordData, Unanswered } from '../ipc';
+import type { DnsRecord, FixRow, RecordData, Unanswered, WaitView } from '../ipc';
 
 afterEach(cleanup);
 
@@ -43,11 +43,14 @@ describe('Wait', () => {
     expect(screen.getByText(/1 of 3 places show the new ones/)).toBeTruthy();
     const google = screen.getByText('Google Public DNS').closest('tr')!;
     expect(google.textContent).toContain('Still has the old records');
-    expect(google.textContent).toContain('old records for up to 41 s more');
-    expect(google.textContent).toContain('next check in 41 s');
+    // The next question is timed for when the old copy runs out: said once, not "41 s · next
+    // check in 41 s".
+    expect(google.textContent).toContain('old records for up to 41 s more, asked again then');
+    expect(google.textContent!.match(/41/g)).toHaveLength(1);
     expect(google.textContent).toContain('https://developers.google.com/speed/public-dns/cache');
     const quad9 = screen.getByText('Quad9').closest('tr')!;
     expect(quad9.textContent).toContain('No answer');
+    expect(quad9.textContent).toContain('next check in 15 seconds');
     // The core's English reason is technical: shown only with technical details on.
     expect(quad9.textContent).not.toContain('did not answer within 3.0 s');
     expect(screen.getByText(/MX Doctor sees one of them/)).toBeTruthy();
@@ -60,10 +63,9 @@ describe('Wait', () => {
       const v = view({ vantages: [vantage({ kind: 'public', name: 'Google Public DNS', state: 'stale', expires_in: 41, next_check_in: 41 })] });
       render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
       const row = () => screen.getByText('Google Public DNS').closest('tr')!.textContent ?? '';
-      expect(row()).toContain('next check in 41 s');
+      expect(row()).toContain('old records for up to 41 s more, asked again then');
       await vi.advanceTimersByTimeAsync(5_000);
-      expect(row()).toContain('next check in 36 s');
-      expect(row()).toContain('old records for up to 36 s more');
+      expect(row()).toContain('old records for up to 36 s more, asked again then');
     } finally {
       vi.useRealTimers();
     }
@@ -228,7 +230,7 @@ describe('Wait, the countdown', () => {
       const v = view({ vantages: [vantage({ kind: 'public', name: 'Google Public DNS', server: '8.8.8.8:53', state: 'stale', expires_in: 3, next_check_in: 3 })] });
       render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
       const row = () => screen.getByText('Google Public DNS').closest('tr')!.textContent ?? '';
-      expect(row()).toContain('next check in 3 s');
+      expect(row()).toContain('old records for up to 3 s more, asked again then');
       await vi.advanceTimersByTimeAsync(4_000);
       expect(row()).toContain('asking now…');
       expect(row()).toContain('its old copy has run out');
@@ -268,5 +270,59 @@ describe('Wait, the countdown', () => {
     const cache = vantage({ kind: 'custom', name: '127.0.0.21:53053', server: '127.0.0.21:53053' });
     const { container } = render(Wait, { view: view({ vantages: [cache, cache] }), receivedAt: Date.now(), technical: false, practice: true, onrestart: vi.fn(), ondone: vi.fn() });
     expect(container.querySelectorAll('tr.vantage')).toHaveLength(2);
+  });
+});
+
+describe('Wait, its times and its heading', () => {
+  it('says when to expect the change relative to now, the clock time on hover, and each countdown once', () => {
+    const v = view({
+      earliest_in: 40,
+      latest_in: 91,
+      vantages: [
+        vantage({}),
+        vantage({ kind: 'public', name: 'Quad9', server: '9.9.9.9:53', state: 'stale', expires_in: 290, next_check_in: 29 }),
+      ],
+    });
+    const { container } = render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    const line = container.querySelector('p.expected')!;
+    expect(line.textContent?.trim()).toBe('Expected to be done in 40 seconds, in about 2 minutes at the latest.');
+    const times = [...line.querySelectorAll('time')];
+    // The clock time is there on hover, not in the sentence.
+    expect(times).toHaveLength(2);
+    expect(line.textContent).not.toMatch(/\d:\d\d/);
+    for (const t of times) expect(t.getAttribute('title')).toMatch(/\d{1,2}:\d{2}/);
+    const quad9 = screen.getByText('Quad9').closest('tr')!.textContent ?? '';
+    expect(quad9).toContain('next check in 29 seconds');
+    expect(quad9.match(/29/g), 'the seconds are said once').toHaveLength(1);
+  });
+
+  it('says "in about a minute" rather than a count of seconds past a minute', () => {
+    const v = view({ earliest_in: 65, latest_in: 3 * 3600, vantages: [vantage({})] });
+    const { container } = render(Wait, { view: v, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(container.querySelector('p.expected')!.textContent?.trim()).toBe('Expected to be done in about a minute, in about 3 hours at the latest.');
+  });
+
+  it('once the earliest time has passed says only the latest, and once that has passed its clock time, never "in 0 seconds"', () => {
+    const by = render(Wait, { view: view({ earliest_in: 0, latest_in: 30, vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    expect(by.container.querySelector('p.expected')!.textContent?.trim()).toBe('Expected to be done in 30 seconds at the latest.');
+    by.unmount();
+    const late = render(Wait, { view: view({ earliest_in: 0, latest_in: 0, vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+    const line = late.container.querySelector('p.expected')!.textContent ?? '';
+    expect(line).toMatch(/^\s*Expected to be done by .*\d:\d\d.*; it is taking longer, and MX Doctor keeps asking\.\s*$/);
+    expect(line).not.toContain('0 seconds');
+  });
+
+  it('heads the screen with where the wait stands: waiting, all clear, clear where answered, stopped', () => {
+    const headings: [WaitView['status'], WaitView['phase'], string][] = [
+      ['waiting', 'propagating', 'Waiting for the change to reach everyone'],
+      ['clear', 'clear', 'All clear'],
+      ['clear_except', 'clear_except', 'Clear wherever an answer came'],
+      ['timeout', 'timed_out', 'The wait has stopped'],
+    ];
+    for (const [status, phase, heading] of headings) {
+      const { unmount } = render(Wait, { view: view({ status, phase, vantages: [vantage({})] }), receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
+      expect(screen.getByRole('heading', { level: 2 }).textContent, status).toBe(heading);
+      unmount();
+    }
   });
 });
