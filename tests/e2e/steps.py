@@ -49,7 +49,8 @@ def rows_of(w: Window, table: str) -> list[tuple[str, ...]]:
         if cells[4].find_elements(By.CSS_SELECTOR, ".all-except"):
             value = "all except " + " ".join(c.text for c in codes[4])
         else:
-            value = codes[4][0].text
+            # A change row shows "replace OLD with NEW": the value to put is the last one.
+            value = codes[4][-1].text
         rows.append((tr.get_attribute("class").strip(), host, cells[2].text, cells[3].text, value))
     return rows
 
