@@ -62,6 +62,12 @@ def console_rows(w: Window) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def confirm_delete(w: Window, row) -> None:
+    """Answers "Delete this row?" with "Yes" in the console row `row`."""
+    yes = w.t("practice.yes")
+    w.wait_until(lambda: next((b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == yes), None), "the console did not ask before deleting").click()
+
+
 def console_add(w: Window, host: str, rtype: str, value: str, priority: str = "") -> None:
     w.click(w.t("practice.add"))
     w.type_into("#c-host", host)
@@ -114,6 +120,7 @@ def repair_seed000_in_console(w: Window) -> None:
     w.shot("console")
     alias = next(tr for tr in w.all(".practice-console tbody tr") if "CNAME" in tr.text)
     alias.find_elements(By.CSS_SELECTOR, "button")[1].click()  # Delete
+    confirm_delete(w, alias)
     w.wait_until(lambda: all(r[1] != "CNAME" for r in console_rows(w)), "the alias stayed in the console")
     console_add(w, "@", "A", "203.0.113.7")
     console_add(w, "@", "A", "203.0.113.8")
