@@ -237,7 +237,7 @@ describe('Repair, in practice mode', () => {
     });
     render(Repair, { report: r, practice: true, onback: vi.fn(), onsaved: vi.fn() });
     expect(screen.getByText(/its settings page is the practice DNS console/).textContent).toContain('ns1.seed000.test, ns2.seed000.test');
-    expect(screen.getByText('Open the practice DNS console with the button at the top of the window: it opens beside these steps.')).toBeTruthy();
+    expect(screen.getByText('Open the practice DNS console with the button at the top of the window: it opens alongside these steps.')).toBeTruthy();
     expect(screen.queryByText('Log in where you bought or manage your domain name.')).toBeNull();
   });
 });
@@ -356,7 +356,7 @@ describe('Repair, as a first-time domain owner reads it', () => {
       const items = [...container.querySelectorAll('ol.plan > li')];
       // The way in, the two plan steps, and the button last.
       expect(items).toHaveLength(2 + 2 + 1);
-      expect(items[0]!.textContent).toBe(practice ? 'Open the practice DNS console with the button at the top of the window: it opens beside these steps.' : 'Log in where you bought or manage your domain name.');
+      expect(items[0]!.textContent).toBe(practice ? 'Open the practice DNS console with the button at the top of the window: it opens alongside these steps.' : 'Log in where you bought or manage your domain name.');
       expect(items.at(-1)!.textContent).toContain("I've made the changes");
       unmount();
     }
