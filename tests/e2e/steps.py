@@ -49,7 +49,8 @@ def rows_of(w: Window, table: str) -> list[tuple[str, ...]]:
         if cells[4].find_elements(By.CSS_SELECTOR, ".all-except"):
             value = "all except " + " ".join(c.text for c in codes[4])
         else:
-            value = codes[4][0].text
+            # A change row shows "replace OLD with NEW": the value to put is the last one.
+            value = codes[4][-1].text
         rows.append((tr.get_attribute("class").strip(), host, cells[2].text, cells[3].text, value))
     return rows
 
@@ -59,6 +60,12 @@ def console_rows(w: Window) -> list[tuple[str, str, str, str]]:
         tuple(c.text.strip() for c in tr.find_elements(By.CSS_SELECTOR, "td")[:4])
         for tr in w.all(".practice-console tbody tr")
     ]
+
+
+def confirm_delete(w: Window, row) -> None:
+    """Answers "Delete this row?" with "Yes" in the console row `row`."""
+    yes = w.t("practice.yes")
+    w.wait_until(lambda: next((b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == yes), None), "the console did not ask before deleting").click()
 
 
 def console_add(w: Window, host: str, rtype: str, value: str, priority: str = "") -> None:
@@ -113,6 +120,7 @@ def repair_seed000_in_console(w: Window) -> None:
     w.shot("console")
     alias = next(tr for tr in w.all(".practice-console tbody tr") if "CNAME" in tr.text)
     alias.find_elements(By.CSS_SELECTOR, "button")[1].click()  # Delete
+    confirm_delete(w, alias)
     w.wait_until(lambda: all(r[1] != "CNAME" for r in console_rows(w)), "the alias stayed in the console")
     console_add(w, "@", "A", "203.0.113.7")
     console_add(w, "@", "A", "203.0.113.8")

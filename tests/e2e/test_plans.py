@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import Window
-from steps import WAIT_TIMEOUT, console_add, console_rows, english_words, rows_of
+from steps import WAIT_TIMEOUT, confirm_delete, console_add, console_rows, english_words, rows_of
 
 WALKS = [
     # (practice example, alias option or None, the domain)
@@ -33,6 +33,7 @@ def console_buttons(w: Window, index: int):
 def delete_console_row(w: Window, index: int) -> None:
     before = len(console_rows(w))
     console_buttons(w, index)[1].click()  # Delete
+    confirm_delete(w, w.all(".practice-console tbody tr")[index])
     w.wait_until(lambda: len(console_rows(w)) == before - 1, "the console kept the row")
 
 

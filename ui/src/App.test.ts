@@ -305,3 +305,55 @@ describe('App, when the saved settings could not be read', () => {
     i18n.locale = 'en';
   });
 });
+
+describe('App, as a first-time domain owner meets it', () => {
+  const del: FixRow = { action: 'delete', host: '@', type: 'CNAME', priority: null, value: 'site.cdn.test', new_value: null };
+  const plan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [del] }], target: [] };
+  const scenario = { id: 'seed000', domain: 'seed000.test', provider: 'alibaba-standard' };
+  const practiceView = { scenario, rows: [{ host: '@', type: 'CNAME', priority: null, value: 'site.cdn.test', ttl: 60 }], locked: [false] };
+
+  function atRepair() {
+    mockIPC((cmd) => {
+      switch (cmd) {
+        case 'practice_status':
+          return practiceView;
+        case 'restore_session':
+          return { session: { step: 'repair', request: { input: 'seed000.test', provider: null, mx: [], resolvers: [] } }, report: report({ domain: 'seed000.test', plan }) };
+        default:
+          return null;
+      }
+    });
+    render(App);
+  }
+
+  it('shows the practice console beside the rows to change, both at once', async () => {
+    atRepair();
+    await screen.findByRole('heading', { name: 'Make these changes at your DNS host' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Open the practice DNS console' }));
+    const pane = await screen.findByRole('heading', { name: 'Practice DNS console: seed000.test' });
+    const rows = document.querySelector('ol.plan table.rows')!;
+    expect(rows, 'the rows to change stay on screen').toBeTruthy();
+    expect(rows.closest('main')!.hidden, 'the wizard is not hidden behind the console').toBe(false);
+    expect(pane.closest('.workspace.with-console'), 'the console sits beside the wizard').toBe(rows.closest('.workspace'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Hide the console' }));
+    expect(screen.queryByRole('heading', { name: 'Practice DNS console: seed000.test' })).toBeNull();
+    expect(document.querySelector('ol.plan table.rows')).toBeTruthy();
+  });
+
+  it('opens every step at its top', async () => {
+    const scrolled = vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined);
+    try {
+      atRepair();
+      await screen.findByRole('heading', { name: 'Make these changes at your DNS host' });
+      scrolled.mockClear();
+      await fireEvent.click(screen.getByRole('button', { name: 'Back to the findings' }));
+      await vi.waitFor(() => expect(scrolled).toHaveBeenCalledWith(0, 0));
+      scrolled.mockClear();
+      await fireEvent.click(await screen.findByRole('button', { name: 'Show me what to change' }));
+      await screen.findByRole('heading', { name: 'Make these changes at your DNS host' });
+      await vi.waitFor(() => expect(scrolled).toHaveBeenCalledWith(0, 0));
+    } finally {
+      scrolled.mockRestore();
+    }
+  });
+});

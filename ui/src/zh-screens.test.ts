@@ -279,6 +279,14 @@ describe('the Chinese window', () => {
     expectChinese(container, 'Repair, rows checked');
   });
 
+  it('shows the repair step in Chinese in practice mode, with a row to change and a step that deletes and adds', () => {
+    const change: FixRow = { action: 'change', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com.example.com', new_value: 'mx1.qiye.aliyun.com' };
+    const practicePlan: RepairPlan = { steps: [{ id: 'delete_cname', rows: [delAlias, addA] }, { id: 'mail_servers', rows: [change, addMx] }], target: [] };
+    const { container } = render(Repair, { report: { ...checked, plan: practicePlan, option_plans: [] }, practice: true, onback: vi.fn(), onsaved: vi.fn() });
+    expect(container.querySelector('.row-value .replace')!.textContent).toContain('替换为');
+    expectChinese(container, 'Repair, practice mode');
+  });
+
   it('shows the wait in Chinese, with a server in every state', () => {
     const { container } = render(Wait, { view: waiting, receivedAt: Date.now(), technical: false, onrestart: vi.fn(), ondone: vi.fn() });
     expectChinese(container, 'Wait');
@@ -314,6 +322,20 @@ describe('the Chinese window', () => {
     expectChinese(container, 'PracticeConsole');
     await fireEvent.click(screen.getByRole('button', { name: t('practice.add') }));
     expectChinese(container, 'PracticeConsole, adding');
+  });
+
+  it('shows the practice console in Chinese while a row is edited, asked about and saved', async () => {
+    mockIPC((cmd) => (cmd === 'practice_edit' ? practice : null));
+    const { container } = render(PracticeConsole, { practice, onchange: vi.fn(), onclose: vi.fn() });
+    const edit = screen.getAllByRole('button', { name: new RegExp(`^${t('practice.edit')} `) })[0]!;
+    await fireEvent.click(edit);
+    expectChinese(container, 'PracticeConsole, editing');
+    await fireEvent.click(screen.getByRole('button', { name: t('practice.save') }));
+    await screen.findByText(t('practice.saved_row'));
+    expectChinese(container, 'PracticeConsole, saved');
+    await fireEvent.click(screen.getAllByRole('button', { name: new RegExp(`^${t('practice.delete')} `) })[0]!);
+    await screen.findByText(t('practice.delete_confirm'));
+    expectChinese(container, 'PracticeConsole, asking before deleting');
   });
 });
 

@@ -39,6 +39,7 @@ describe('PracticeConsole', () => {
     expect(document.querySelector('img')).toBeNull();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Delete @ CNAME site.cdn.test' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Yes' }));
     expect(edits[0]).toEqual({ index: 0, row: null });
     expect(onchange).toHaveBeenCalledTimes(1);
 
@@ -61,5 +62,79 @@ describe('PracticeConsole', () => {
     expect(row.textContent).toContain('Set by the DNS host');
     expect(row.querySelectorAll('button')).toHaveLength(0);
     expect(screen.getAllByRole('button', { name: /^Delete / })).toHaveLength(3);
+  });
+
+  it('asks before deleting a row, and "No" leaves it alone', async () => {
+    const edits: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'practice_edit') edits.push(args);
+      return { ...practice, rows: rows.slice(1), locked: [false, false] };
+    });
+    const onchange = vi.fn();
+    render(PracticeConsole, { practice, onchange, onclose: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete @ CNAME site.cdn.test' }));
+    const ask = screen.getByRole('group', { name: 'Delete @ CNAME site.cdn.test' });
+    expect(ask.textContent).toContain('Delete this row?');
+    expect(ask.closest('tr')!.classList.contains('confirming'), 'the row asked about stands out').toBe(true);
+    expect(edits, 'nothing is deleted before the answer').toEqual([]);
+    await fireEvent.click(screen.getByRole('button', { name: 'No' }));
+    expect(edits).toEqual([]);
+    expect(onchange).not.toHaveBeenCalled();
+    expect(screen.queryByText('Delete this row?')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Delete @ CNAME site.cdn.test' })).toBeTruthy();
+    expect(screen.queryByRole('status')).toBeNull();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete @ CNAME site.cdn.test' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Yes' }));
+    expect(edits).toEqual([{ index: 0, row: null }]);
+    expect((await screen.findByRole('status')).textContent).toContain('Deleted at the practice DNS host.');
+  });
+
+  it('says "saved" only once the save returned, and the error instead when it was refused', async () => {
+    let refuse = true;
+    let answer: () => void = () => {};
+    mockIPC((cmd, args) => {
+      if (cmd !== 'practice_edit') return null;
+      const { row } = args as { index: number | null; row: ConsoleRow };
+      if (refuse) throw { code: 'bad_setting', message: 'This record cannot be saved: the TTL must be between 1 and 86400 seconds.' };
+      return new Promise((resolve) => {
+        answer = () => resolve({ ...practice, rows: [...rows.slice(0, 1), row, ...rows.slice(2)] });
+      });
+    });
+    const onchange = vi.fn();
+    render(PracticeConsole, { practice, onchange, onclose: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Edit @ MX mx1.qiye.aliyun.com' }));
+    const editing = screen.getByText('mx1.qiye.aliyun.com', { selector: 'code' }).closest('tr')!;
+    expect(editing.classList.contains('editing'), 'the row being edited stands out').toBe(true);
+    expect(editing.textContent).toContain('(being edited)');
+    expect(screen.getByLabelText('Record value').getAttribute('type'), 'styled as every text field').toBe('text');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('the TTL must be between 1 and 86400 seconds');
+    expect(screen.queryByText(/Saved at the practice DNS host/), 'never "saved" when the command failed').toBeNull();
+    expect(onchange).not.toHaveBeenCalled();
+    expect(editing.classList.contains('editing'), 'the form stays open on the row').toBe(true);
+
+    refuse = false;
+    await fireEvent.input(screen.getByLabelText('Record value'), { target: { value: 'mx2.qiye.aliyun.com' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(screen.queryByText(/Saved at the practice DNS host/), 'not "saved" while the command runs').toBeNull();
+    answer();
+    expect((await screen.findByRole('status')).textContent).toContain('Saved at the practice DNS host.');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(onchange).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a refused delete, and not "deleted"', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'practice_edit') throw { code: 'bad_setting', message: 'This record cannot be saved: that row is no longer there.' };
+      return null;
+    });
+    render(PracticeConsole, { practice, onchange: vi.fn(), onclose: vi.fn() });
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete @ CNAME site.cdn.test' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Yes' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('that row is no longer there');
+    expect(screen.queryByText(/Deleted at the practice DNS host/)).toBeNull();
   });
 });

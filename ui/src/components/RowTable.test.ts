@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/svelte';
 import RowTable, { rowKey } from './RowTable.svelte';
+import RowSentence from './RowSentence.svelte';
 import { i18n } from '../i18n/index.svelte';
 import type { FixRow, RowCheck } from '../ipc';
 import { expectShownAsText, HOSTILE } from '../test-support';
@@ -73,5 +74,21 @@ describe('RowTable', () => {
     for (const l of lists) expect(l.querySelectorAll('li')).toHaveLength(5);
     expect(lists[0]!.querySelectorAll('li')[1]!.textContent).toBe(`${HOSTILE.html}: Not yet saved`);
     expectShownAsText(container);
+  });
+
+  it('shows a change row as "replace OLD with NEW", in the table and in a sentence, in both languages', () => {
+    const change: FixRow = { action: 'change', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com.example.com', new_value: 'mx1.qiye.aliyun.com' };
+    const table = render(RowTable, { rows: [change] });
+    expect(table.container.querySelector('tbody tr')!.textContent).toContain('replace mx1.qiye.aliyun.com.example.com with mx1.qiye.aliyun.com');
+    // The copy button copies what to type: the new value.
+    expect(screen.getByRole('button', { name: 'Copy: Record value' })).toBeTruthy();
+    cleanup();
+    const sentence = render(RowSentence, { row: change });
+    expect(sentence.container.textContent).toBe('change the MX row at @: replace 5 mx1.qiye.aliyun.com.example.com with 5 mx1.qiye.aliyun.com');
+    cleanup();
+    i18n.locale = 'zh-CN';
+    expect(render(RowTable, { rows: [change] }).container.querySelector('tbody tr')!.textContent).toContain('将 mx1.qiye.aliyun.com.example.com 替换为 mx1.qiye.aliyun.com');
+    cleanup();
+    expect(render(RowSentence, { row: change }).container.textContent).toBe('修改 @ 的 MX 记录：将 5 mx1.qiye.aliyun.com.example.com 替换为 5 mx1.qiye.aliyun.com');
   });
 });

@@ -43,6 +43,9 @@ const cname: ReportFinding = {
   ],
 };
 
+/** The state at the DNS host each row of `table` shows, as read (mark and word). */
+const states = (table: Element) => [...table.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('.saved-state')?.textContent?.replace(/\s+/g, ' ').trim());
+
 function setup(onsaved: (option: string | null) => Promise<void> | void = vi.fn()) {
   const r = report({
     findings: [cname],
@@ -144,16 +147,14 @@ describe('Repair', () => {
     // Exactly the rows on screen, in order: the recommended option's rows, then the mail servers.
     expect(asked.map((r) => `${r.type} ${r.value}`)).toEqual(['CNAME site.cdn.example.net', 'A 203.0.113.7', 'MX mx1.qiye.aliyun.com']);
     const first = screen.getAllByRole('table')[0]!;
-    const cells = [...first.querySelectorAll('tbody tr')].map((tr) => tr.lastElementChild!.textContent!.trim());
-    expect(cells).toEqual(['Not yet saved', 'Saved']);
+    expect(states(first)).toEqual(['✗ Not yet saved', '✓ Saved']);
     expect(onsaved).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: 'Wait anyway: MX Doctor keeps asking' })).toBeTruthy();
 
     delSaved = true;
     await fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
     await screen.findByText(/Every change is saved at your DNS host/);
-    const again = [...screen.getAllByRole('table')[0]!.querySelectorAll('tbody tr')].map((tr) => tr.lastElementChild!.textContent!.trim());
-    expect(again).toEqual(['Saved', 'Saved']);
+    expect(states(screen.getAllByRole('table')[0]!)).toEqual(['✓ Saved', '✓ Saved']);
     await fireEvent.click(screen.getByRole('button', { name: 'Start waiting' }));
     expect(onsaved).toHaveBeenCalledTimes(1);
     expect(onsaved).toHaveBeenCalledWith('replace_with_a');
@@ -236,7 +237,7 @@ describe('Repair, in practice mode', () => {
     });
     render(Repair, { report: r, practice: true, onback: vi.fn(), onsaved: vi.fn() });
     expect(screen.getByText(/its settings page is the practice DNS console/).textContent).toContain('ns1.seed000.test, ns2.seed000.test');
-    expect(screen.getByText('Open the practice DNS console with the button at the top of the window.')).toBeTruthy();
+    expect(screen.getByText('Open the practice DNS console with the button at the top of the window: it opens alongside these steps.')).toBeTruthy();
     expect(screen.queryByText('Log in where you bought or manage your domain name.')).toBeNull();
   });
 });
@@ -300,13 +301,76 @@ describe('Repair, with a crafted report', () => {
       target: [],
     };
     const { container } = render(Repair, { report: report({ plan: crafted }), onback: vi.fn(), onsaved: vi.fn() });
-    const steps = container.querySelectorAll('ol.plan > li');
+    const steps = container.querySelectorAll('ol.plan > li:not(.host-step)');
     expect(steps).toHaveLength(3);
-    expect([...steps].map((s) => s.querySelector('h3')!.textContent)).toEqual([
-      'Fix the SPF row',
-      'Fix the SPF row',
-      'Other changes',
-    ]);
+    expect([...steps].map((s) => s.querySelector('h3')!.textContent)).toEqual(['Add the SPF row', 'Add the SPF row', 'Add these rows']);
     expectShownAsText(container);
+  });
+});
+
+describe('Repair, as a first-time domain owner reads it', () => {
+  afterEach(() => {
+    i18n.locale = 'en';
+  });
+
+  // MX_ZONE_APPENDED: the console appended the zone to the mail server's name.
+  const changeMx: FixRow = { action: 'change', host: '@', type: 'MX', priority: 5, value: 'mx1.qiye.aliyun.com.example.com', new_value: 'mx1.qiye.aliyun.com' };
+  const changePlan: RepairPlan = { steps: [{ id: 'mail_servers', rows: [changeMx] }], target: [] };
+
+  it('shows a change row with the value there now and the value to put instead, in both languages', () => {
+    const { container } = render(Repair, { report: report({ plan: changePlan }), onback: vi.fn(), onsaved: vi.fn() });
+    const cell = container.querySelector('ol.plan tbody tr .row-value')!;
+    expect(cell.textContent, 'the user finds the row by its old value and types the new one').toContain(
+      'replace mx1.qiye.aliyun.com.example.com with mx1.qiye.aliyun.com',
+    );
+    expect([...cell.querySelectorAll('code')].map((c) => c.textContent)).toEqual(['mx1.qiye.aliyun.com.example.com', 'mx1.qiye.aliyun.com']);
+    cleanup();
+    i18n.locale = 'zh-CN';
+    const zh = render(Repair, { report: report({ plan: changePlan }), onback: vi.fn(), onsaved: vi.fn() });
+    expect(zh.container.querySelector('ol.plan tbody tr .row-value')!.textContent).toContain('将 mx1.qiye.aliyun.com.example.com 替换为 mx1.qiye.aliyun.com');
+  });
+
+  it('heads each step with what its rows do: never "add" over a change, both verbs over a delete and an add', () => {
+    const plan: RepairPlan = {
+      steps: [
+        { id: 'delete_cname', rows: [del, a1] },
+        { id: 'mail_servers', rows: [changeMx] },
+        { id: 'spf', rows: [{ ...a1, type: 'TXT', value: 'v=spf1 include:spf.qiye.aliyun.com -all' }] },
+      ],
+      target: [],
+    };
+    render(Repair, { report: report({ plan }), onback: vi.fn(), onsaved: vi.fn() });
+    const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    expect(headings).toEqual([
+      "Delete the alias (CNAME) at the mail host and add the rows that take the alias's place",
+      "Change the mail server rows to your mailbox service's servers",
+      'Add the SPF row',
+    ]);
+  });
+
+  it('numbers the way from the DNS host’s page to "I\'ve made the changes" in one list, with no list inside another', () => {
+    const guide = { host: null, name_servers: ['ns1.example.net'], steps: ['Log in where you bought or manage your domain name.', 'Open the DNS settings.'] };
+    for (const practice of [false, true]) {
+      const { container, unmount } = render(Repair, { report: report({ findings: [cname], plan: replacePlan, dns_host: guide }), practice, onback: vi.fn(), onsaved: vi.fn() });
+      expect(container.querySelectorAll('ol'), `one numbered list (practice: ${practice})`).toHaveLength(1);
+      const items = [...container.querySelectorAll('ol.plan > li')];
+      // The way in, the two plan steps, and the button last.
+      expect(items).toHaveLength(2 + 2 + 1);
+      expect(items[0]!.textContent).toBe(practice ? 'Open the practice DNS console with the button at the top of the window: it opens alongside these steps.' : 'Log in where you bought or manage your domain name.');
+      expect(items.at(-1)!.textContent).toContain("I've made the changes");
+      unmount();
+    }
+  });
+
+  it('keeps the table as wide as it was once the rows are checked: the state sits under the action', async () => {
+    mockIPC((cmd, args) => (cmd === 'verify_rows' ? (args as { rows: FixRow[] }).rows.map((row) => ({ row, state: 'saved', servers: [] })) : null));
+    setup();
+    const columns = () => screen.getAllByRole('table')[0]!.querySelectorAll('thead th').length;
+    const before = columns();
+    await fireEvent.click(screen.getByRole('button', { name: "I've made the changes" }));
+    await screen.findByText(/Every change is saved at your DNS host/);
+    expect(columns(), 'no extra column').toBe(before);
+    const first = screen.getAllByRole('table')[0]!.querySelector('tbody tr')!;
+    expect(first.firstElementChild!.textContent).toMatch(/^\s*Delete\s*✓\sSaved\s*$/);
   });
 });
