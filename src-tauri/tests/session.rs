@@ -163,6 +163,17 @@ fn a_file_that_is_no_snapshot_and_a_link_from_elsewhere_are_refused_in_words() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "bad_setting");
+    // Issue 15: a finding's reference opens at the RFC Editor; a lookalike of it does not.
+    let err = invoke(
+        &window,
+        "open_link",
+        json!({ "url": "https://www.rfc-editor.org.evil.example/rfc/rfc2181#section-10.1" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "bad_setting");
+    assert!(mxdoctor_core::links::may_open(
+        "https://www.rfc-editor.org/rfc/rfc2181#section-10.1"
+    ));
     assert!(mxdoctor_core::providers::is_catalog_link(
         "https://dns.console.aliyun.com/"
     ));

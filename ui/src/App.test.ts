@@ -45,7 +45,7 @@ describe('App', () => {
           host: 'example.com',
           records: [],
           fix: [del],
-          reference: 'seed 000',
+          reference: 'RFC 2181 §10.1', reference_url: 'https://www.rfc-editor.org/rfc/rfc2181#section-10.1',
           params: {},
           options: [
             { id: 'replace_with_a', recommended: true, fix: [del], params: {} },
@@ -249,7 +249,7 @@ describe('App, when the language changes', () => {
             host: 'example.com',
             records: [],
             fix: [del],
-            reference: 'seed 000',
+            reference: 'RFC 2181 §10.1', reference_url: 'https://www.rfc-editor.org/rfc/rfc2181#section-10.1',
             params: {},
             options: [{ id: 'replace_with_a', recommended: true, fix: [del], params: {} }],
             option_texts: [{ id: 'replace_with_a', title, consequence: '' }],

@@ -22,7 +22,7 @@ const finding = (title: string): ReportFinding => ({
   host: 'example.com',
   records: [],
   fix: [],
-  reference: 'RFC 5321',
+  reference: 'RFC 5321', reference_url: '',
   params: {},
   options: [],
   title,

@@ -88,7 +88,7 @@ function finding(code: string, over: Partial<ReportFinding>, params: Record<stri
     host: 'example.com',
     records: [],
     fix: [],
-    reference: 'RFC 5321 §5.1',
+    reference: 'RFC 5321 §5.1', reference_url: '',
     params,
     options: [],
     title: fill(words.title, params),
@@ -119,7 +119,7 @@ const findings: ReportFinding[] = [
     {
       records: [{ name: 'example.com', ttl: 600, type: 'CNAME', target: 'site.cdn.example.net' }],
       fix: [delAlias, addA],
-      reference: 'RFC 1034 §3.6.2',
+      reference: 'RFC 1034 §3.6.2', reference_url: '',
       options: [
         { id: 'replace_with_a', recommended: true, fix: [delAlias, addA], params: {} },
         { id: 'move_cname', recommended: false, fix: [delAlias, addWww], params: {} },
@@ -159,7 +159,7 @@ const checked: CheckReport = report({
     { option: 'separate_subdomain', plan: { steps: [{ id: 'mail_servers', rows: [mailMx] }], target: [mailMx] } },
   ],
   dns_host: {
-    host: { id: 'alibaba-cloud-dns', name: core.dns_hosts['alibaba-cloud-dns'].name, ns_suffixes: ['alidns.com'], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [] },
+    host: { id: 'alibaba-cloud-dns', name: core.dns_hosts['alibaba-cloud-dns'].name, ns_suffixes: ['alidns.com'], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [], source: '' },
     name_servers: ['ns1.alidns.com', 'ns2.alidns.com'],
     steps: core.dns_hosts['alibaba-cloud-dns'].steps,
   },

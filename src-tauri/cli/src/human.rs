@@ -188,10 +188,14 @@ fn finding(out: &mut String, p: &Paint, f: &ReportFinding) {
         }
         table(out, &option.fix, "          ");
     }
+    // The rule's RFC section with its address, so the line leads somewhere a reader can go.
+    let reference = match f.finding.reference_url.as_str() {
+        "" => f.finding.reference.clone(),
+        url => format!("{}, {url}", f.finding.reference),
+    };
     let _ = writeln!(
         out,
-        "        ({}; code {})",
-        f.finding.reference,
+        "        ({reference}; code {})",
         f.finding.code.as_str()
     );
 }

@@ -13,6 +13,7 @@ pub mod dmarc;
 pub mod dns;
 pub mod domain;
 pub mod files;
+pub mod links;
 pub mod markdown;
 pub mod observe;
 pub mod propagation;

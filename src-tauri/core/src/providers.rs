@@ -67,6 +67,10 @@ pub struct DnsHost {
     pub console_url: String,
     #[serde(default)]
     pub steps: Vec<String>,
+    /// Where the name-server pattern and the console address come from, and what could not be
+    /// confirmed from the host's own published pages.
+    #[serde(default)]
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -451,6 +455,153 @@ mod tests {
             ms.expected_mx("contoso.co.uk")[0].host,
             "contoso-co-uk.mail.protection.outlook.com"
         );
+    }
+
+    /// Issue 15: the guides cover the hosts users actually have, each recognised from a typical
+    /// name server of its own, and never from a lookalike that only ends with the same letters.
+    #[test]
+    fn recognises_every_catalogued_host_from_a_typical_name_server_and_no_lookalike() {
+        let cases = [
+            ("dns9.hichina.com", "alibaba-cloud-dns"),
+            ("ns1.alidns.com", "alibaba-cloud-dns"),
+            ("f1g1ns1.dnspod.net", "dnspod"),
+            ("kate.ns.cloudflare.com", "cloudflare"),
+            ("ns01.domaincontrol.com", "godaddy"),
+            ("ns-1234.awsdns-12.org", "route53"),
+            ("ns-cloud-a1.googledomains.com", "google-cloud-dns"),
+            ("ns1-01.azure-dns.com", "azure-dns"),
+            // Namecheap's BasicDNS and FreeDNS both answer from registrar-servers.com.
+            ("dns1.registrar-servers.com", "namecheap"),
+            ("freedns1.registrar-servers.com", "namecheap"),
+            ("ns1.huaweicloud-dns.com", "huawei-cloud"),
+            ("ns-123-a.gandi.net", "gandi"),
+            ("dns200.anycast.me", "ovh"),
+            ("ns1045.ui-dns.com", "ionos"),
+            ("ns1.myhostadmin.net", "west-cn"),
+            ("ns11.xincache.com", "xinnet"),
+            ("ns1.bdydns.cn", "baidu-cloud"),
+            ("sv3.bdydns.cn", "baidu-cloud"),
+            ("ns1.volcdns.com", "volcengine"),
+            ("ns1.jdgslb.com", "jd-cloud"),
+            ("freens2.jdgslb.com", "jd-cloud"),
+            ("ns1.ename.net", "ename"),
+            ("dns1.35.com", "35-com"),
+            ("ns1.dns-parking.com", "hostinger"),
+            ("lunar.dns-parking.com", "hostinger"),
+            ("ns1.bluehost.com", "bluehost"),
+            ("ns0.wixdns.net", "wix"),
+            ("dns1.squarespacedns.com", "squarespace"),
+            ("curitiba.ns.porkbun.com", "porkbun"),
+            ("ns1.dyna-ns.net", "dynadot"),
+            ("ns1fnx.name.com", "name-com"),
+            ("hydrogen.ns.hetzner.com", "hetzner"),
+            ("helium.ns.hetzner.de", "hetzner"),
+            ("robotns3.second-ns.com", "hetzner"),
+            ("ns2.digitalocean.com", "digitalocean"),
+            ("ns1.vercel-dns.com", "vercel"),
+            ("dns1.p01.nsone.net", "netlify"),
+        ];
+        for (ns, want) in cases {
+            let guide = dns_host_for(&[ns.to_string()]);
+            assert_eq!(
+                guide.host.as_ref().map(|h| h.id.as_str()),
+                Some(want),
+                "{ns} is a name server of {want}"
+            );
+        }
+        for id in dns_host_ids() {
+            assert!(
+                cases.iter().any(|(_, want)| *want == id),
+                "{id} has a typical name server in this table"
+            );
+        }
+        // A name that only ends with a host's letters is someone else's server.
+        for lookalike in [
+            "ns1.notmyhostadmin.net",
+            "ns1.evilxincache.com",
+            "ns1.my35.com",
+            "ns1.fakebdydns.cn",
+            "ns1.myname.com",
+            "ns1.notdns-parking.com",
+            "ns1.wixdns.net.example",
+            "ns1.digitalocean.com.evil.example",
+            "ns1.vercel-dns.co",
+            "ns.porkbun.com.cn",
+        ] {
+            let guide = dns_host_for(&[lookalike.to_string()]);
+            assert!(
+                guide.host.is_none(),
+                "{lookalike} is not a catalogued host's server (got {:?})",
+                guide.host.map(|h| h.id)
+            );
+        }
+    }
+
+    #[test]
+    fn the_guides_cover_at_least_thirty_hosts_each_with_a_console_and_a_source() {
+        let hosts = &dns_hosts().hosts;
+        assert!(hosts.len() >= 30, "{} DNS hosts catalogued", hosts.len());
+        for h in hosts {
+            assert!(
+                h.console_url.starts_with("https://"),
+                "{}'s console is an https address",
+                h.id
+            );
+            assert!(
+                !h.source.trim().is_empty(),
+                "{} says where it comes from",
+                h.id
+            );
+            assert!(
+                !h.ns_suffixes.is_empty() || !h.ns_contains.is_empty(),
+                "{} is recognised from its name servers",
+                h.id
+            );
+            assert!(
+                is_catalog_link(&h.console_url),
+                "{}'s console can be opened",
+                h.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_provider_cites_the_source_of_its_records() {
+        for p in all() {
+            assert!(
+                p.source.trim().len() > 10,
+                "{} cites where its MX and SPF values come from",
+                p.id
+            );
+            assert!(
+                p.spf_include.is_some(),
+                "{} names the include its senders need",
+                p.id
+            );
+        }
+    }
+
+    #[test]
+    fn recognises_the_mail_servers_of_the_added_services() {
+        let cases = [
+            ("qiye163mx02.mxmail.netease.com", Some("netease-qiye")),
+            ("in1-smtp.messagingengine.com", Some("fastmail")),
+            ("mailsec.protonmail.ch", Some("proton")),
+            ("mx.yandex.net", Some("yandex-360")),
+            (
+                "inbound-smtp.eu-west-1.amazonaws.com",
+                Some("amazon-workmail"),
+            ),
+            ("mx02.mail.icloud.com", Some("icloud")),
+            ("mx3.zoho.com.au", Some("zoho")),
+            // Personal NetEase mail and other AWS hosts are not these services.
+            ("163mx01.mxmail.netease.com", None),
+            ("ec2-1-2-3-4.compute-1.amazonaws.com", None),
+            ("mail.notprotonmail.ch", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(recognise(host).map(|p| p.id.as_str()), want, "{host}");
+        }
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn reword(mut report: CheckReport, locale: Locale) -> CheckReport {
     report.findings = report
         .findings
         .into_iter()
-        .map(|f| words(f.finding, locale))
+        .map(|f| words(f.finding.referenced(), locale))
         .collect();
     report.dns_host = dns_host_guide(&report.dns_host.name_servers, locale);
     if report.provider_name.is_some() {
@@ -797,7 +797,7 @@ mod tests {
 
     #[test]
     fn a_merged_spf_record_says_in_words_what_it_left_out() {
-        let f = Finding::new(Code::SpfMultiple, Severity::Error, "example.com", "x")
+        let f = Finding::new(Code::SpfMultiple, Severity::Error, "example.com")
             .param("count", "2")
             .param("all", "-all")
             .param(
@@ -808,7 +808,8 @@ mod tests {
         let en = words(f.clone(), Locale::En).message;
         assert!(
             en.ends_with(
-                "add the single combined record below. Left out \"inclde:x.example\": SPF does \
+                "add the single combined record listed in the changes to make at your DNS host. \
+                 Left out \"inclde:x.example\": SPF does \
                  not know this word; it is probably misspelt. Left out \"ip4:192.0.2.1\\u{7}\": \
                  it contains a line break or an invisible control character, which SPF does not \
                  allow. The combined record ends in \"-all\", as your records do (the record \
@@ -821,7 +822,7 @@ mod tests {
             zh.contains("已去掉“inclde:x.example”：SPF 不认识这个词"),
             "{zh}"
         );
-        let plain = Finding::new(Code::SpfPermissive, Severity::Warning, "example.com", "x");
+        let plain = Finding::new(Code::SpfPermissive, Severity::Warning, "example.com");
         let text = words(plain, Locale::En).message;
         assert!(
             !text.contains('{') && text.ends_with("send for you)."),
@@ -831,7 +832,7 @@ mod tests {
 
     #[test]
     fn words_fill_the_findings_values() {
-        let f = Finding::new(Code::MxForeign, Severity::Error, "example.com", "seed 001")
+        let f = Finding::new(Code::MxForeign, Severity::Error, "example.com")
             .param("count", "2")
             .param("owner", "google-workspace")
             .param("owner_name", "Google Workspace")
@@ -843,7 +844,7 @@ mod tests {
 
     #[test]
     fn a_failed_lookup_says_what_it_was_for_in_plain_words() {
-        let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com", "x")
+        let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com")
             .param("question", "example.com MX")
             .param("status", "timeout")
             .param("detail", "192.0.2.1:53 did not answer within 3.0 s")
@@ -958,7 +959,7 @@ mod tests {
 
     #[test]
     fn a_report_is_reworded_in_chinese_with_its_values() {
-        let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com", "x")
+        let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com")
             .param("question", "example.com MX")
             .param("status", "timeout")
             .param("detail", "no answer")

@@ -40,3 +40,21 @@ fn break_a_report_saved_before_the_typed_variant_keeps_its_wording() {
         reword(today, Locale::ZhCn).findings[0].title
     );
 }
+
+/// Issue 15: the same saved report named our own notes as its reference ("seed 001 §2.1, §2.3");
+/// read again, it shows the rule's RFC section with the address to follow.
+#[test]
+fn a_report_saved_with_an_internal_reference_shows_the_rfc_section_when_read_again() {
+    let saved: CheckReport = serde_json::from_str(SAVED_BEFORE_ISSUE_14).expect("still readable");
+    assert_eq!(saved.findings[0].finding.reference, "seed 001 §2.1, §2.3");
+    assert_eq!(
+        saved.findings[0].finding.reference_url, "",
+        "not saved then"
+    );
+    let again = reword(saved, Locale::En);
+    assert_eq!(again.findings[0].finding.reference, "RFC 5321 §5.1");
+    assert_eq!(
+        again.findings[0].finding.reference_url,
+        "https://www.rfc-editor.org/rfc/rfc5321#section-5.1"
+    );
+}

@@ -56,9 +56,23 @@ async fn run(lab: &Lab, domain: &str, choice: ProviderChoice) -> (CheckReport, S
     (report, snap)
 }
 
-/// Every title, message and option text is filled in: no `{placeholder}` reaches the user.
+/// Every title, message and option text is filled in: no `{placeholder}` reaches the user. Every
+/// reference is one a user can follow (issue 15): an RFC section with its https address, never
+/// our own design notes or cases.
 fn assert_words_filled(report: &CheckReport) {
     for f in &report.findings {
+        let reference = &f.finding.reference;
+        assert!(
+            !reference.to_lowercase().contains("seed") && !reference.contains("DESIGN"),
+            "{:?} refers to {reference}",
+            f.finding.code
+        );
+        assert!(
+            f.finding.reference_url.starts_with("https://"),
+            "{:?} links its reference {reference}: {:?}",
+            f.finding.code,
+            f.finding.reference_url
+        );
         let texts = [&f.title, &f.message].into_iter().chain(
             f.option_texts
                 .iter()

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use mxdoctor_core::links;
 use mxdoctor_core::propagation::WaitView;
-use mxdoctor_core::providers;
 use mxdoctor_core::report::{self, CheckReport, Locale};
 use mxdoctor_core::Snapshot;
 use serde::Serialize;
@@ -106,10 +106,11 @@ pub fn open_snapshot(
     })
 }
 
-/// Opens a catalog link in the user's browser.
+/// Opens a link MX Doctor lists (a DNS host's console, a resolver's flush page, an RFC section)
+/// in the user's browser.
 #[tauri::command]
 pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
-    if !providers::is_catalog_link(&url) {
+    if !links::may_open(&url) {
         return Err(AppError::new(
             ErrorCode::BadSetting,
             "MX Doctor only opens the links it lists itself.",

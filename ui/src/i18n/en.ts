@@ -42,7 +42,7 @@ export const en = {
   'check.error': 'The check could not be completed: the questions that matter got no answer.',
   'check.evidence': 'What MX Doctor saw',
   'check.no_resolver': 'No DNS server can be reached from this computer.',
-  'check.to_repair': 'Show me what to change',
+  'check.to_repair': 'Show me the changes to make at my DNS host',
   'check.service': 'Mailbox service: {name}',
   'check.service_detected': 'Mailbox service: {name} (recognised from your current settings)',
   'check.service_unknown': 'Mailbox service: not recognised',

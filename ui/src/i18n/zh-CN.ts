@@ -44,7 +44,7 @@ export const zhCN: Record<MessageKey, string> = {
   'check.error': '检测未能完成：关键查询没有得到应答。',
   'check.evidence': 'MX Doctor 查到的记录',
   'check.no_resolver': '这台电脑无法连接任何 DNS 服务器。',
-  'check.to_repair': '告诉我要改什么',
+  'check.to_repair': '查看要在解析控制台做的修改',
   'check.service': '邮箱服务商：{name}',
   'check.service_detected': '邮箱服务商：{name}（根据当前设置识别）',
   'check.service_unknown': '邮箱服务商：未能识别',

@@ -203,7 +203,8 @@ export async function openSnapshot(text: string, provider: string | null, mx: st
   return opened.report;
 }
 
-/** Opens a link from MX Doctor's catalogs (a DNS host's console, a cache-flush page) in the browser. */
+/** Opens a link MX Doctor lists (a DNS host's console, a cache-flush page, the RFC section a
+ * finding rests on) in the browser; the app refuses any other. */
 export function openLink(url: string): Promise<void> {
   return call('open_link', { url });
 }

@@ -21,7 +21,7 @@ const spfFinding: ReportFinding = {
   host: 'example.com',
   records: [{ name: 'example.com', ttl: 600, type: 'TXT', text: HOSTILE }],
   fix: [],
-  reference: 'RFC 7208',
+  reference: 'RFC 7208', reference_url: '',
   params: {},
   options: [],
   title: 'Your SPF record does not name Alibaba Mail',
@@ -34,7 +34,7 @@ const failedLookup: ReportFinding = {
   host: 'example.com',
   records: [],
   fix: [],
-  reference: 'RFC 2308 §7',
+  reference: 'RFC 2308 §7', reference_url: '',
   params: {},
   options: [],
   title: 'Could not check your mail server records (MX)',
@@ -91,7 +91,7 @@ describe('Check', () => {
     mockIPC((cmd) => (cmd === 'run_check' ? report({ status: 'ok' }) : null));
     render(CheckInWizard, { request, technical: false, onback: vi.fn(), onrepair: vi.fn() });
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Nothing needs changing'));
-    expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Show me the changes to make at my DNS host' })).toBeNull();
   });
 
   it('rewords the findings when the language is switched', async () => {
@@ -120,7 +120,7 @@ const deniedEverything: ReportFinding = {
   host: 'example.com',
   records: [],
   fix: [],
-  reference: 'RFC 8020 §2',
+  reference: 'RFC 8020 §2', reference_url: '',
   params: { reason: 'denies_root' },
   options: [],
   title: 'Your DNS service is not answering normally',
@@ -144,7 +144,7 @@ describe('Check when the DNS service is not answering normally', () => {
     expect(screen.queryByText(/No DNS server can be reached/)).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Practise with an example domain' }));
     expect(onpractice).toHaveBeenCalledOnce();
-    expect(screen.queryByRole('button', { name: 'Show me what to change' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Show me the changes to make at my DNS host' })).toBeNull();
   });
 
   it('a resolver that denies only this domain is not called offline', async () => {

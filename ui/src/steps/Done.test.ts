@@ -37,7 +37,7 @@ const cname: ReportFinding = {
   host: 'example.com',
   records: [],
   fix: [],
-  reference: 'seed 000',
+  reference: 'RFC 2181 §10.1', reference_url: 'https://www.rfc-editor.org/rfc/rfc2181#section-10.1',
   params: {},
   options: [],
   title: 'An alias (CNAME) at example.com hides your mail settings',

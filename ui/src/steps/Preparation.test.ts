@@ -95,7 +95,7 @@ describe('Preparation: where the DNS is managed, and a customer’s snapshot', (
       if (cmd === 'normalise_domain') return { ascii: 'example.com', unicode: 'example.com', input: 'example.com', adjustments: [] };
       if (cmd === 'detect_dns_host')
         return {
-          host: { id: 'alibaba-cloud-dns', name: 'Alibaba Cloud DNS (HiChina)', ns_suffixes: [], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [] },
+          host: { id: 'alibaba-cloud-dns', name: 'Alibaba Cloud DNS (HiChina)', ns_suffixes: [], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [], source: '' },
           name_servers: ['dns1.hichina.com'],
           steps: ['Log on to Alibaba Cloud DNS.', 'Click DNS Settings.'],
         };

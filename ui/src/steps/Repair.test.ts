@@ -27,7 +27,7 @@ const cname: ReportFinding = {
   host: 'example.com',
   records: [],
   fix: [del, a1],
-  reference: 'seed 000',
+  reference: 'RFC 2181 §10.1', reference_url: 'https://www.rfc-editor.org/rfc/rfc2181#section-10.1',
   params: {},
   options: [
     { id: 'replace_with_a', recommended: true, fix: [del, a1], params: {} },

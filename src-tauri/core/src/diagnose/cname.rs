@@ -12,8 +12,6 @@ use super::{Action, Code, Ctx, Finding, FixRow, OptionId, RepairOption, Severity
 use crate::diagnose::Variant;
 use crate::dns::{canonical, DnsRecord, RType, RecordData};
 
-const REFERENCE: &str = "RFC 1912 §2.4; RFC 2181 §10.1; seed 000; seed 001 §2.2";
-
 pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
     let cname = [RType::Cname, RType::MX, RType::A, RType::TXT]
         .into_iter()
@@ -46,22 +44,17 @@ pub(crate) fn check(ctx: &Ctx) -> Option<Finding> {
         option.fix.extend(adds.iter().cloned());
     }
     let fix = options[0].fix.clone();
-    let mut finding = Finding::new(
-        Code::CnameAtMailHost,
-        Severity::Error,
-        ctx.domain,
-        REFERENCE,
-    )
-    .records([cname.clone()])
-    .fix(fix)
-    .param("target", target.clone())
-    .param("host_label", ctx.host_label(ctx.domain))
-    .param("hidden_mx", (!hidden.is_empty()).to_string())
-    .worded(Variant::HiddenMx, !hidden.is_empty())
-    .param(
-        "provider",
-        ctx.provider.map(|p| p.name.clone()).unwrap_or_default(),
-    );
+    let mut finding = Finding::new(Code::CnameAtMailHost, Severity::Error, ctx.domain)
+        .records([cname.clone()])
+        .fix(fix)
+        .param("target", target.clone())
+        .param("host_label", ctx.host_label(ctx.domain))
+        .param("hidden_mx", (!hidden.is_empty()).to_string())
+        .worded(Variant::HiddenMx, !hidden.is_empty())
+        .param(
+            "provider",
+            ctx.provider.map(|p| p.name.clone()).unwrap_or_default(),
+        );
     finding.options = options;
     Some(finding)
 }

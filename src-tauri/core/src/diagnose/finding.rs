@@ -193,8 +193,12 @@ pub struct Finding {
     pub records: Vec<DnsRecord>,
     /// The rows to change; for findings with options, the recommended option's rows.
     pub fix: Vec<FixRow>,
-    /// The RFC section or seed the rule rests on.
+    /// The RFC section the rule rests on, as shown (`RFC 2181 §10.1`); see `reference.rs`.
     pub reference: String,
+    /// The address of that section at the RFC Editor, for a user to follow. Empty only in a
+    /// report saved before it existed, until the report is read again (`report::reword`).
+    #[serde(default)]
+    pub reference_url: String,
     /// Values the wording catalog fills in.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub params: BTreeMap<String, String>,
@@ -280,18 +284,30 @@ impl Finding {
         self
     }
 
-    pub fn new(code: Code, severity: Severity, host: &str, reference: &str) -> Self {
+    /// A finding of `code`; its reference is the code's (`Code::reference`).
+    pub fn new(code: Code, severity: Severity, host: &str) -> Self {
+        let reference = code.reference();
         Self {
             code,
             severity,
             host: host.to_string(),
             records: Vec::new(),
             fix: Vec::new(),
-            reference: reference.to_string(),
+            reference: reference.text.to_string(),
+            reference_url: reference.url.to_string(),
             params: BTreeMap::new(),
             options: Vec::new(),
             variant: None,
         }
+    }
+
+    /// With its code's reference, as this version gives it: a report saved by an older version
+    /// may name notes a user cannot follow.
+    pub fn referenced(mut self) -> Self {
+        let reference = self.code.reference();
+        self.reference = reference.text.to_string();
+        self.reference_url = reference.url.to_string();
+        self
     }
 
     pub fn records(mut self, records: impl IntoIterator<Item = DnsRecord>) -> Self {

@@ -5,6 +5,7 @@ mod cname;
 mod finding;
 mod mx;
 mod policy;
+mod reference;
 mod servers;
 mod spf;
 
@@ -14,6 +15,7 @@ mod fixtures;
 use serde::{Deserialize, Serialize};
 
 pub use finding::{Action, Code, Finding, FixRow, OptionId, RepairOption, Severity, Variant};
+pub use reference::{reference_urls, Reference};
 
 use crate::dns::{DnsRecord, Outcome, RType, RecordData, Status};
 use crate::providers::{self, Provider};
@@ -143,18 +145,13 @@ pub(crate) fn lookup_failed(
     purpose: &str,
 ) -> Finding {
     let severity = severity.min(Severity::Warning);
-    Finding::new(
-        Code::LookupFailed,
-        severity,
-        name,
-        "RFC 2308 §7; DESIGN.md: a failed lookup is never a pass",
-    )
-    .param("question", format!("{name} {rtype}"))
-    .param("status", status_word(outcome.status))
-    .param("detail", outcome.detail.clone().unwrap_or_default())
-    .param("purpose", purpose)
-    .worded(Variant::NameServer, purpose == "name_server")
-    .worded(Variant::DomainExists, purpose == "domain_exists")
+    Finding::new(Code::LookupFailed, severity, name)
+        .param("question", format!("{name} {rtype}"))
+        .param("status", status_word(outcome.status))
+        .param("detail", outcome.detail.clone().unwrap_or_default())
+        .param("purpose", purpose)
+        .worded(Variant::NameServer, purpose == "name_server")
+        .worded(Variant::DomainExists, purpose == "domain_exists")
 }
 
 pub(crate) fn status_word(status: Status) -> &'static str {

@@ -35,15 +35,10 @@ pub(crate) fn check(ctx: &Ctx, hidden_by_cname: bool) -> Vec<Finding> {
         if hidden_by_cname {
             return Vec::new();
         }
-        return vec![Finding::new(
-            Code::MxMissing,
-            Severity::Error,
-            ctx.domain,
-            "RFC 5321 §5.1",
-        )
-        .fix(ctx.provider_mx_rows())
-        .param("provider", provider_name(ctx))
-        .worded(Variant::NoProvider, ctx.provider.is_none())];
+        return vec![Finding::new(Code::MxMissing, Severity::Error, ctx.domain)
+            .fix(ctx.provider_mx_rows())
+            .param("provider", provider_name(ctx))
+            .worded(Variant::NoProvider, ctx.provider.is_none())];
     }
     if let Some(null) = null_mx(ctx, &records) {
         return vec![null];
@@ -98,7 +93,7 @@ fn null_mx(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
         .collect();
     fix.extend(ctx.provider_mx_rows());
     Some(
-        Finding::new(Code::MxNull, Severity::Error, ctx.domain, "RFC 7505 §3")
+        Finding::new(Code::MxNull, Severity::Error, ctx.domain)
             .records(null)
             .fix(fix),
     )
@@ -130,19 +125,14 @@ fn foreign(ctx: &Ctx, records: &[DnsRecord]) -> Vec<Finding> {
                 .iter()
                 .filter_map(|r| ctx.row(Action::Delete, ctx.domain, r))
                 .collect();
-            Finding::new(
-                Code::MxForeign,
-                Severity::Error,
-                ctx.domain,
-                "seed 001 §2.1; RFC 5321 §5.1",
-            )
-            .param("count", found.len().to_string())
-            .worded(Variant::UnknownOwner, owner_id.is_empty())
-            .param("owner", owner_id)
-            .param("owner_name", owner_name)
-            .param("provider", provider.name.clone())
-            .records(found)
-            .fix(fix)
+            Finding::new(Code::MxForeign, Severity::Error, ctx.domain)
+                .param("count", found.len().to_string())
+                .worded(Variant::UnknownOwner, owner_id.is_empty())
+                .param("owner", owner_id)
+                .param("owner_name", owner_name)
+                .param("provider", provider.name.clone())
+                .records(found)
+                .fix(fix)
         })
         .collect()
 }
@@ -202,22 +192,17 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
         Severity::Error
     };
     Some(
-        Finding::new(
-            Code::MxProviderIncomplete,
-            severity,
-            ctx.domain,
-            "seed 001 §2.1, §2.3",
-        )
-        .records(
-            records
-                .iter()
-                .filter(|r| mx_parts(r).is_some_and(|(_, x)| provider.owns(x)))
-                .cloned(),
-        )
-        .fix(fix)
-        .param("provider", provider.name.clone())
-        .param("any_present", any_ours.to_string())
-        .worded(Variant::NonePresent, !any_ours),
+        Finding::new(Code::MxProviderIncomplete, severity, ctx.domain)
+            .records(
+                records
+                    .iter()
+                    .filter(|r| mx_parts(r).is_some_and(|(_, x)| provider.owns(x)))
+                    .cloned(),
+            )
+            .fix(fix)
+            .param("provider", provider.name.clone())
+            .param("any_present", any_ours.to_string())
+            .worded(Variant::NonePresent, !any_ours),
     )
 }
 

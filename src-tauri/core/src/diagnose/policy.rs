@@ -73,16 +73,11 @@ fn dmarc(ctx: &Ctx) -> Option<Finding> {
             let (record, parsed) = org_records.remove(0);
             // No valid policy tag: at most `p=none` is applied (§6.6.3 step 6).
             let policy = parsed.policy(true).unwrap_or(Disposition::None);
-            Finding::new(
-                Code::DmarcInherited,
-                Severity::Info,
-                &org_name,
-                "RFC 7489 §6.6.3",
-            )
-            .records([record])
-            .param("mail_host", ctx.domain)
-            .param("organisational_domain", org)
-            .param("policy", policy.as_str())
+            Finding::new(Code::DmarcInherited, Severity::Info, &org_name)
+                .records([record])
+                .param("mail_host", ctx.domain)
+                .param("organisational_domain", org)
+                .param("policy", policy.as_str())
         }
         _ => multiple(ctx, &org_name, org_records).param("mail_host", ctx.domain),
     })
@@ -104,7 +99,7 @@ fn dmarc_records(outcome: &Outcome, name: &str) -> Vec<(DnsRecord, DmarcRecord)>
 /// No DMARC record where receivers look (RFC 7489 §6.1): the proposal only asks for reports,
 /// and blocks nothing.
 fn missing(ctx: &Ctx, own: &str) -> Finding {
-    Finding::new(Code::DmarcMissing, Severity::Info, own, "RFC 7489 §6.1").fix([ctx.new_row(
+    Finding::new(Code::DmarcMissing, Severity::Info, own).fix([ctx.new_row(
         Action::Add,
         own,
         RType::TXT,
@@ -140,16 +135,11 @@ fn multiple(ctx: &Ctx, name: &str, records: Vec<(DnsRecord, DmarcRecord)>) -> Fi
         .get(keep)
         .map(|(record, _)| record.value())
         .unwrap_or_default();
-    Finding::new(
-        Code::DmarcMultiple,
-        Severity::Warning,
-        name,
-        "RFC 7489 §6.6.3",
-    )
-    .param("count", records.len().to_string())
-    .param("kept", kept)
-    .records(records.into_iter().map(|(record, _)| record))
-    .fix(rows)
+    Finding::new(Code::DmarcMultiple, Severity::Warning, name)
+        .param("count", records.len().to_string())
+        .param("kept", kept)
+        .records(records.into_iter().map(|(record, _)| record))
+        .fix(rows)
 }
 
 /// No key at any of the provider's usual selectors (RFC 6376 §3.6.2.1).
@@ -180,14 +170,9 @@ fn dkim(ctx: &Ctx) -> Option<Finding> {
         ));
     }
     Some(
-        Finding::new(
-            Code::DkimNotFound,
-            Severity::Info,
-            first,
-            "RFC 6376 §3.6.2.1",
-        )
-        .param("selectors", provider.dkim_selectors.join(", "))
-        .param("provider", provider.name.clone()),
+        Finding::new(Code::DkimNotFound, Severity::Info, first)
+            .param("selectors", provider.dkim_selectors.join(", "))
+            .param("provider", provider.name.clone()),
     )
 }
 

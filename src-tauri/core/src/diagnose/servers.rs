@@ -68,15 +68,10 @@ pub(crate) fn domain_not_found(ctx: &Ctx) -> Option<Finding> {
         .map(|o| o.of(ctx.zone, RType::NS).cloned().collect::<Vec<_>>())
         .unwrap_or_default();
     Some(
-        Finding::new(
-            Code::DomainNotFound,
-            Severity::Error,
-            ctx.domain,
-            "RFC 1035 §4.1.1; RFC 8020 §2",
-        )
-        .records(zone_ns)
-        .param("zone", ctx.zone.to_string())
-        .param("servers", proof.join(", ")),
+        Finding::new(Code::DomainNotFound, Severity::Error, ctx.domain)
+            .records(zone_ns)
+            .param("zone", ctx.zone.to_string())
+            .param("servers", proof.join(", ")),
     )
 }
 
@@ -102,14 +97,9 @@ fn denies_root(ctx: &Ctx) -> Option<Finding> {
 }
 
 fn unreliable(ctx: &Ctx, reason: &str) -> Finding {
-    Finding::new(
-        Code::ResolverUnreliable,
-        Severity::Warning,
-        ctx.domain,
-        "RFC 8020 §2; DESIGN.md truth rules: \"does not exist\" needs proof",
-    )
-    .param("reason", reason)
-    .param("resolvers", ctx.snap.resolvers.join(", "))
+    Finding::new(Code::ResolverUnreliable, Severity::Warning, ctx.domain)
+        .param("reason", reason)
+        .param("resolvers", ctx.snap.resolvers.join(", "))
 }
 
 /// `LOOKUP_FAILED` for the proof of absence: what kept the zone above from confirming it.
@@ -340,22 +330,17 @@ fn inconsistent(ctx: &Ctx) -> Option<Finding> {
         .collect();
     let current: Vec<String> = ctx.snap.current_auth().iter().map(|s| s.label()).collect();
     Some(
-        Finding::new(
-            Code::NsInconsistent,
-            Severity::Warning,
-            ctx.domain,
-            "RFC 1034 §4.3.5; RFC 2181 §5; RFC 1982",
-        )
-        .records(evidence)
-        .param("types", differing.join(", "))
-        .param("servers", lines.join("\n"))
-        .worded(Variant::Stale, !stale.is_empty())
-        .param("stale", stale.join(", "))
-        .param("current", current.join(", "))
-        .param(
-            "current_serial",
-            current_serial.map(|s| s.to_string()).unwrap_or_default(),
-        ),
+        Finding::new(Code::NsInconsistent, Severity::Warning, ctx.domain)
+            .records(evidence)
+            .param("types", differing.join(", "))
+            .param("servers", lines.join("\n"))
+            .worded(Variant::Stale, !stale.is_empty())
+            .param("stale", stale.join(", "))
+            .param("current", current.join(", "))
+            .param(
+                "current_serial",
+                current_serial.map(|s| s.to_string()).unwrap_or_default(),
+            ),
     )
 }
 
@@ -387,14 +372,9 @@ fn stale(ctx: &Ctx) -> Option<Finding> {
     }
     let remaining = old.iter().map(|r| r.ttl).max().unwrap_or(0);
     Some(
-        Finding::new(
-            Code::ResolverStale,
-            Severity::Info,
-            ctx.domain,
-            "RFC 1035 §3.2.1; RFC 2308 §5",
-        )
-        .records(old)
-        .param("remaining_seconds", remaining.to_string()),
+        Finding::new(Code::ResolverStale, Severity::Info, ctx.domain)
+            .records(old)
+            .param("remaining_seconds", remaining.to_string()),
     )
 }
 
@@ -416,15 +396,10 @@ pub(crate) fn ttl_high(ctx: &Ctx, findings: &[Finding]) -> Option<Finding> {
     }
     let longest = slow.iter().map(|r| r.ttl).max()?;
     Some(
-        Finding::new(
-            Code::TtlHigh,
-            Severity::Info,
-            ctx.domain,
-            "RFC 1035 §3.2.1; seed 003",
-        )
-        .records(slow)
-        .param("seconds", longest.to_string())
-        .param("hours", format!("{:.1}", f64::from(longest) / 3600.0)),
+        Finding::new(Code::TtlHigh, Severity::Info, ctx.domain)
+            .records(slow)
+            .param("seconds", longest.to_string())
+            .param("hours", format!("{:.1}", f64::from(longest) / 3600.0)),
     )
 }
 

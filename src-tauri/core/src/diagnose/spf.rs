@@ -39,13 +39,15 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some(i) => format!("v=spf1 include:{i} -all"),
                 None => "v=spf1 mx -all".to_string(),
             };
-            vec![Finding::new(
-                Code::SpfMissing,
-                Severity::Warning,
-                ctx.domain,
-                "RFC 7208 §3; seed 001 §2.3",
-            )
-            .fix([ctx.new_row(Action::Add, ctx.domain, RType::TXT, None, &value)])]
+            vec![
+                Finding::new(Code::SpfMissing, Severity::Warning, ctx.domain).fix([ctx.new_row(
+                    Action::Add,
+                    ctx.domain,
+                    RType::TXT,
+                    None,
+                    &value,
+                )]),
+            ]
         }
         [one] => single(ctx, one, include.as_deref()),
         many => vec![multiple(ctx, many)],
@@ -83,16 +85,11 @@ fn multiple(ctx: &Ctx, records: &[DnsRecord]) -> Finding {
     if kept.is_none() {
         fix.push(ctx.new_row(Action::Add, ctx.domain, RType::TXT, None, &merged.text));
     }
-    let finding = Finding::new(
-        Code::SpfMultiple,
-        Severity::Error,
-        ctx.domain,
-        "RFC 7208 §4.5",
-    )
-    .records(records.iter().cloned())
-    .fix(fix)
-    .param("count", records.len().to_string())
-    .param("all", propose::ending(&merged));
+    let finding = Finding::new(Code::SpfMultiple, Severity::Error, ctx.domain)
+        .records(records.iter().cloned())
+        .fix(fix)
+        .param("count", records.len().to_string())
+        .param("all", propose::ending(&merged));
     propose::describe(finding, &merged)
 }
 
@@ -100,14 +97,9 @@ fn single(ctx: &Ctx, record: &DnsRecord, include: Option<&str>) -> Vec<Finding> 
     let text = record.value();
     let mut findings = match spf::parse(&text) {
         Ok(parsed) => judge(ctx, record, &parsed, include),
-        Err(e) => vec![Finding::new(
-            Code::SpfSyntax,
-            Severity::Error,
-            ctx.domain,
-            "RFC 7208 §4.6, §12",
-        )
-        .records([record.clone()])
-        .param("reason", e.to_string())],
+        Err(e) => vec![Finding::new(Code::SpfSyntax, Severity::Error, ctx.domain)
+            .records([record.clone()])
+            .param("reason", e.to_string())],
     };
     propose::repair(ctx, record, &mut findings);
     findings
@@ -129,15 +121,10 @@ fn judge(ctx: &Ctx, record: &DnsRecord, parsed: &SpfRecord, include: Option<&str
             .any(|i| walk.reached.contains(&canonical(i)));
         if !reached && !walk.unfinished {
             findings.push(
-                Finding::new(
-                    Code::SpfProviderMissing,
-                    Severity::Warning,
-                    ctx.domain,
-                    "RFC 7208 §5.2; seed 001 §2.3",
-                )
-                .records([record.clone()])
-                .param("include", include)
-                .param("provider", provider.name.clone()),
+                Finding::new(Code::SpfProviderMissing, Severity::Warning, ctx.domain)
+                    .records([record.clone()])
+                    .param("include", include)
+                    .param("provider", provider.name.clone()),
             );
         }
     }
@@ -151,15 +138,7 @@ fn permissive(ctx: &Ctx, record: &DnsRecord, parsed: &SpfRecord) -> Option<Findi
         Qualifier::Neutral => Severity::Info,
         _ => return None,
     };
-    Some(
-        Finding::new(
-            Code::SpfPermissive,
-            severity,
-            ctx.domain,
-            "RFC 7208 §4.6.2, §8.1",
-        )
-        .records([record.clone()]),
-    )
+    Some(Finding::new(Code::SpfPermissive, severity, ctx.domain).records([record.clone()]))
 }
 
 /// The SPF tree as the snapshot holds it, counted as a receiver would count it.
@@ -235,51 +214,31 @@ impl Walk {
         let evidence = || [record.clone()];
         if !self.loops.is_empty() {
             out.push(
-                Finding::new(
-                    Code::SpfIncludeLoop,
-                    Severity::Error,
-                    ctx.domain,
-                    "RFC 7208 §4.6.4, §5.2",
-                )
-                .records(evidence())
-                .param("domains", self.loops.join(", ")),
+                Finding::new(Code::SpfIncludeLoop, Severity::Error, ctx.domain)
+                    .records(evidence())
+                    .param("domains", self.loops.join(", ")),
             );
         } else if self.lookups > MAX_LOOKUPS {
             out.push(
-                Finding::new(
-                    Code::SpfTooManyLookups,
-                    Severity::Error,
-                    ctx.domain,
-                    "RFC 7208 §4.6.4",
-                )
-                .records(evidence())
-                .param("count", self.lookups.to_string())
-                .param("limit", MAX_LOOKUPS.to_string()),
+                Finding::new(Code::SpfTooManyLookups, Severity::Error, ctx.domain)
+                    .records(evidence())
+                    .param("count", self.lookups.to_string())
+                    .param("limit", MAX_LOOKUPS.to_string()),
             );
         }
         if self.voids > MAX_VOIDS {
             out.push(
-                Finding::new(
-                    Code::SpfTooManyVoidLookups,
-                    Severity::Error,
-                    ctx.domain,
-                    "RFC 7208 §4.6.4",
-                )
-                .records(evidence())
-                .param("count", self.voids.to_string())
-                .param("limit", MAX_VOIDS.to_string()),
+                Finding::new(Code::SpfTooManyVoidLookups, Severity::Error, ctx.domain)
+                    .records(evidence())
+                    .param("count", self.voids.to_string())
+                    .param("limit", MAX_VOIDS.to_string()),
             );
         }
         for domain in &self.broken {
             out.push(
-                Finding::new(
-                    Code::SpfBrokenInclude,
-                    Severity::Error,
-                    ctx.domain,
-                    "RFC 7208 §5.2, §6.1",
-                )
-                .records(evidence())
-                .param("include", domain.clone()),
+                Finding::new(Code::SpfBrokenInclude, Severity::Error, ctx.domain)
+                    .records(evidence())
+                    .param("include", domain.clone()),
             );
         }
         for (domain, rtype, outcome) in &self.failed {

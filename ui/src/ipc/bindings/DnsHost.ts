@@ -8,4 +8,9 @@ export type DnsHost = { id: string,
  * In English here; a guide in another language is named from its catalog
  * (`dns_hosts` in `data/messages.*.json`, with the steps).
  */
-name: string, ns_suffixes: Array<string>, ns_contains: Array<string>, console_url: string, steps: Array<string>, };
+name: string, ns_suffixes: Array<string>, ns_contains: Array<string>, console_url: string, steps: Array<string>, 
+/**
+ * Where the name-server pattern and the console address come from, and what could not be
+ * confirmed from the host's own published pages.
+ */
+source: string, };

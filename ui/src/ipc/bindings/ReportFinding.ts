@@ -24,9 +24,14 @@ records: Array<DnsRecord>,
  */
 fix: Array<FixRow>, 
 /**
- * The RFC section or seed the rule rests on.
+ * The RFC section the rule rests on, as shown (`RFC 2181 §10.1`); see `reference.rs`.
  */
 reference: string, 
+/**
+ * The address of that section at the RFC Editor, for a user to follow. Empty only in a
+ * report saved before it existed, until the report is read again (`report::reword`).
+ */
+reference_url: string, 
 /**
  * Values the wording catalog fills in.
  */

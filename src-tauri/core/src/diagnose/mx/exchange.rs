@@ -205,9 +205,9 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
         row
     };
     let (owner_id, owner_name) = owner(&x.intended);
-    let new_finding = |code, severity, reference: &str| {
-        let mut f = Finding::new(code, severity, x.exchange, reference)
-            .param("priority", x.priority.to_string());
+    let new_finding = |code, severity| {
+        let mut f =
+            Finding::new(code, severity, x.exchange).param("priority", x.priority.to_string());
         if !stays {
             f = f
                 .worded(Variant::Foreign, true)
@@ -230,13 +230,9 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
         }
         Fault::IpLiteral { address } => {
             let named = format!("mail.{}", ctx.zone);
-            let f = new_finding(
-                Code::MxTargetIpLiteral,
-                Severity::Error,
-                "RFC 5321 §5.1; RFC 1035 §3.3.9",
-            )
-            .records([record.clone()])
-            .param("address", address.clone());
+            let f = new_finding(Code::MxTargetIpLiteral, Severity::Error)
+                .records([record.clone()])
+                .param("address", address.clone());
             if stays {
                 f.fix(change(&named).into_iter().chain([ctx.new_row(
                     Action::Add,
@@ -250,15 +246,11 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             }
         }
         Fault::ZoneAppended { zone } => {
-            let f = new_finding(
-                Code::MxZoneAppended,
-                Severity::Error,
-                "RFC 1035 §5.1 (a name without its final dot is relative to the zone)",
-            )
-            .records([record.clone()])
-            .param("intended", x.intended.clone())
-            .param("intended_dot", format!("{}.", x.intended))
-            .param("zone", zone);
+            let f = new_finding(Code::MxZoneAppended, Severity::Error)
+                .records([record.clone()])
+                .param("intended", x.intended.clone())
+                .param("intended_dot", format!("{}.", x.intended))
+                .param("zone", zone);
             f.fix(if stays { change(&x.intended) } else { delete() })
         }
         Fault::Alias { links, to } => {
@@ -267,14 +259,10 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
             } else {
                 Severity::Error
             };
-            new_finding(
-                Code::MxTargetCname,
-                severity,
-                "RFC 2181 §10.3; RFC 5321 §5.1; seeds 003, 004",
-            )
-            .records(std::iter::once(record.clone()).chain(links))
-            .param("canonical", to.clone())
-            .fix(if stays { change(&to) } else { delete() })
+            new_finding(Code::MxTargetCname, severity)
+                .records(std::iter::once(record.clone()).chain(links))
+                .param("canonical", to.clone())
+                .fix(if stays { change(&to) } else { delete() })
         }
         Fault::NoAddress { nxdomain, links } => {
             // The provider's own published server without an address is the provider's to
@@ -286,7 +274,7 @@ pub(super) fn finding(ctx: &Ctx, x: Exchange) -> Option<Finding> {
                     .flatten()
                     .any(|e| e.host == x.exchange)
             });
-            let f = new_finding(Code::MxTargetUnresolvable, Severity::Error, "RFC 5321 §5.1")
+            let f = new_finding(Code::MxTargetUnresolvable, Severity::Error)
                 .records(std::iter::once(record.clone()).chain(links))
                 .param("nxdomain", nxdomain.to_string())
                 .worded(Variant::NxdomainForeign, nxdomain && !stays)
