@@ -4,6 +4,7 @@ import { emit } from '@tauri-apps/api/event';
 import type { Channel } from '@tauri-apps/api/core';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
+import { en } from './i18n/en';
 import { i18n } from './i18n/index.svelte';
 import { expectShownAsText, HOSTILE, report, vantage, waitView } from './test-support';
 import type { FixRow, RepairPlan, WaitView } from './ipc';
@@ -349,7 +350,7 @@ describe('App, as a first-time domain owner meets it', () => {
       await fireEvent.click(screen.getByRole('button', { name: 'Back to the findings' }));
       await vi.waitFor(() => expect(scrolled).toHaveBeenCalledWith(0, 0));
       scrolled.mockClear();
-      await fireEvent.click(await screen.findByRole('button', { name: 'Show me what to change' }));
+      await fireEvent.click(await screen.findByRole('button', { name: en['check.to_repair'] }));
       await screen.findByRole('heading', { name: 'Make these changes at your DNS host' });
       await vi.waitFor(() => expect(scrolled).toHaveBeenCalledWith(0, 0));
     } finally {
