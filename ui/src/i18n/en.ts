@@ -65,6 +65,7 @@ export const en = {
   'repair.all_except': 'Every {type} row except these, which stay:',
   'repair.copy': 'Copy',
   'repair.copied': 'Copied',
+  'repair.not_copied': 'Not copied',
   'repair.target': 'When you are done, these rows should be there',
   'repair.options': 'Choose what to do about the alias (CNAME)',
   'repair.warning_cname': 'Before deleting the alias, check that nothing else (your website, a CDN, a verification) relies on it.',

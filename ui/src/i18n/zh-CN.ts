@@ -67,6 +67,7 @@ export const zhCN: Record<MessageKey, string> = {
   'repair.all_except': '除以下保留的记录外，所有 {type} 记录：',
   'repair.copy': '复制',
   'repair.copied': '已复制',
+  'repair.not_copied': '未能复制',
   'repair.target': '修改完成后，应有以下记录',
   'repair.options': '选择如何处理别名（CNAME）',
   'repair.warning_cname': '删除别名前，请确认没有其他服务（网站、CDN、域名验证）依赖它。',
