@@ -296,6 +296,7 @@ export const en = {
   'check.offline': "This computer seems to be offline: its DNS service answers \"no such domain\" for every name, even names that always exist. So nothing about {domain} could be checked, and this says nothing about your domain.",
   'guide.no_servers': "MX Doctor could not find your domain's name servers. These steps work at most DNS hosts:",
   'wait.expected_by': "Expected to be done {latest} at the latest.",
+  'wait.expected_at': "Expected to be done {latest}.",
   'wait.expected_late': "Expected to be done by {latest}; it is taking longer, and MX Doctor keeps asking.",
   'plan.delete_stray_mx.delete': "delete the mail server rows of your old service",
   'plan.delete_stray_mx.add': "add these mail server rows",

@@ -298,6 +298,7 @@ export const zhCN: Record<MessageKey, string> = {
   'check.offline': "这台电脑似乎没有联网：它使用的 DNS 服务对每个名称都回答“域名不存在”，连一定存在的名称也不例外。因此 {domain} 的任何内容都无法检测，这也不说明您的域名有问题。",
   'guide.no_servers': "MX Doctor 没有找到您域名的名称服务器。以下步骤适用于大多数解析服务商：",
   'wait.expected_by': "预计最晚{latest}生效。",
+  'wait.expected_at': "预计{latest}生效。",
   'wait.expected_late': "原预计在 {latest} 之前生效；现在用时更长，MX Doctor 会继续查询。",
   'plan.delete_stray_mx.delete': "删除旧邮箱服务商的 MX 记录",
   'plan.delete_stray_mx.add': "添加以下 MX 记录",
