@@ -291,6 +291,8 @@ export const en = {
   'time.in_about_hours_other': "in about {n} hours",
   'practice.dns_step_rows_later': "After the check, MX Doctor lists the rows to delete, change or add: find each by its host record and type in the console.",
   'practice.only_examples': "Practice mode knows only its example domains: {domains}. Pick one in the Example menu at the top of the window, or leave practice mode to check your own domain.",
+  'practice.only_running': "Practice mode checks the example that is running: {domain}. Leave practice mode to check your own domain.",
+  'practice.only_examples_unknown': "Practice mode checks only its example domains. Leave practice mode to check your own domain.",
   'practice.no_answer': "The practice DNS servers on this computer did not answer. Leave practice mode and start it again, or restart MX Doctor.",
   'practice.offer_offline': "Nothing can be checked until this computer is back online. Meanwhile you can practise the repair with an example domain.",
   'check.offline': "This computer seems to be offline: its DNS service answers \"no such domain\" for every name, even names that always exist. So nothing about {domain} could be checked, and this says nothing about your domain.",

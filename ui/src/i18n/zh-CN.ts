@@ -293,6 +293,8 @@ export const zhCN: Record<MessageKey, string> = {
   'time.in_about_hours_other': "大约 {n} 小时后",
   'practice.dns_step_rows_later': "检测完成后，MX Doctor 会列出要删除、修改或添加的记录：在控制台中按主机记录和记录类型找到每一条。",
   'practice.only_examples': "练习模式只认识它自己的示例域名：{domains}。请在窗口顶部的“示例”菜单中选择一个，或退出练习模式来检测您自己的域名。",
+  'practice.only_running': "练习模式检测正在运行的示例：{domain}。要检测您自己的域名，请退出练习模式。",
+  'practice.only_examples_unknown': "练习模式只检测它自己的示例域名。要检测您自己的域名，请退出练习模式。",
   'practice.no_answer': "本机上的练习用 DNS 服务器没有回答。请退出练习模式后重新进入，或重新启动 MX Doctor。",
   'practice.offer_offline': "这台电脑恢复联网之前无法检测任何内容。这期间您可以用示例域名练习修复。",
   'check.offline': "这台电脑似乎没有联网：它使用的 DNS 服务对每个名称都回答“域名不存在”，连一定存在的名称也不例外。因此 {domain} 的任何内容都无法检测，这也不说明您的域名有问题。",
