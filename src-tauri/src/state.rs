@@ -68,6 +68,14 @@ impl AppState {
         }
     }
 
+    /// Whether the practice world runs: a check started now asks it, not the internet.
+    pub fn practising(&self) -> bool {
+        self.practice
+            .lock()
+            .ok()
+            .is_some_and(|p| p.as_ref().is_some())
+    }
+
     /// The port authoritative servers are asked on.
     pub fn auth_port(&self) -> u16 {
         self.lab().auth_port.unwrap_or(53)

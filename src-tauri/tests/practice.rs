@@ -46,6 +46,13 @@ fn a_practice_repair_made_in_the_console_is_seen_saved_by_the_wizard() {
     )
     .unwrap();
     assert_eq!(report["findings"][0]["code"], "CNAME_AT_MAIL_HOST");
+    // A check of the practice world is not one of the real checks the first screen offers
+    // again: outside practice mode it would ask the internet about seed000.test.
+    assert_eq!(
+        invoke(&window, "recent_checks", json!({})).unwrap(),
+        json!([]),
+        "a practice check entered the history of real checks"
+    );
     // The window hands the report back as it got it (to copy, save or reword it), including
     // findings whose empty parts were left out of the JSON.
     assert!(

@@ -958,6 +958,32 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_answer_from_the_resolver_is_not_quoted_as_does_not_exist() {
+        use crate::diagnose::Variant;
+        let denied = |d: &str, nx: bool| {
+            Finding::new(Code::ResolverUnreliable, Severity::Warning, "example.com")
+                .param("reason", "denies_root")
+                .param("resolvers", "192.168.1.1:53")
+                .param("denied", d)
+                .worded(Variant::NoAnswer, !nx)
+        };
+        let empty = denied(". NS: no_data; com NS: no_data", false);
+        assert_eq!(legacy::variant_from_params(&empty), Some("no_answer"));
+        let r = words(empty, Locale::En);
+        assert!(
+            r.message.contains("gives no usable answer"),
+            "{}",
+            r.message
+        );
+        assert!(!r.message.contains("do not exist"), "{}", r.message);
+        let zh = words(denied(". NS: no_data", false), Locale::ZhCn);
+        assert!(!zh.message.contains("说不存在"), "{}", zh.message);
+        let nx = denied(". NS: nxdomain; com NS: nxdomain", true);
+        assert_eq!(legacy::variant_from_params(&nx), None);
+        assert!(words(nx, Locale::En).message.contains("do not exist"));
+    }
+
+    #[test]
     fn a_report_is_reworded_in_chinese_with_its_values() {
         let f = Finding::new(Code::LookupFailed, Severity::Warning, "example.com")
             .param("question", "example.com MX")
@@ -1006,6 +1032,16 @@ pub(crate) mod legacy {
             Code::LookupFailed if p("purpose") == Some("domain_exists") => Some("domain_exists"),
             Code::ResolverUnreliable if p("reason") == Some("denies_domain") => {
                 Some("denies_domain")
+            }
+            // "<name> NS: <outcome>; …": not every denial an NXDOMAIN.
+            Code::ResolverUnreliable
+                if p("reason") == Some("denies_root")
+                    && !p("denied")
+                        .unwrap_or("")
+                        .split("; ")
+                        .all(|d| d.ends_with(": nxdomain")) =>
+            {
+                Some("no_answer")
             }
             _ => None,
         }

@@ -36,6 +36,9 @@ pub async fn run_check<R: Runtime>(
     if let (Some(l), Ok(mut current)) = (locale, state.locale.lock()) {
         *current = l;
     }
+    // Asked of the practice world (its caches, its DNS host's port): not a check of the
+    // internet, so not one for the history of real checks.
+    let practising = state.practising();
     let resolvers = state.resolvers(&resolvers)?;
     let auth_port = state.auth_port();
     let asked = resolvers.clone();
@@ -66,11 +69,14 @@ pub async fn run_check<R: Runtime>(
                 auth_port,
             });
             // A history that could not be saved is told by the window's banner; the check
-            // itself stands.
-            let _ = persist::told(
-                &app,
-                persist::remember(persist::store(&app), RecentCheck::of(&report, provider, mx)),
-            );
+            // itself stands. A practice check stays out of it: offered again outside practice
+            // mode, it would ask the internet about a domain that exists on this computer only.
+            if !practising {
+                let _ = persist::told(
+                    &app,
+                    persist::remember(persist::store(&app), RecentCheck::of(&report, provider, mx)),
+                );
+            }
             Ok(report::reword(report, locale.unwrap_or_default()))
         }
         Ok(Err(e)) => Err(AppError::new(ErrorCode::NoResolver, e.to_string())),

@@ -121,7 +121,7 @@ const deniedEverything: ReportFinding = {
   records: [],
   fix: [],
   reference: 'RFC 8020 §2', reference_url: '',
-  params: { reason: 'denies_root' },
+  params: { reason: 'denies_root', denied: '. NS: nxdomain' },
   options: [],
   title: 'Your DNS service is not answering normally',
   message: 'The DNS service this computer uses says that even names which always exist on the internet do not exist.',

@@ -20,6 +20,7 @@ const deniesRoot = (denied: string): ReportFinding => ({
   records: [],
   fix: [],
   reference: 'RFC 8020 §2',
+  reference_url: '',
   params: { reason: 'denies_root', denied, resolvers: '192.168.1.1:53' },
   options: [],
   title: 'Your DNS service is not answering normally',

@@ -241,6 +241,9 @@ pub enum Variant {
     Stale,
     /// `RESOLVER_UNRELIABLE`: the resolver denies the domain that exists.
     DeniesDomain,
+    /// `RESOLVER_UNRELIABLE` (even the root denied) where not every denial was NXDOMAIN: an
+    /// empty answer or another one, never quoted as "does not exist".
+    NoAnswer,
 }
 
 impl Variant {
@@ -260,6 +263,7 @@ impl Variant {
             Variant::HiddenMx => "hidden_mx",
             Variant::Stale => "stale",
             Variant::DeniesDomain => "denies_domain",
+            Variant::NoAnswer => "no_answer",
         }
     }
 

@@ -82,7 +82,7 @@ fn denies_root(ctx: &Ctx) -> Option<Finding> {
     if root.status.is_failure() || root.of(".", RType::NS).next().is_some() {
         return None;
     }
-    let denied: Vec<String> = ctx
+    let denials: Vec<_> = ctx
         .snap
         .recursive
         .iter()
@@ -91,9 +91,19 @@ fn denies_root(ctx: &Ctx) -> Option<Finding> {
         .filter(|o| {
             !o.outcome.status.is_failure() && o.outcome.of(&o.name, RType::NS).next().is_none()
         })
+        .collect();
+    // "Says they do not exist" only when it said so: an empty answer (a filter, a DNS64 box,
+    // a captive portal) is no "does not exist".
+    let all_nxdomain = denials.iter().all(|o| o.outcome.status == Status::NxDomain);
+    let denied: Vec<String> = denials
+        .iter()
         .map(|o| format!("{} NS: {}", o.name, status_word(o.outcome.status)))
         .collect();
-    Some(unreliable(ctx, "denies_root").param("denied", denied.join("; ")))
+    Some(
+        unreliable(ctx, "denies_root")
+            .worded(Variant::NoAnswer, !all_nxdomain)
+            .param("denied", denied.join("; ")),
+    )
 }
 
 fn unreliable(ctx: &Ctx, reason: &str) -> Finding {

@@ -3,4 +3,4 @@
 /**
  * A wording of a finding other than its code's plain one.
  */
-export type Variant = "no_provider" | "unknown_owner" | "foreign" | "nxdomain" | "nxdomain_foreign" | "none_present" | "not_asked" | "name_server" | "resolver" | "domain_exists" | "hidden_mx" | "stale" | "denies_domain";
+export type Variant = "no_provider" | "unknown_owner" | "foreign" | "nxdomain" | "nxdomain_foreign" | "none_present" | "not_asked" | "name_server" | "resolver" | "domain_exists" | "hidden_mx" | "stale" | "denies_domain" | "no_answer";
