@@ -27,14 +27,22 @@ SEED000_ROWS = [
 PROVIDERS = json.loads((ROOT / "src-tauri/core/data/providers.json").read_text())["providers"]
 _CORE = {loc: json.loads((ROOT / f"src-tauri/core/data/messages.{loc}.json").read_text()) for loc in ("en", "zh-CN")}
 _RESOLVERS = json.loads((ROOT / "src-tauri/core/data/resolvers.json").read_text())["resolvers"]
-PRODUCT_NAMES = sorted(
-    {n for c in _CORE.values() for n in c["providers"].values()}
-    | {h["name"] for c in _CORE.values() for h in c["dns_hosts"].values() if "name" in h}
-    | {r["name"] for r in _RESOLVERS}
-    | {s for p in PROVIDERS for s in p.get("dkim_selectors", [])},
-    key=len,
-    reverse=True,
-)
+def _product_names(loc: str) -> list[str]:
+    """The names a window in `loc` may show in Latin letters: its own catalog's names for the
+    services and DNS hosts (an English-only name left in a Chinese window is caught), public DNS
+    services' own names, and DKIM selectors (DNS data)."""
+    c = _CORE[loc]
+    return sorted(
+        set(c["providers"].values())
+        | {h["name"] for h in c["dns_hosts"].values() if "name" in h}
+        | {r["name"] for r in _RESOLVERS}
+        | {s for p in PROVIDERS for s in p.get("dkim_selectors", [])},
+        key=len,
+        reverse=True,
+    )
+
+
+PRODUCT_NAMES = {loc: _product_names(loc) for loc in _CORE}
 # A practice wait: records at TTL 60 in three caches, asked every few seconds.
 WAIT_TIMEOUT = 150.0
 
@@ -102,7 +110,7 @@ def english_words(w: Window) -> list[str]:
     # Names a Chinese text keeps in Latin letters: mailbox services' product names, record
     # types and protocol names, and anything with a dot (domains, host names).
     # Whole words only: the DKIM selector "google" must not turn "dns.google" into "dns".
-    for name in PRODUCT_NAMES:
+    for name in PRODUCT_NAMES[w.locale]:
         text = re.sub(r"(?<![A-Za-z0-9.])" + re.escape(name) + r"(?![A-Za-z0-9.])", " ", text)
     keep = {"MX", "Doctor", "CNAME", "TXT", "SPF", "DKIM", "DMARC", "DNS", "TTL", "IP", "A", "AAAA", "NS", "SOA",
             "CDN", "www"}

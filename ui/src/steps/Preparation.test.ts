@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import Preparation from './Preparation.svelte';
 import { expectShownAsText, HOSTILE } from '../test-support';
+import { i18n } from '../i18n/index.svelte';
 
 afterEach(() => {
   cleanup();
@@ -189,5 +190,36 @@ describe('Preparation: lists from the saved store and the core', () => {
     await waitFor(() => expect(select.querySelectorAll('option')).toHaveLength(7));
     expect([...select.querySelectorAll('option')].filter((o) => o.value === 'dup')).toHaveLength(2);
     expectShownAsText(container);
+  });
+});
+
+describe('Preparation, the services menu in the window’s language', () => {
+  afterEach(() => {
+    i18n.locale = 'en';
+  });
+
+  // Seen in the real window: switched to Chinese right after it opened, the menu kept
+  // "Alibaba Mail (Standard and Premium editions)": the English list asked at start landed last.
+  it('keeps the Chinese names when the English list asked first is answered last', async () => {
+    let releaseEnglish: () => void = () => undefined;
+    mockIPC(async (cmd, args) => {
+      if (cmd === 'list_providers') {
+        const locale = (args as { locale: string }).locale;
+        if (locale === 'en') {
+          await new Promise<void>((r) => (releaseEnglish = r));
+          return [{ id: 'alibaba-standard', name: 'Alibaba Mail', mx_sets: [] }];
+        }
+        return [{ id: 'alibaba-standard', name: '阿里邮箱', mx_sets: [] }];
+      }
+      if (cmd === 'recent_checks') return [];
+      return null;
+    });
+    render(Preparation, { initial, onstart: vi.fn() });
+    i18n.locale = 'zh-CN';
+    await waitFor(() => expect(screen.getByRole('option', { name: '阿里邮箱' })).toBeTruthy());
+    releaseEnglish();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByRole('option', { name: 'Alibaba Mail' }), 'the older English answer must not replace the Chinese names').toBeNull();
+    expect(screen.getByRole('option', { name: '阿里邮箱' })).toBeTruthy();
   });
 });
