@@ -221,9 +221,18 @@ fn table(out: &mut String, rows: &[FixRow], indent: &str) {
             .priority
             .map(|p| p.to_string())
             .unwrap_or_else(|| "-".into());
-        let value = match &r.new_value {
-            Some(new) => format!("{} -> {}", escape::inline(&r.value), escape::inline(new)),
-            None => escape::inline(&report::row_value_text(r, Locale::En)),
+        let new_priority = r.target_priority().filter(|p| Some(*p) != r.priority);
+        let priority = match new_priority {
+            Some(new) => format!("{priority} -> {new}"),
+            None => priority,
+        };
+        // A change names the row to change and what it becomes; a priority-only change keeps
+        // the value, and a change without a new value (an old report) names only the row.
+        let value = match r.target_value() {
+            Some(new) if new != r.value => {
+                format!("{} -> {}", escape::inline(&r.value), escape::inline(new))
+            }
+            _ => escape::inline(&report::row_value_text(r, Locale::En)),
         };
         let _ = writeln!(
             out,
@@ -381,10 +390,20 @@ pub fn row_words(row: &FixRow) -> String {
     }
     let priority = row.priority.map(|p| format!("{p} ")).unwrap_or_default();
     let value = escape::inline(&row.value);
-    match &row.new_value {
-        Some(new) if row.action == Action::Change => format!(
-            "change {rtype} at {host} from {priority}{value} to {}",
-            escape::inline(new)
+    let new_priority = row.target_priority().filter(|p| Some(*p) != row.priority);
+    match (row.target_value(), new_priority) {
+        (Some(new), _) if new != row.value => {
+            let to = new_priority.map(|p| format!("{p} ")).unwrap_or_default();
+            format!(
+                "change {rtype} at {host} from {priority}{value} to {to}{}",
+                escape::inline(new)
+            )
+        }
+        (_, Some(new)) => format!(
+            "change the priority of {rtype} {value} at {host} from {} to {new}",
+            row.priority
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into())
         ),
         _ => format!("{action} {rtype} at {host}: {priority}{value}"),
     }

@@ -62,8 +62,14 @@ pub struct DnsHost {
     pub name: String,
     #[serde(default)]
     pub ns_suffixes: Vec<String>,
+    /// Text anywhere in a name server's name. Matches lookalikes (`ns1.awsdns-evil.test`), so
+    /// no host in the catalog uses it any more; kept for the JSON shape.
     #[serde(default)]
     pub ns_contains: Vec<String>,
+    /// Whole name-server names, label by label, where `#` in a label stands for one or more
+    /// digits: `ns-#.awsdns-#.com` matches `ns-1234.awsdns-12.com` and nothing longer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ns_patterns: Vec<String>,
     pub console_url: String,
     #[serde(default)]
     pub steps: Vec<String>,
@@ -197,6 +203,31 @@ fn position(p: &Provider) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// True when `name` is `pattern` label for label, each `#` in a pattern label standing for one
+/// or more ASCII digits (see [`DnsHost::ns_patterns`]).
+fn matches_pattern(name: &str, pattern: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = name.split('.').collect();
+    let wanted: Vec<&str> = pattern.split('.').collect();
+    labels.len() == wanted.len()
+        && labels
+            .iter()
+            .zip(&wanted)
+            .all(|(label, want)| label_matches(label.as_bytes(), want.as_bytes()))
+}
+
+fn label_matches(label: &[u8], pattern: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => label.is_empty(),
+        Some((b'#', rest)) => {
+            let digits = label.iter().take_while(|c| c.is_ascii_digit()).count();
+            (1..=digits).any(|n| label_matches(&label[n..], rest))
+        }
+        Some((c, rest)) => label.first() == Some(c) && label_matches(&label[1..], rest),
+    }
+}
+
 fn has_suffix(name: &str, suffix: &str) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     let suffix = suffix.trim_end_matches('.').to_ascii_lowercase();
@@ -290,6 +321,7 @@ pub fn dns_host_for(name_servers: &[String]) -> DnsHostGuide {
         .find(|h| {
             name_servers.iter().any(|ns| {
                 h.ns_suffixes.iter().any(|s| has_suffix(ns, s))
+                    || h.ns_patterns.iter().any(|p| matches_pattern(ns, p))
                     || h.ns_contains
                         .iter()
                         .any(|c| ns.to_ascii_lowercase().contains(c))
@@ -553,7 +585,7 @@ mod tests {
                 h.id
             );
             assert!(
-                !h.ns_suffixes.is_empty() || !h.ns_contains.is_empty(),
+                !h.ns_suffixes.is_empty() || !h.ns_patterns.is_empty(),
                 "{} is recognised from its name servers",
                 h.id
             );

@@ -250,6 +250,7 @@ fn target(diagnosis: &Diagnosis, snap: &Snapshot, mail_host: &str) -> Vec<FixRow
         priority,
         value,
         new_value: None,
+        new_priority: None,
         keep: Vec::new(),
         if_missing: false,
     };

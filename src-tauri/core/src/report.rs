@@ -443,25 +443,56 @@ fn table(rows: &[FixRow], w: &dyn Fn(&str) -> String, with_action: bool) -> Stri
             Action::Add => w("add"),
             Action::Change => w("change_row"),
         };
-        let value = r.new_value.as_ref().unwrap_or(&r.value);
         let value = if r.is_all_except() {
             all_except(r, w)
         } else {
-            markdown::cell(value)
+            change_cell(r, w)
+        };
+        let priority = r
+            .priority
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "—".into());
+        let priority = match r.target_priority() {
+            Some(new) if Some(new) != r.priority => format!("{priority} → {new}"),
+            _ => priority,
         };
         let cells = [
             action,
             markdown::cell(&r.host),
             plain_cell(r.rtype.as_str()),
-            r.priority
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "—".into()),
+            priority,
             value,
         ];
         let cells = if with_action { &cells[..] } else { &cells[1..] };
         out += &format!("| {} |\n", cells.join(" | "));
     }
     out
+}
+
+/// The value cell of a row: its value; for a `change`, the row to change and what it becomes
+/// ("replace `a` with `b`", or "`mx` (priority 30 to 20)" when only the priority changes). A
+/// change that names no new value (a crafted or old report) names only the row to change.
+fn change_cell(row: &FixRow, w: &dyn Fn(&str) -> String) -> String {
+    let old = markdown::cell(&row.value);
+    if row.action != Action::Change {
+        return old;
+    }
+    let new_priority = row.target_priority().filter(|p| Some(*p) != row.priority);
+    match (row.target_value(), new_priority) {
+        (Some(new), _) if new != row.value => w("change_value")
+            .replace("{old}", &old)
+            .replace("{new}", &markdown::cell(new)),
+        (_, Some(p)) => w("change_priority")
+            .replace("{value}", &old)
+            .replace(
+                "{old}",
+                &row.priority
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "—".into()),
+            )
+            .replace("{new}", &p.to_string()),
+        _ => old,
+    }
 }
 
 /// The value cell of a row that stands for unseen rows: "every MX row except `a`, `b`".
@@ -768,6 +799,7 @@ mod tests {
             priority: None,
             value: "v=spf1 a\n| forged | row |\u{1b}[2J\u{202e}`x`".into(),
             new_value: None,
+            new_priority: None,
             keep: Vec::new(),
             if_missing: false,
         };
@@ -778,6 +810,53 @@ mod tests {
             "the value whole, backticks kept, in a span they cannot close: {text}"
         );
         assert!(!text.trim_end().chars().any(|c| c.is_control() && c != '\n'));
+    }
+
+    #[test]
+    fn a_change_row_names_the_row_to_change_and_what_it_becomes() {
+        let cat = catalog(Locale::En);
+        let w = |k: &str| cat.document.get(k).cloned().unwrap_or_default();
+        let change =
+            |priority: Option<u16>, value: &str, new_value: Option<&str>, new_priority| FixRow {
+                action: Action::Change,
+                host: "@".into(),
+                rtype: if priority.is_some() {
+                    RType::MX
+                } else {
+                    RType::TXT
+                },
+                priority,
+                value: value.into(),
+                new_value: new_value.map(str::to_string),
+                new_priority,
+                keep: Vec::new(),
+                if_missing: false,
+            };
+        let row = |r: FixRow| table(&[r], &w, true).lines().nth(2).unwrap().to_string();
+        assert_eq!(
+            row(change(None, "v=spf1 -all", Some("v=spf1 mx -all"), None)),
+            "| Change | `@` | TXT | — | replace `v=spf1 -all` with `v=spf1 mx -all` |"
+        );
+        let priority_only = "| Change | `@` | MX | 30 → 20 | `mx2.zoho.com` (priority 30 to 20) |";
+        assert_eq!(
+            row(change(
+                Some(30),
+                "mx2.zoho.com",
+                Some("mx2.zoho.com"),
+                Some(20)
+            )),
+            priority_only
+        );
+        // A report saved before `new_priority` wrote the change as "priority 20".
+        assert_eq!(
+            row(change(Some(30), "mx2.zoho.com", Some("priority 20"), None)),
+            priority_only
+        );
+        // No new value (a crafted or old report): the row to change, and no "replace X with X".
+        assert_eq!(
+            row(change(None, "v=spf1 -all", None, None)),
+            "| Change | `@` | TXT | — | `v=spf1 -all` |"
+        );
     }
 
     #[test]

@@ -136,14 +136,17 @@ pub fn judge(row: &FixRow, name: &str, outcome: &Outcome) -> RowState {
         }
         Action::Delete => !has(row.priority, &row.value),
         Action::Add => has(row.priority, &row.value),
-        Action::Change => match row.new_value.as_deref() {
-            // An MX row whose priority changes: "priority 10".
-            Some(new) if new.starts_with("priority ") => new["priority ".len()..]
-                .trim()
-                .parse::<u16>()
-                .is_ok_and(|p| has(Some(p), &row.value)),
-            Some(new) => has(None, new) && (new == row.value || !has(row.priority, &row.value)),
-            None => false,
+        // An MX row whose priority changes (`new_priority`, or "priority 10" in a report
+        // saved before): the row is there at the new priority, and not at the old one.
+        Action::Change => match (row.target_priority(), row.target_value()) {
+            (Some(p), Some(new)) => {
+                let same = Some(p) == row.priority && new == row.value;
+                has(Some(p), new) && (same || !has(row.priority, &row.value))
+            }
+            (None, Some(new)) => {
+                has(None, new) && (new == row.value || !has(row.priority, &row.value))
+            }
+            _ => false,
         },
     };
     if done {
@@ -251,6 +254,7 @@ mod tests {
             priority,
             value: value.into(),
             new_value: None,
+            new_priority: None,
             keep: Vec::new(),
             if_missing: false,
         }
@@ -402,6 +406,41 @@ mod tests {
 
     #[test]
     fn a_priority_change_is_saved_when_the_priority_is_the_new_one() {
+        let mut change = row(Action::Change, "MX", Some(20), "mx1.example.net");
+        change.new_value = Some("mx1.example.net".into());
+        change.new_priority = Some(10);
+        let mx_answer =
+            |rows: &[(u16, &str)]| answer(rows.iter().map(|(p, x)| mx(*p, x)).collect());
+        assert_eq!(
+            judge(
+                &change,
+                "example.com",
+                &mx_answer(&[(20, "mx1.example.net")])
+            ),
+            RowState::NotSaved
+        );
+        assert_eq!(
+            judge(
+                &change,
+                "example.com",
+                &mx_answer(&[(10, "mx1.example.net")])
+            ),
+            RowState::Saved
+        );
+        // A row added at the new priority beside the old one is not the change asked for.
+        assert_eq!(
+            judge(
+                &change,
+                "example.com",
+                &mx_answer(&[(10, "mx1.example.net"), (20, "mx1.example.net")])
+            ),
+            RowState::NotSaved
+        );
+    }
+
+    #[test]
+    fn a_legacy_priority_change_from_an_older_saved_report_is_still_judged() {
+        // Reports saved before `new_priority` wrote the change as `new_value: "priority 10"`.
         let mut change = row(Action::Change, "MX", Some(20), "mx1.example.net");
         change.new_value = Some("priority 10".into());
         assert_eq!(

@@ -47,9 +47,7 @@ fn route53_is_not_claimed_for_a_name_server_that_merely_contains_awsdns() {
 
 /// Zoho's first set asks for MX 10 mx / 20 mx2 / 50 mx3.zoho.com; this zone has mx2 at 30.
 fn zoho_wrong_priority() -> Snapshot {
-    let mx = |p: u16, x: &str| {
-        serde_json::json!({"name": "example.com", "ttl": 300, "type": "MX", "preference": p, "exchange": x})
-    };
+    let mx = |p: u16, x: &str| serde_json::json!({"name": "example.com", "ttl": 300, "type": "MX", "preference": p, "exchange": x});
     let value = serde_json::json!({
         "format": 1, "domain": "example.com", "taken_at": 1_700_000_000u64,
         "resolvers": ["192.0.2.1:53"], "zone": "example.com",
@@ -68,7 +66,11 @@ fn zoho_wrong_priority() -> Snapshot {
 
 fn zoho_report() -> mxdoctor_core::report::CheckReport {
     let zoho = ProviderChoice::Given(providers::by_id("zoho").unwrap().clone());
-    replay(&parse_domain("example.com").unwrap(), &zoho_wrong_priority(), zoho)
+    replay(
+        &parse_domain("example.com").unwrap(),
+        &zoho_wrong_priority(),
+        zoho,
+    )
 }
 
 /// The core's row for a wrong MX priority holds `new_value: "priority 20"`: a phrase, in
@@ -85,7 +87,11 @@ fn a_priority_change_row_holds_a_record_value_not_an_english_phrase() {
         .flat_map(|s| s.rows.iter())
         .filter(|r| r.value == "mx2.zoho.com")
         .collect();
-    assert!(!rows.is_empty(), "the plan corrects mx2.zoho.com: {:#?}", report.plan);
+    assert!(
+        !rows.is_empty(),
+        "the plan corrects mx2.zoho.com: {:#?}",
+        report.plan
+    );
     for row in rows {
         if let Some(new) = &row.new_value {
             assert!(
@@ -107,9 +113,16 @@ fn the_reports_change_row_names_the_row_to_change() {
     let report = zoho_report();
     for locale in [Locale::En, Locale::ZhCn] {
         let md = document(&report, locale);
-        let change_word = if locale == Locale::En { "| Change |" } else { "| 修改 |" };
+        let change_word = if locale == Locale::En {
+            "| Change |"
+        } else {
+            "| 修改 |"
+        };
         let lines: Vec<&str> = md.lines().filter(|l| l.starts_with(change_word)).collect();
-        assert!(!lines.is_empty(), "{locale:?}: the report has a Change row:\n{md}");
+        assert!(
+            !lines.is_empty(),
+            "{locale:?}: the report has a Change row:\n{md}"
+        );
         for line in lines {
             assert!(
                 line.contains("mx2.zoho.com"),

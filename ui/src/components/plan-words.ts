@@ -6,6 +6,7 @@ import type { FixRow, PlanStep, StepId } from '../ipc';
 type Action = FixRow['action'];
 import type { MessageKey } from '../i18n/en';
 import { i18n, t } from '../i18n/index.svelte';
+import { changesOnlyPriority } from './row-change';
 
 /** One clause per step and action. The id is the core's `StepId`, so a new step fails the type
  * check until it has words. */
@@ -34,10 +35,20 @@ function sentence(text: string): string {
  * no rows MX Doctor can word reads "Other changes". */
 export function stepHeading(step: PlanStep): string {
   const clauses = Object.hasOwn(CLAUSES, step.id) ? CLAUSES[step.id] : CLAUSES.other;
-  const parts = actionsOf(step).map((a) => t(clauses[a]));
-  const [first, second, third] = parts;
+  // A change that only sets an MX row's priority keeps the server: the step's change clause
+  // ("change the rows to your mailbox service's servers") would name a swap that is not there.
+  const changes = step.rows.filter((r) => r.action === 'change');
+  const priorityOnly = changes.filter(changesOnlyPriority).length;
+  const parts = actionsOf(step).flatMap((a) => {
+    if (a !== 'change' || priorityOnly === 0) return [t(clauses[a])];
+    if (priorityOnly === changes.length) return [t('plan.change_priority')];
+    return [t(clauses[a]), t('plan.change_priority')];
+  });
+  const [first, second, third, fourth] = parts;
   if (first === undefined) return t('plan.other');
   if (second === undefined) return sentence(first);
   if (third === undefined) return sentence(t('plan.and_2', { first, second }));
-  return sentence(t('plan.and_3', { first, second, third }));
+  if (fourth === undefined) return sentence(t('plan.and_3', { first, second, third }));
+  // Delete, add, change and a priority change: the last two read as one clause.
+  return sentence(t('plan.and_3', { first, second, third: t('plan.and_2', { first: third, second: fourth }) }));
 }

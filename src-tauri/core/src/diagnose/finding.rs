@@ -146,9 +146,14 @@ pub struct FixRow {
     pub priority: Option<u16>,
     /// The value to delete or add; for `change`, the current value.
     pub value: String,
-    /// For `change`: the value to put instead.
+    /// For `change`: the value to put instead (the same value when only the priority changes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
+    /// For `change` of an MX row: the priority to put instead of `priority`. Absent when the
+    /// priority stays. Reports saved before this field hold `new_value: "priority N"` instead;
+    /// read it through [`FixRow::target_priority`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_priority: Option<u16>,
     /// For a `delete` row that stands for rows no server lets us see (an alias at the host hides
     /// them, seed 001 §2.1): delete every row of this type at this host whose value is not one of
     /// these; `value` is then empty. Empty for an ordinary row.
@@ -164,6 +169,42 @@ impl FixRow {
     /// True for a row that stands for unseen rows: "every MX row except these".
     pub fn is_all_except(&self) -> bool {
         !self.keep.is_empty()
+    }
+
+    /// The priority N of a legacy `new_value: "priority N"` (reports saved before
+    /// `new_priority` existed wrote a priority change that way).
+    fn legacy_priority(&self) -> Option<u16> {
+        self.new_value
+            .as_deref()?
+            .strip_prefix("priority ")?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// For a `change` row: the priority to set, if the change sets one (`new_priority`, or the
+    /// legacy `new_value: "priority N"` of an older saved report).
+    pub fn target_priority(&self) -> Option<u16> {
+        if self.action != Action::Change {
+            return None;
+        }
+        self.new_priority.or_else(|| self.legacy_priority())
+    }
+
+    /// For a `change` row: the value the row holds afterwards. A priority-only change (new or
+    /// legacy form) keeps `value`; `None` when the row says nothing about the new value.
+    pub fn target_value(&self) -> Option<&str> {
+        if self.action != Action::Change {
+            return None;
+        }
+        if self.legacy_priority().is_some() {
+            return Some(&self.value);
+        }
+        match self.new_value.as_deref() {
+            Some(v) => Some(v),
+            None if self.new_priority.is_some() => Some(&self.value),
+            None => None,
+        }
     }
 }
 

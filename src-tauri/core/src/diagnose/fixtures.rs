@@ -316,8 +316,11 @@ pub fn row_text(row: &FixRow) -> String {
         priority,
         row.value
     );
-    if let Some(new) = &row.new_value {
-        s.push_str(&format!(" -> {new}"));
+    match (row.new_priority, &row.new_value) {
+        (Some(p), Some(new)) => s.push_str(&format!(" -> {p} {new}")),
+        (None, Some(new)) => s.push_str(&format!(" -> {new}")),
+        (Some(p), None) => s.push_str(&format!(" -> {p}")),
+        (None, None) => {}
     }
     s
 }

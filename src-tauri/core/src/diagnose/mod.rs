@@ -78,6 +78,7 @@ impl Ctx<'_> {
             priority: record.priority(),
             value: record.value(),
             new_value: None,
+            new_priority: None,
             keep: Vec::new(),
             if_missing: false,
         })
@@ -98,6 +99,7 @@ impl Ctx<'_> {
             priority,
             value: value.to_string(),
             new_value: None,
+            new_priority: None,
             keep: Vec::new(),
             if_missing: false,
         }

@@ -172,7 +172,8 @@ fn incomplete(ctx: &Ctx, records: &[DnsRecord]) -> Option<Finding> {
             Some((p, _)) if *p != entry.priority => {
                 let mut row =
                     ctx.new_row(Action::Change, ctx.domain, RType::MX, Some(*p), &entry.host);
-                row.new_value = Some(format!("priority {}", entry.priority));
+                row.new_value = Some(entry.host.clone());
+                row.new_priority = Some(entry.priority);
                 fix.push(row);
             }
             Some(_) => {}
@@ -335,7 +336,7 @@ mod tests {
         assert_eq!(
             rows,
             [
-                "change @ MX 20 mx2.qiye.aliyun.com -> priority 10",
+                "change @ MX 20 mx2.qiye.aliyun.com -> 10 mx2.qiye.aliyun.com",
                 "add @ MX 15 mx3.qiye.aliyun.com"
             ]
         );

@@ -543,6 +543,7 @@ fn follow_alias_row(w: &mut Wait) {
         priority: None,
         value: "cdn.example.net".into(),
         new_value: None,
+        new_priority: None,
         keep: Vec::new(),
         if_missing: false,
     };

@@ -119,10 +119,12 @@ pub fn apply(practice: &Practice, row: &FixRow) {
                 .position(|c| matches(c, row, domain))
                 .unwrap_or_else(|| panic!("the row to change is in the console: {row:?}"));
             let mut new = practice.rows()[i].clone();
-            let to = row.new_value.clone().expect("a change has a new value");
-            match to.strip_prefix("priority ") {
-                Some(p) => new.priority = Some(p.trim().parse().unwrap()),
-                None => new.value = to,
+            new.value = row
+                .target_value()
+                .expect("a change has a new value")
+                .to_string();
+            if let Some(p) = row.target_priority() {
+                new.priority = Some(p);
             }
             practice.update(i, &new).unwrap();
         }

@@ -8,7 +8,17 @@ export type DnsHost = { id: string,
  * In English here; a guide in another language is named from its catalog
  * (`dns_hosts` in `data/messages.*.json`, with the steps).
  */
-name: string, ns_suffixes: Array<string>, ns_contains: Array<string>, console_url: string, steps: Array<string>, 
+name: string, ns_suffixes: Array<string>, 
+/**
+ * Text anywhere in a name server's name. Matches lookalikes (`ns1.awsdns-evil.test`), so
+ * no host in the catalog uses it any more; kept for the JSON shape.
+ */
+ns_contains: Array<string>, 
+/**
+ * Whole name-server names, label by label, where `#` in a label stands for one or more
+ * digits: `ns-#.awsdns-#.com` matches `ns-1234.awsdns-12.com` and nothing longer.
+ */
+ns_patterns?: Array<string>, console_url: string, steps: Array<string>, 
 /**
  * Where the name-server pattern and the console address come from, and what could not be
  * confirmed from the host's own published pages.

@@ -15,9 +15,15 @@ host: string, type: RType, priority: number | null,
  */
 value: string, 
 /**
- * For `change`: the value to put instead.
+ * For `change`: the value to put instead (the same value when only the priority changes).
  */
 new_value: string | null, 
+/**
+ * For `change` of an MX row: the priority to put instead of `priority`. Absent when the
+ * priority stays. Reports saved before this field hold `new_value: "priority N"` instead;
+ * read it through [`FixRow::target_priority`].
+ */
+new_priority?: number | null, 
 /**
  * For a `delete` row that stands for rows no server lets us see (an alias at the host hides
  * them, seed 001 §2.1): delete every row of this type at this host whose value is not one of

@@ -334,11 +334,13 @@ mod tests {
                 Action::Delete => set.retain(|e| !matches(e)),
                 Action::Add => set.push((row.priority.unwrap_or_default(), row.value.clone())),
                 Action::Change => {
-                    let new = row.new_value.clone().unwrap_or_default();
+                    let new = row.target_value().expect("a change has a new value");
+                    let new = new.to_string();
+                    let priority = row.target_priority();
                     for e in set.iter_mut().filter(|e| matches(e)) {
-                        match new.strip_prefix("priority ") {
-                            Some(p) => e.0 = p.parse().expect("a priority"),
-                            None => e.1 = new.clone(),
+                        e.1 = new.clone();
+                        if let Some(p) = priority {
+                            e.0 = p;
                         }
                     }
                 }
