@@ -46,6 +46,24 @@ def load_catalog(name: str) -> dict[str, str]:
 CATALOGS = {"en": load_catalog("en"), "zh-CN": load_catalog("zh-CN")}
 
 
+# Each step keeps its main buttons in a bar stuck to the bottom of the window. A person scrolls
+# what they are about to click into view above it; WebDriver scrolls an element only to the
+# window's bottom edge, under the bar, and then reports the click as intercepted. So every click
+# first brings its element to the middle of the view, as a person would.
+_webdriver_click = WebElement.click
+
+
+def _click_in_view(self: WebElement) -> None:
+    try:
+        self.parent.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", self)
+    except WebDriverException:
+        pass
+    _webdriver_click(self)
+
+
+WebElement.click = _click_in_view
+
+
 def free_port(host: str = "127.0.0.1", kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind((host, 0))
