@@ -28,8 +28,9 @@ return {
 """
 
 
-def assert_in_view(w: Window, step: str, label: str) -> None:
-    """At each size: the step's heading and its primary button `label` are inside the viewport."""
+def assert_in_view(w: Window, step: str, label: str, entered: bool = True) -> None:
+    """At each size: the primary button `label` is inside the viewport, and on entering a step
+    (`entered`) its heading too: the step opens at its top."""
     for width, height in SIZES:
         w.driver.set_window_size(width, height)
         # The page lays itself out again at the new size.
@@ -41,7 +42,7 @@ def assert_in_view(w: Window, step: str, label: str) -> None:
         w.shot(f"{step}-{width}x{height}")
         where = f"{step} at {width}×{height} ({w.locale})"
         assert seen["heading"] is not None, f"{where}: no heading shown"
-        assert seen["heading"]["top"] >= 0, f"{where}: the heading is scrolled out of view: {seen}"
+        assert not entered or seen["heading"]["top"] >= 0, f"{where}: the heading is scrolled out of view: {seen}"
         buttons = [b for b in seen["primary"] if b["text"] == label]
         assert buttons, f"{where}: no primary button {label!r} among {seen['primary']}"
         b = buttons[0]
@@ -70,7 +71,8 @@ def test_the_primary_action_of_every_step_is_in_view_without_scrolling(app, loca
     repair_seed000_in_console(w)
     w.click(w.t("repair.saved"))
     w.wait_text(w.t("repair.all_saved"))
-    assert_in_view(w, "repair-saved", w.t("repair.start_wait"))
+    # Still the repair step, scrolled by the learner's work in the console and the table.
+    assert_in_view(w, "repair-saved", w.t("repair.start_wait"), entered=False)
 
     w.click(w.t("repair.start_wait"))
     # The wait step: its heading says "Waiting…" or, when nothing old was cached anywhere (a new
