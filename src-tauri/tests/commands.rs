@@ -146,4 +146,20 @@ fn the_window_binary_answers_help_and_refuses_unknown_flags() {
         "an unknown flag is a usage error"
     );
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("--bogus"));
+    // Started over plain SSH: no GTK panic and stack trace, but the way to a window.
+    let headless = Command::new(app)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("mxdoctor-app runs");
+    let said = String::from_utf8_lossy(&headless.stderr);
+    assert_eq!(
+        headless.status.code(),
+        Some(1),
+        "no display is an error, not a panic (101): {said}"
+    );
+    assert!(
+        said.contains("No display") && said.contains("ssh -X") && !said.contains("panicked"),
+        "{said}"
+    );
 }
