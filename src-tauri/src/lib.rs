@@ -15,6 +15,9 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
     setup_with(builder, Launch::default())
 }
 
+/// Told to the window when a second launch asks for practice mode.
+pub const PRACTICE_REQUESTED: &str = "practice-requested";
+
 /// How the window was started (its command line, read by `main`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Launch {
@@ -75,12 +78,17 @@ pub fn run(launch: Launch) {
     // A second launch hands over to the running window (focused) and ends, instead of a rival
     // window writing the same saved state. Registered first, as the plugin asks.
     let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            use tauri::Manager;
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            use tauri::{Emitter, Manager};
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
+            }
+            // `mxdoctor-app --practice` while a window is open (scripts/run with no internet):
+            // the open window goes into practice mode, as the second launch asked.
+            if args.iter().skip(1).any(|a| a == "--practice") {
+                let _ = app.emit(PRACTICE_REQUESTED, ());
             }
         }));
     if let Err(e) = setup_with(builder, launch).run(tauri::generate_context!()) {

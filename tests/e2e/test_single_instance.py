@@ -54,3 +54,35 @@ def test_a_second_launch_leaves_one_window(app, display, tmp_path):
         w.shot("after-second-launch")
     finally:
         stop_group(bus)
+
+
+def test_a_second_launch_with_practice_turns_the_open_window_to_practice(app, display, tmp_path):
+    """scripts/run with no internet starts `mxdoctor-app --practice`: with a window already
+    open, that window goes into practice mode instead of the request being dropped."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1", f"--address=unix:path={tmp_path / 'bus'}"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        address = bus.stdout.readline().strip()
+        assert address, "the session bus did not start"
+        w: Window = app(extra_env={"DBUS_SESSION_BUS_ADDRESS": address})
+        w.wait_text(w.t("prepare.heading"))
+        assert w.t("practice.banner", domain="seed000.test") not in w.text()
+        env = dict(
+            os.environ,
+            DISPLAY=display,
+            DBUS_SESSION_BUS_ADDRESS=address,
+            XDG_DATA_HOME=str(tmp_path / "data"),
+            XDG_CONFIG_HOME=str(tmp_path / "config"),
+        )
+        env.pop("WAYLAND_DISPLAY", None)
+        second = subprocess.run([str(APP), "--practice"], env=env, capture_output=True, timeout=60)
+        assert second.returncode == 0, second.stderr.decode(errors="replace")
+        w.wait_text(w.t("practice.banner", domain="seed000.test"))
+        assert windows_titled(display, "MX Doctor") == 1
+        w.shot("practice-after-second-launch")
+    finally:
+        stop_group(bus)

@@ -358,3 +358,30 @@ describe('App, as a first-time domain owner meets it', () => {
     }
   });
 });
+
+describe('App, started a second time with --practice', () => {
+  // scripts/run with no internet starts `mxdoctor-app --practice`; with a window already open,
+  // the second launch hands over to it, and the open window must then go into practice mode.
+  it('goes into practice mode when the second launch asks for it', async () => {
+    const started: string[] = [];
+    const seed000 = { id: 'seed000', domain: 'seed000.test', provider: 'alibaba-standard' };
+    mockIPC(
+      (cmd, args) => {
+        if (cmd === 'practice_scenarios') return [seed000];
+        if (cmd === 'practice_start') {
+          started.push(String((args as { id: string }).id));
+          return { scenario: seed000, rows: [], locked: [] };
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(App);
+    await screen.findByRole('navigation');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started, 'not in practice mode before it is asked').toEqual([]);
+    await emit('practice-requested', null);
+    await vi.waitFor(() => expect(started).toEqual(['seed000']));
+    await screen.findByRole('combobox', { name: 'Example' });
+  });
+});

@@ -58,6 +58,11 @@ export function onSaveState(cb: (state: SaveState) => void): Promise<() => void>
   return listen<SaveState>('save-state', (e) => cb(e.payload));
 }
 
+/** A second launch asked for practice mode (`mxdoctor-app --practice` while this window is open). */
+export function onPracticeRequested(cb: () => void): Promise<() => void> {
+  return listen('practice-requested', () => cb());
+}
+
 /** True for the `{code, message}` errors the commands reject with. */
 export function isAppError(e: unknown): e is AppError {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
