@@ -21,31 +21,40 @@ const normalise = (a: Record<string, unknown>) => {
   return { ascii: input, unicode: input, input, adjustments: [] };
 };
 
+/** The practice commands as the core answers them (seed000 running, the three examples), with
+ * `answers` for the commands a test changes; every domain `run_check` is asked about lands in
+ * the list returned. */
+function mockPractice(answers: Record<string, (a: Record<string, unknown>) => unknown> = {}): string[] {
+  const checked: string[] = [];
+  mockIPC((cmd, args) => {
+    const a = args as Record<string, unknown>;
+    if (cmd in answers) return answers[cmd]!(a);
+    switch (cmd) {
+      case 'practice_scenarios':
+        return examples;
+      case 'practice_status':
+        return view('seed000');
+      case 'normalise_domain':
+        return normalise(a);
+      case 'run_check': {
+        const domain = (a.request as { input: string }).input;
+        checked.push(domain);
+        return report({ domain, domain_unicode: domain, input: domain });
+      }
+      default:
+        return null;
+    }
+  });
+  return checked;
+}
+
 describe('break: switching examples quickly', () => {
   it('the window ends on the example picked last, even when the core answers the earlier pick last', async () => {
     // Two picks in a row (seed001, then seed004); the core's answer to the first comes back
     // after its answer to the second (two async commands, answered in any order).
     const pending: Record<string, (v: unknown) => void> = {};
-    const checked: string[] = [];
-    mockIPC((cmd, args) => {
-      const a = args as Record<string, unknown>;
-      switch (cmd) {
-        case 'practice_scenarios':
-          return examples;
-        case 'practice_status':
-          return view('seed000');
-        case 'practice_start':
-          return new Promise((resolve) => (pending[String(a.id)] = () => resolve(view(String(a.id)))));
-        case 'normalise_domain':
-          return normalise(a);
-        case 'run_check': {
-          const domain = (a.request as { input: string }).input;
-          checked.push(domain);
-          return report({ domain, domain_unicode: domain, input: domain });
-        }
-        default:
-          return null;
-      }
+    const checked = mockPractice({
+      practice_start: (a) => new Promise((resolve) => (pending[String(a.id)] = () => resolve(view(String(a.id))))),
     });
     render(App);
     const select = (await screen.findByRole('combobox', { name: 'Example' })) as HTMLSelectElement;
@@ -67,24 +76,10 @@ describe('break: switching examples quickly', () => {
 
 describe('break: practice mode when the list of examples could not be read', () => {
   it('still checks the example that is running (it is the one domain practice mode surely knows)', async () => {
-    const checked: string[] = [];
-    mockIPC((cmd, args) => {
-      const a = args as Record<string, unknown>;
-      switch (cmd) {
-        case 'practice_scenarios':
-          throw { code: 'internal', message: 'catalog unavailable' };
-        case 'practice_status':
-          return view('seed000');
-        case 'normalise_domain':
-          return normalise(a);
-        case 'run_check': {
-          const domain = (a.request as { input: string }).input;
-          checked.push(domain);
-          return report({ domain, domain_unicode: domain, input: domain });
-        }
-        default:
-          return null;
-      }
+    const checked = mockPractice({
+      practice_scenarios: () => {
+        throw { code: 'internal', message: 'catalog unavailable' };
+      },
     });
     render(App);
     const field = (await screen.findByLabelText('Your domain or an email address at it')) as HTMLInputElement;
@@ -102,21 +97,7 @@ describe('break: the "Checked before" list in and out of practice mode', () => {
   ];
 
   it('in practice mode, does not offer "Check my-real-shop.com again", which practice mode only refuses', async () => {
-    mockIPC((cmd, args) => {
-      const a = args as Record<string, unknown>;
-      switch (cmd) {
-        case 'practice_scenarios':
-          return examples;
-        case 'practice_status':
-          return view('seed000');
-        case 'recent_checks':
-          return recent;
-        case 'normalise_domain':
-          return normalise(a);
-        default:
-          return null;
-      }
-    });
+    mockPractice({ recent_checks: () => recent });
     render(App);
     await screen.findByLabelText('Your domain or an email address at it');
     await screen.findByText('Checked before');
@@ -128,21 +109,7 @@ describe('break: the "Checked before" list in and out of practice mode', () => {
 
   it('outside practice mode, does not offer to check a practice example’s domain on the internet (it "lives on this computer only")', async () => {
     const practised = [{ domain: 'seed000.test', input: 'seed000.test', provider: 'alibaba-standard', mx: [], status: 'problems', problems: 1, risks: 0, taken_at: 1_800_000_000 }, ...recent];
-    mockIPC((cmd, args) => {
-      const a = args as Record<string, unknown>;
-      switch (cmd) {
-        case 'practice_scenarios':
-          return examples;
-        case 'practice_status':
-          return null;
-        case 'recent_checks':
-          return practised;
-        case 'normalise_domain':
-          return normalise(a);
-        default:
-          return null;
-      }
-    });
+    mockPractice({ practice_status: () => null, recent_checks: () => practised });
     render(App);
     await screen.findByText('Checked before');
     expect(screen.getByRole('button', { name: 'Check my-real-shop.com again' })).toBeTruthy();
