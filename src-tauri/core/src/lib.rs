@@ -7,6 +7,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod apply;
 pub mod check;
 pub mod diagnose;
 pub mod dmarc;

@@ -1,0 +1,460 @@
+//! Apply and undo, and the journal of both: every write with its record set before and after,
+//! the adapter, the time and the result, saved after every step so that a failure half-way (or
+//! a crash) still leaves an exact account of what was changed and what to put back.
+
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Preview, RowResult};
+use super::{ApiError, DnsHostApi, RrSet};
+use crate::diagnose::FixRow;
+use crate::dns::RType;
+use crate::time::{now_millis, rfc3339};
+
+/// The journal file's format version.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// How an apply (or an undo) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum JournalStatus {
+    /// Started and not finished: a journal found in this state was cut short (a crash, a
+    /// killed process); it is treated as `partial`.
+    InProgress,
+    /// Every write was made and the DNS host lists every record set as planned.
+    Applied,
+    /// Some writes were made and then one failed, or the host listed something else after it.
+    Partial,
+    /// Nothing was written: the zone changed since the preview, or the journal could not be
+    /// saved before the first write.
+    Refused,
+    /// The DNS host already listed everything as the plan asks.
+    NothingToDo,
+    /// Nothing was written: the first write failed.
+    Error,
+}
+
+impl JournalStatus {
+    /// The status as the CLI's JSON writes it (`in_progress` reads as `partial`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JournalStatus::InProgress | JournalStatus::Partial => "partial",
+            JournalStatus::Applied => "applied",
+            JournalStatus::Refused => "refused",
+            JournalStatus::NothingToDo => "nothing_to_do",
+            JournalStatus::Error => "error",
+        }
+    }
+}
+
+/// What happened to one write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum StepResult {
+    Done,
+    Failed,
+    NotAttempted,
+}
+
+/// One write of the apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct JournalStep {
+    pub seq: u32,
+    /// As the DNS host listed it just before this write.
+    pub before: RrSet,
+    pub after: RrSet,
+    /// The plan rows this write carries out (indexes into [`Journal::rows`]).
+    pub rows: Vec<u32>,
+    /// When the write was sent, RFC 3339.
+    #[serde(default)]
+    pub at: Option<String>,
+    pub result: StepResult,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// One write of an undo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct UndoStep {
+    /// The apply step put back.
+    pub seq: u32,
+    pub at: Option<String>,
+    pub result: StepResult,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct UndoRecord {
+    pub started: String,
+    pub finished: Option<String>,
+    pub status: JournalStatus,
+    pub message: String,
+    pub steps: Vec<UndoStep>,
+}
+
+/// Everything MX Doctor changed at the DNS host for one apply, and its undo. Never holds a key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Journal {
+    pub version: u32,
+    pub domain: String,
+    pub zone: String,
+    pub dns_host: String,
+    pub adapter: String,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    pub started: String,
+    pub finished: Option<String>,
+    pub status: JournalStatus,
+    /// What happened, in a sentence.
+    pub message: String,
+    pub rows: Vec<FixRow>,
+    pub row_results: Vec<RowResult>,
+    pub steps: Vec<JournalStep>,
+    #[serde(default)]
+    pub undo: Option<UndoRecord>,
+}
+
+impl Journal {
+    /// True when some write was made and has not been put back.
+    pub fn can_undo(&self) -> bool {
+        let done = self.steps.iter().any(|s| s.result == StepResult::Done);
+        let undone = self
+            .undo
+            .as_ref()
+            .is_some_and(|u| u.status == JournalStatus::Applied);
+        done && !undone
+    }
+
+    fn row_results_from_steps(&mut self, preview: &Preview) {
+        for step in &self.steps {
+            for &r in &step.rows {
+                let r = r as usize;
+                if preview.row_results.get(r) == Some(&RowResult::Skipped) {
+                    continue;
+                }
+                if let Some(slot) = self.row_results.get_mut(r) {
+                    *slot = match step.result {
+                        StepResult::Done => RowResult::Done,
+                        StepResult::Failed => RowResult::Failed,
+                        StepResult::NotAttempted => RowResult::NotAttempted,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Where the record sets differ from what was read for the preview, in words.
+async fn changes_since(api: &dyn DnsHostApi, preview: &Preview) -> Result<Vec<String>, ApiError> {
+    let mut changed = Vec::new();
+    let read = preview
+        .ops
+        .iter()
+        .map(|o| &o.before)
+        .chain(preview.watched.iter());
+    for expected in read {
+        let now = api.read(&preview.zone, &expected.name, expected.rtype).await?;
+        if !now.same(expected) {
+            changed.push(format!(
+                "{} {}: was {}, is now {}",
+                expected.name,
+                type_word(expected.rtype),
+                values_words(expected),
+                values_words(&now)
+            ));
+        }
+    }
+    Ok(changed)
+}
+
+fn type_word(t: RType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A record set in words: "10 mx.zoho.com, 20 mx2.zoho.com" or "none".
+pub fn values_words(set: &RrSet) -> String {
+    if set.values.is_empty() {
+        return "none".to_string();
+    }
+    set.values
+        .iter()
+        .map(|v| match v.priority {
+            Some(p) => format!("{p} {}", v.value),
+            None => v.value.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Saves the journal; an error stops the apply before its next write.
+pub type SaveJournal<'a> = dyn FnMut(&Journal) -> Result<(), String> + Send + 'a;
+
+/// Applies `preview` through `api`: re-reads every record set first and refuses (nothing
+/// written) if one changed; then writes in order, reading each set back; stops at the first
+/// failure. `save` is called before the first write and after every step.
+pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJournal<'_>) -> Journal {
+    let mut journal = Journal {
+        version: JOURNAL_VERSION,
+        domain: preview.domain.clone(),
+        zone: preview.zone.clone(),
+        dns_host: preview.dns_host.clone(),
+        adapter: api.id().to_string(),
+        endpoint: api.endpoint(),
+        started: rfc3339(now_millis()),
+        finished: None,
+        status: JournalStatus::InProgress,
+        message: String::new(),
+        rows: preview.rows.clone(),
+        row_results: preview
+            .row_results
+            .iter()
+            .map(|r| match r {
+                RowResult::Skipped => RowResult::Skipped,
+                _ => RowResult::NotAttempted,
+            })
+            .collect(),
+        steps: preview
+            .ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| JournalStep {
+                seq: i as u32 + 1,
+                before: op.before.clone(),
+                after: op.after.clone(),
+                rows: op.rows.clone(),
+                at: None,
+                result: StepResult::NotAttempted,
+                error: None,
+            })
+            .collect(),
+        undo: None,
+    };
+    let finish = |journal: &mut Journal, status: JournalStatus, message: String| {
+        journal.status = status;
+        journal.message = message;
+        journal.finished = Some(rfc3339(now_millis()));
+    };
+    if preview.nothing_to_do() {
+        finish(
+            &mut journal,
+            JournalStatus::NothingToDo,
+            "The DNS host already lists every row as the plan asks; nothing was changed."
+                .to_string(),
+        );
+        let _ = save(&journal);
+        return journal;
+    }
+    match changes_since(api, preview).await {
+        Ok(changed) if !changed.is_empty() => {
+            finish(
+                &mut journal,
+                JournalStatus::Refused,
+                format!(
+                    "Nothing was changed: the zone changed since the preview ({}). Check again and look at the new plan.",
+                    changed.join("; ")
+                ),
+            );
+            let _ = save(&journal);
+            return journal;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            finish(
+                &mut journal,
+                JournalStatus::Error,
+                format!("Nothing was changed: reading the zone again before the apply failed: {e}."),
+            );
+            let _ = save(&journal);
+            return journal;
+        }
+    }
+    if let Err(e) = save(&journal) {
+        finish(
+            &mut journal,
+            JournalStatus::Refused,
+            format!("Nothing was changed: the journal (the record of what will be changed, needed for undo) could not be saved: {e}."),
+        );
+        return journal;
+    }
+    let total = journal.steps.len();
+    let mut stop: Option<String> = None;
+    for i in 0..total {
+        let step = &mut journal.steps[i];
+        step.at = Some(rfc3339(now_millis()));
+        let outcome = match api.write(&preview.zone, &step.after).await {
+            Err(e) => Err(e.to_string()),
+            Ok(()) => match api.read(&preview.zone, &step.after.name, step.after.rtype).await {
+                Ok(now) if now.same(&step.after) => Ok(()),
+                Ok(now) => Err(format!(
+                    "the DNS host accepted the change but lists {} afterwards",
+                    values_words(&now)
+                )),
+                Err(e) => Err(format!(
+                    "the DNS host accepted the change, but reading it back failed: {e}"
+                )),
+            },
+        };
+        match outcome {
+            Ok(()) => step.result = StepResult::Done,
+            Err(e) => {
+                step.result = StepResult::Failed;
+                step.error = Some(e.clone());
+                stop = Some(format!(
+                    "{} {}: {e}",
+                    step.after.name,
+                    type_word(step.after.rtype)
+                ));
+            }
+        }
+        journal.row_results_from_steps(preview);
+        if stop.is_none() {
+            if let Err(e) = save(&journal) {
+                stop = Some(format!("the journal could not be saved: {e}"));
+            }
+        }
+        if stop.is_some() {
+            break;
+        }
+    }
+    let done = journal
+        .steps
+        .iter()
+        .filter(|s| s.result == StepResult::Done)
+        .count();
+    match stop {
+        None => finish(
+            &mut journal,
+            JournalStatus::Applied,
+            format!("All {total} changes were made, and the DNS host lists each one as planned."),
+        ),
+        Some(why) if done == 0 => finish(
+            &mut journal,
+            JournalStatus::Error,
+            format!("Nothing was changed: {why}."),
+        ),
+        Some(why) => finish(
+            &mut journal,
+            JournalStatus::Partial,
+            format!(
+                "Stopped after {done} of {total} changes: {why}. The changes made so far can be undone."
+            ),
+        ),
+    }
+    let _ = save(&journal);
+    journal
+}
+
+/// Puts back the record sets of every write of `journal` that was made, newest first, and
+/// reads each back. A record set someone changed after the apply is left as it is (its step
+/// fails): undo never overwrites a change it did not make.
+pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJournal<'_>) {
+    let mut record = UndoRecord {
+        started: rfc3339(now_millis()),
+        finished: None,
+        status: JournalStatus::InProgress,
+        message: String::new(),
+        steps: Vec::new(),
+    };
+    let made: Vec<JournalStep> = journal
+        .steps
+        .iter()
+        .filter(|s| s.result == StepResult::Done)
+        .rev()
+        .cloned()
+        .collect();
+    if made.is_empty() {
+        record.status = JournalStatus::NothingToDo;
+        record.message = "MX Doctor made no change here, so there is nothing to undo.".into();
+        record.finished = Some(rfc3339(now_millis()));
+        journal.undo = Some(record);
+        let _ = save(journal);
+        return;
+    }
+    let zone = journal.zone.clone();
+    let mut failures = Vec::new();
+    for step in &made {
+        let at = Some(rfc3339(now_millis()));
+        let name = format!("{} {}", step.after.name, type_word(step.after.rtype));
+        let outcome = async {
+            let now = api
+                .read(&zone, &step.after.name, step.after.rtype)
+                .await
+                .map_err(|e| format!("reading it failed: {e}"))?;
+            if now.same(&step.before) {
+                return Ok(());
+            }
+            if !now.same(&step.after) {
+                return Err(format!(
+                    "it was changed after MX Doctor's change (it is now {}), so it was left as it is",
+                    values_words(&now)
+                ));
+            }
+            api.write(&zone, &step.before)
+                .await
+                .map_err(|e| e.to_string())?;
+            match api.read(&zone, &step.before.name, step.before.rtype).await {
+                Ok(back) if back.same(&step.before) => Ok(()),
+                Ok(back) => Err(format!(
+                    "the DNS host accepted it but lists {} afterwards",
+                    values_words(&back)
+                )),
+                Err(e) => Err(format!("reading it back failed: {e}")),
+            }
+        }
+        .await;
+        let (result, error) = match outcome {
+            Ok(()) => (StepResult::Done, None),
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                (StepResult::Failed, Some(e))
+            }
+        };
+        record.steps.push(UndoStep {
+            seq: step.seq,
+            at,
+            result,
+            error,
+        });
+        journal.undo = Some(record.clone());
+        let _ = save(journal);
+    }
+    let put_back = record
+        .steps
+        .iter()
+        .filter(|s| s.result == StepResult::Done)
+        .count();
+    (record.status, record.message) = if failures.is_empty() {
+        (
+            JournalStatus::Applied,
+            format!(
+                "All {put_back} record sets are back as they were, and the DNS host lists each one so."
+            ),
+        )
+    } else if put_back == 0 {
+        (
+            JournalStatus::Error,
+            format!("Nothing was put back: {}.", failures.join("; ")),
+        )
+    } else {
+        (
+            JournalStatus::Partial,
+            format!(
+                "{put_back} of {} record sets are back as they were; not put back: {}.",
+                made.len(),
+                failures.join("; ")
+            ),
+        )
+    };
+    record.finished = Some(rfc3339(now_millis()));
+    journal.undo = Some(record);
+    let _ = save(journal);
+}
