@@ -159,7 +159,9 @@ async fn changes_since(api: &dyn DnsHostApi, preview: &Preview) -> Result<Vec<St
         .map(|o| &o.before)
         .chain(preview.watched.iter());
     for expected in read {
-        let now = api.read(&preview.zone, &expected.name, expected.rtype).await?;
+        let now = api
+            .read(&preview.zone, &expected.name, expected.rtype)
+            .await?;
         if !now.same(expected) {
             changed.push(format!(
                 "{} {}: was {}, is now {}",
@@ -271,7 +273,9 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
             finish(
                 &mut journal,
                 JournalStatus::Error,
-                format!("Nothing was changed: reading the zone again before the apply failed: {e}."),
+                format!(
+                    "Nothing was changed: reading the zone again before the apply failed: {e}."
+                ),
             );
             let _ = save(&journal);
             return journal;
@@ -292,7 +296,10 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         step.at = Some(rfc3339(now_millis()));
         let outcome = match api.write(&preview.zone, &step.after).await {
             Err(e) => Err(e.to_string()),
-            Ok(()) => match api.read(&preview.zone, &step.after.name, step.after.rtype).await {
+            Ok(()) => match api
+                .read(&preview.zone, &step.after.name, step.after.rtype)
+                .await
+            {
                 Ok(now) if now.same(&step.after) => Ok(()),
                 Ok(now) => Err(format!(
                     "the DNS host accepted the change but lists {} afterwards",

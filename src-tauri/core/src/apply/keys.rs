@@ -44,3 +44,89 @@ impl Credentials {
         })
     }
 }
+
+/// The keychain could not be used, in words.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "this computer has no keychain MX Doctor can use ({0}); enter the key each time instead"
+    )]
+    NoKeychain(String),
+    #[error("the keychain is locked or refused access ({0}); unlock it and try again")]
+    Locked(String),
+    #[error("the key saved in the keychain for {0} is damaged; forget it and enter it again")]
+    Damaged(String),
+    #[error("the keychain failed: {0}")]
+    Other(String),
+}
+
+/// The keychain service name of every MX Doctor entry.
+pub const KEYCHAIN_SERVICE: &str = "MX Doctor DNS host key";
+
+/// The keychain account of a DNS host: its id, and for `powerdns` / `rfc2136` the endpoint.
+pub fn keychain_account(dns_host: &str, endpoint: Option<&str>) -> String {
+    match endpoint.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => format!("{dns_host} {e}"),
+        None => dns_host.to_string(),
+    }
+}
+
+fn entry(account: &str) -> Result<keyring::Entry, KeyError> {
+    keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(classify)
+}
+
+fn classify(e: keyring::Error) -> KeyError {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => KeyError::Locked(inner.to_string()),
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => {
+            KeyError::NoKeychain(e.to_string())
+        }
+        other => KeyError::Other(other.to_string()),
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    key: String,
+    #[serde(default)]
+    secret: Option<String>,
+    #[serde(default)]
+    algorithm: Option<String>,
+}
+
+/// The key saved in the keychain for `account`, if any.
+pub fn keychain_get(account: &str) -> Result<Option<Credentials>, KeyError> {
+    match entry(account)?.get_password() {
+        Ok(text) => {
+            let saved: Saved =
+                serde_json::from_str(&text).map_err(|_| KeyError::Damaged(account.to_string()))?;
+            Ok(Some(Credentials {
+                key: saved.key,
+                secret: saved.secret,
+                algorithm: saved.algorithm,
+            }))
+        }
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(classify(e)),
+    }
+}
+
+/// Saves `credentials` in the keychain for `account`, replacing what was there.
+pub fn keychain_set(account: &str, credentials: &Credentials) -> Result<(), KeyError> {
+    let text = serde_json::to_string(&Saved {
+        key: credentials.key.clone(),
+        secret: credentials.secret.clone(),
+        algorithm: credentials.algorithm.clone(),
+    })
+    .map_err(|e| KeyError::Other(e.to_string()))?;
+    entry(account)?.set_password(&text).map_err(classify)
+}
+
+/// Removes the key for `account` from the keychain; `false` when there was none.
+pub fn keychain_forget(account: &str) -> Result<bool, KeyError> {
+    match entry(account)?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring::Error::NoEntry) => Ok(false),
+        Err(e) => Err(classify(e)),
+    }
+}

@@ -53,10 +53,12 @@ impl RrValue {
 pub fn same_value(rtype: RType, a: &str, b: &str) -> bool {
     match rtype {
         RType::TXT => a == b,
-        RType::A | RType::Aaaa => match (a.parse::<std::net::IpAddr>(), b.parse::<std::net::IpAddr>()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => a == b,
-        },
+        RType::A | RType::Aaaa => {
+            match (a.parse::<std::net::IpAddr>(), b.parse::<std::net::IpAddr>()) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => a == b,
+            }
+        }
         _ => canonical(a) == canonical(b),
     }
 }

@@ -119,8 +119,11 @@ fn apply_row(set: &mut RrSet, row: &FixRow) -> Result<bool, PreviewError> {
     let before = set.values.len();
     match row.action {
         Action::Delete if row.is_all_except() => {
-            set.values
-                .retain(|v| row.keep.iter().any(|k| super::same_value(rtype, &v.value, k)));
+            set.values.retain(|v| {
+                row.keep
+                    .iter()
+                    .any(|k| super::same_value(rtype, &v.value, k))
+            });
             Ok(set.values.len() != before)
         }
         Action::Delete => {
@@ -222,7 +225,10 @@ pub async fn preview(
     let mut row_results = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let key = (row_name(row, &zone), row.rtype);
-        let k = keys.iter().position(|x| *x == key).expect("every row's key");
+        let k = keys
+            .iter()
+            .position(|x| *x == key)
+            .expect("every row's key");
         let op = &mut ops[k];
         let changed = apply_row(&mut op.after, row)?;
         op.rows.push(i as u32);
@@ -249,10 +255,12 @@ pub async fn preview(
                 set
             }
         };
-        let beside = ops
-            .iter()
-            .any(|o| o.after.name == *name && o.after.rtype != RType::Cname && !o.is_noop()
-                && !o.after.values.is_empty());
+        let beside = ops.iter().any(|o| {
+            o.after.name == *name
+                && o.after.rtype != RType::Cname
+                && !o.is_noop()
+                && !o.after.values.is_empty()
+        });
         if beside && !alias.values.is_empty() {
             return Err(PreviewError::AliasBeside { name: name.clone() });
         }
@@ -283,7 +291,9 @@ fn order_alias_deletes(ops: &mut Vec<Op>) {
     let mut i = 0;
     while i < ops.len() {
         let op = &ops[i];
-        if op.after.rtype == RType::Cname && op.after.values.is_empty() && !op.before.values.is_empty()
+        if op.after.rtype == RType::Cname
+            && op.after.values.is_empty()
+            && !op.before.values.is_empty()
         {
             let name = op.after.name.clone();
             if let Some(first) = ops[..i].iter().position(|o| o.after.name == name) {
@@ -325,9 +335,17 @@ mod tests {
     #[test]
     fn a_delete_removes_only_the_named_value() {
         let mut s = set(&[(Some(10), "mx.zoho.com"), (Some(5), "mail.hostgator.com.")]);
-        let changed =
-            apply_row(&mut s, &row(Action::Delete, "@", RType::MX, Some(5), "mail.HostGator.com"))
-                .unwrap();
+        let changed = apply_row(
+            &mut s,
+            &row(
+                Action::Delete,
+                "@",
+                RType::MX,
+                Some(5),
+                "mail.HostGator.com",
+            ),
+        )
+        .unwrap();
         assert!(changed);
         assert_eq!(s.values, vec![RrValue::new(Some(10), "mx.zoho.com")]);
     }
@@ -335,13 +353,21 @@ mod tests {
     #[test]
     fn a_delete_of_a_value_not_there_changes_nothing() {
         let mut s = set(&[(Some(10), "mx.zoho.com")]);
-        assert!(!apply_row(&mut s, &row(Action::Delete, "@", RType::MX, Some(5), "mx.other.com")).unwrap());
+        assert!(!apply_row(
+            &mut s,
+            &row(Action::Delete, "@", RType::MX, Some(5), "mx.other.com")
+        )
+        .unwrap());
         assert_eq!(s.values.len(), 1);
     }
 
     #[test]
     fn all_except_keeps_only_the_named_values() {
-        let mut s = set(&[(Some(10), "mx.zoho.com"), (Some(1), "a.stray"), (Some(2), "b.stray")]);
+        let mut s = set(&[
+            (Some(10), "mx.zoho.com"),
+            (Some(1), "a.stray"),
+            (Some(2), "b.stray"),
+        ]);
         let mut r = row(Action::Delete, "@", RType::MX, None, "");
         r.keep = vec!["MX.zoho.com.".into()];
         assert!(apply_row(&mut s, &r).unwrap());
@@ -360,17 +386,31 @@ mod tests {
     #[test]
     fn an_add_already_there_is_skipped() {
         let mut s = set(&[(Some(10), "mx.zoho.com")]);
-        assert!(!apply_row(&mut s, &row(Action::Add, "@", RType::MX, Some(10), "mx.zoho.com.")).unwrap());
-        assert!(apply_row(&mut s, &row(Action::Add, "@", RType::MX, Some(20), "mx2.zoho.com")).unwrap());
+        assert!(!apply_row(
+            &mut s,
+            &row(Action::Add, "@", RType::MX, Some(10), "mx.zoho.com.")
+        )
+        .unwrap());
+        assert!(apply_row(
+            &mut s,
+            &row(Action::Add, "@", RType::MX, Some(20), "mx2.zoho.com")
+        )
+        .unwrap());
         assert_eq!(s.values.len(), 2);
     }
 
     #[test]
     fn a_change_without_a_new_value_is_refused_in_words() {
         let mut s = set(&[(Some(10), "mx.zoho.com")]);
-        let err = apply_row(&mut s, &row(Action::Change, "@", RType::MX, Some(10), "mx.zoho.com"))
-            .unwrap_err();
-        assert!(err.to_string().contains("says nothing about its new value"), "{err}");
+        let err = apply_row(
+            &mut s,
+            &row(Action::Change, "@", RType::MX, Some(10), "mx.zoho.com"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("says nothing about its new value"),
+            "{err}"
+        );
     }
 
     #[test]
