@@ -171,3 +171,20 @@ impl fmt::Debug for dyn DnsHostApi {
 pub fn plan_rows(plan: &crate::repair::RepairPlan) -> Vec<FixRow> {
     plan.steps.iter().flat_map(|s| s.rows.clone()).collect()
 }
+
+/// The DNS hosts MX Doctor can change records at (the DNS-host catalog's ids, then the two
+/// protocols that need an endpoint). Practice mode's host is `practice`.
+pub const ADAPTER_HOSTS: [&str; 7] = [
+    "alibaba-cloud-dns",
+    "dnspod",
+    "cloudflare",
+    "route53",
+    "godaddy",
+    "powerdns",
+    "rfc2136",
+];
+
+/// True when "Let MX Doctor make these changes" can be offered for DNS host `id`.
+pub fn has_adapter(id: &str) -> bool {
+    ADAPTER_HOSTS.contains(&id)
+}
