@@ -25,8 +25,6 @@ struct Inner {
     fault: Option<Fault>,
     /// Writes that the host "accepts" but does not keep (a host that lies).
     drop_writes: bool,
-    /// Called after each read: lets a test change the zone between preview and apply.
-    on_read: Option<Box<dyn FnMut(u32, &mut BTreeMap<(String, String), RrSet>) + Send>>,
 }
 
 /// A zone in memory. Cloning shares it.
@@ -80,13 +78,6 @@ impl MemoryApi {
         inner.sets.insert(key(&set.name, set.rtype), set);
     }
 
-    pub fn on_read(
-        &self,
-        f: impl FnMut(u32, &mut BTreeMap<(String, String), RrSet>) + Send + 'static,
-    ) {
-        self.inner.lock().expect("memory zone").on_read = Some(Box::new(f));
-    }
-
     pub fn writes(&self) -> u32 {
         self.inner.lock().expect("memory zone").writes
     }
@@ -121,10 +112,6 @@ impl DnsHostApi for MemoryApi {
                 .get(&key(name, rtype))
                 .cloned()
                 .unwrap_or_else(|| RrSet::empty(name, rtype));
-            if let Some(mut hook) = inner.on_read.take() {
-                hook(n, &mut inner.sets);
-                inner.on_read = Some(hook);
-            }
             Ok(set)
         })
     }
