@@ -2,6 +2,7 @@
 //! The contract (commands, flags, JSON, exit codes) is fixed by DESIGN.md.
 
 mod escape;
+mod fix;
 mod human;
 mod watch;
 
@@ -38,6 +39,13 @@ enum Command {
     /// Wait with you after a repair: re-check each server just after its cached copy of the
     /// old records runs out, until every one gives the repaired records.
     Watch(watch::WatchArgs),
+    /// Make the repair at the DNS host through its API: a preview without --yes; with --yes
+    /// the changes, the saved-check of every row and a journal for `undo`. Keys come from
+    /// MXDOCTOR_DNS_KEY / MXDOCTOR_DNS_SECRET (MXDOCTOR_TSIG_ALGORITHM for rfc2136), else the
+    /// keychain; never from the command line.
+    Fix(fix::FixArgs),
+    /// Put back the records a `fix` changed, as its journal says they were.
+    Undo(fix::UndoArgs),
     /// List the mailbox services MX Doctor knows, with their ids for --provider.
     Providers {
         /// Print JSON instead of text.
@@ -120,6 +128,22 @@ fn main() -> ExitCode {
                     CheckStatus::Error.exit_code()
                 }
             };
+            ExitCode::from(code as u8)
+        }
+        Command::Fix(args) => {
+            let (json, input) = (args.json, args.target_domain().to_string());
+            let code = fix::run_fix(args).unwrap_or_else(|f| {
+                report_failure(json, Some(&input), &f);
+                CheckStatus::Error.exit_code()
+            });
+            ExitCode::from(code as u8)
+        }
+        Command::Undo(args) => {
+            let json = args.json;
+            let code = fix::run_undo(args).unwrap_or_else(|f| {
+                report_failure(json, None, &f);
+                CheckStatus::Error.exit_code()
+            });
             ExitCode::from(code as u8)
         }
         Command::Check(args) => {
