@@ -11,6 +11,7 @@
 mod cache;
 mod lab;
 mod liar;
+mod pdns;
 pub mod practice;
 mod server;
 mod unbound;
@@ -19,6 +20,7 @@ mod zone;
 pub use cache::{CachingResolver, KeptAnswer};
 pub use lab::{Lab, NS1, NS2};
 pub use liar::{Fault, Liar};
+pub use pdns::{pdns_binary, PowerDns};
 pub use server::{Behavior, DnsServer};
 pub use unbound::{unbound_binary, Unbound};
 pub use zone::{answer, load_dir, Answer, CnamePolicy, Zone, ZoneError};
