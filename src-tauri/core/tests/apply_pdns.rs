@@ -350,7 +350,7 @@ async fn an_apply_is_refused_when_the_zone_changed_after_the_preview_and_nothing
     }
 }
 
-/// Delegates to the real adapter, and kills the server right after its `after`th write.
+/// Delegates to the real adapter, and kills the server just before write number `after + 1`.
 struct DiesAfter {
     inner: Box<dyn DnsHostApi>,
     pdns: Arc<Mutex<PowerDns>>,
@@ -375,11 +375,12 @@ impl DnsHostApi for DiesAfter {
     }
     fn write<'a>(&'a self, zone: &'a str, set: &'a RrSet) -> BoxFuture<'a, Result<(), ApiError>> {
         Box::pin(async move {
-            let result = self.inner.write(zone, set).await;
-            if self.writes.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
+            // Dies once `after` writes were made (and read back by the apply): the next write
+            // finds no server.
+            if self.writes.fetch_add(1, Ordering::SeqCst) == self.after {
                 self.pdns.lock().unwrap().stop();
             }
-            result
+            self.inner.write(zone, set).await
         })
     }
 }

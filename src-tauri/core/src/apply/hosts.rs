@@ -242,7 +242,7 @@ pub fn connect(
                 other => unreachable!("{other} is in HOSTS but has no constructor"),
             }
             .map_err(setup)?;
-            (updater.clone(), Reader::ListRrset(updater), None)
+            (updater.clone(), Reader::ListRrset(Box::new(updater)), None)
         }
     };
     Ok(Box::new(HostApi {

@@ -23,7 +23,7 @@ use crate::apply::{ApiError, RrSet, RrValue};
 use crate::dns::{canonical, RType};
 
 pub(super) enum Reader {
-    ListRrset(DnsUpdater),
+    ListRrset(Box<DnsUpdater>),
     PowerDns {
         client: reqwest::Client,
         /// `http://host:port/api/v1/servers/localhost/zones/`
