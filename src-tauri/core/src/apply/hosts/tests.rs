@@ -199,3 +199,12 @@ fn values_mx_doctor_cannot_write_are_unsupported_in_words() {
         })]
     );
 }
+
+#[test]
+fn connect_supports_exactly_the_hosts_the_window_offers() {
+    assert_eq!(
+        supported_ids().collect::<Vec<_>>(),
+        crate::apply::ADAPTER_HOSTS.to_vec(),
+        "apply::ADAPTER_HOSTS (what the window offers) and connect()'s table must name the same hosts"
+    );
+}
