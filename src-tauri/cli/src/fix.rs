@@ -143,6 +143,7 @@ fn result_words(r: RowResult) -> &'static str {
     match r {
         RowResult::Done => "done",
         RowResult::Failed => "FAILED",
+        RowResult::Unconfirmed => "sent, NOT CONFIRMED",
         RowResult::Skipped => "already so",
         RowResult::NotAttempted => "not attempted",
         RowResult::Planned => "will be made",
@@ -309,7 +310,7 @@ pub fn run_fix(args: FixArgs) -> Result<i32, Failure> {
         let journal_written = !matches!(journal.status, JournalStatus::Refused | JournalStatus::Error)
             || path.exists();
         // The per-row saved-check: the DNS host's own servers, as "I've made the changes" does.
-        let checks = if journal.steps.iter().any(|s| s.result == apply::StepResult::Done)
+        let checks = if journal.steps.iter().any(|s| s.result.may_have_changed())
             || journal.status == JournalStatus::NothingToDo
         {
             saved::verify(&snapshot, &journal.rows, args.target.auth_port, options.timeout).await
@@ -473,7 +474,7 @@ pub fn run_undo(args: UndoArgs) -> Result<i32, Failure> {
     let made: Vec<&apply::JournalStep> = journal
         .steps
         .iter()
-        .filter(|s| s.result == apply::StepResult::Done)
+        .filter(|s| s.result.may_have_changed())
         .collect();
     if !args.yes {
         if args.json {

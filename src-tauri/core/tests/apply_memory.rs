@@ -257,15 +257,33 @@ async fn a_host_that_accepts_a_write_and_does_not_keep_it_is_not_called_done() {
         .await
         .unwrap();
     api.drop_writes(true);
-    let journal = apply::apply(&api, &preview, &mut no_save()).await;
-    assert_ne!(journal.status, JournalStatus::Applied);
-    assert_eq!(journal.steps[0].result, StepResult::Failed);
+    let mut journal = apply::apply(&api, &preview, &mut no_save()).await;
+    assert_eq!(
+        journal.status,
+        JournalStatus::Partial,
+        "{}",
+        journal.message
+    );
+    assert_eq!(journal.steps[0].result, StepResult::Unconfirmed);
     assert!(
         journal.steps[0].error.as_deref().unwrap().contains("lists"),
         "{:?}",
         journal.steps[0].error
     );
     assert!(!journal.row_results.contains(&RowResult::Done));
+    assert!(
+        journal.message.contains("could not see it there"),
+        "{}",
+        journal.message
+    );
+    assert!(
+        journal.can_undo(),
+        "a change the host accepted may be there: undo must look"
+    );
+    api.drop_writes(false);
+    apply::undo(&api, &mut journal, &mut no_save()).await;
+    // The host kept nothing, so the zone is as it was: undo finds it so and says so.
+    assert_eq!(journal.undo.unwrap().status, JournalStatus::Applied);
 }
 
 #[tokio::test]
@@ -344,6 +362,51 @@ async fn undo_leaves_a_record_set_someone_changed_after_the_apply() {
         undo.message
     );
     assert!(api.listing().contains(&theirs), "their change is kept");
+}
+
+/// A server that takes the write and then stops answering: the change is there, unseen. The
+/// journal must not say "nothing was changed", and undo must put it back.
+#[tokio::test]
+async fn a_write_accepted_then_a_failed_read_back_is_unconfirmed_and_undone() {
+    let api = seed001();
+    let original = api.listing();
+    let preview = apply::preview(&api, ZONE, ZONE, "memory", &seed001_rows())
+        .await
+        .unwrap();
+    // Reads so far: the preview's (one per op and watched set); the apply re-reads the same,
+    // then reads back the first write.
+    let reads = (preview.ops.len() + preview.watched.len()) as u32;
+    api.set_fault(Some(Fault {
+        on_write: None,
+        on_read: Some(2 * reads + 1),
+        error: ApiError::Timeout,
+    }));
+    let mut journal = apply::apply(&api, &preview, &mut no_save()).await;
+    assert_eq!(
+        journal.steps[0].result,
+        StepResult::Unconfirmed,
+        "{:#?}",
+        journal.steps
+    );
+    assert_eq!(
+        journal.status,
+        JournalStatus::Partial,
+        "{}",
+        journal.message
+    );
+    assert!(
+        !journal.message.contains("Nothing was changed"),
+        "{}",
+        journal.message
+    );
+    assert_ne!(api.listing(), original, "the write was made");
+    api.set_fault(None);
+    apply::undo(&api, &mut journal, &mut no_save()).await;
+    assert_eq!(
+        journal.undo.as_ref().unwrap().status,
+        JournalStatus::Applied
+    );
+    assert_eq!(api.listing(), original);
 }
 
 #[tokio::test]

@@ -8,7 +8,6 @@
 //! plan through `apply::hosts::connect`, checks again, and undoes. Without `pdns_server` the
 //! tests print "skipped" unless `CI` is set, where they fail: `scripts/setup` installs it.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,24 +24,13 @@ use mxdoctor_core::diagnose::{ProviderChoice, Severity};
 use mxdoctor_core::dns::RType;
 use mxdoctor_core::providers;
 use mxdoctor_core::report::CheckReport;
-use mxdoctor_dnsworld::{load_dir, pdns_binary, Lab, PowerDns, Unbound, NS1, NS2};
+use mxdoctor_dnsworld::{load_dir, pdns_binary, Lab, PowerDns};
 
 /// Seed 001's shape: a stray MX left from an earlier provider, SPF without the provider's
 /// include, and one of the provider's MX missing.
-const STRAY: &str = "$ORIGIN stray.test.
-$TTL 300
-@ IN SOA ns1.stray.test. hostmaster.stray.test. 7 3600 600 86400 30
-@ IN NS ns1
-@ IN NS ns2
-ns1 IN A 127.0.0.11
-ns2 IN A 127.0.0.12
-@ IN MX 5 mx1.qiye.aliyun.com.
-@ IN MX 10 mx2.qiye.aliyun.com.
-@ IN MX 1 aspmx.l.google.com.
-@ IN TXT \"v=spf1 include:_spf.google.com ~all\"
-_dmarc IN TXT \"v=DMARC1; p=none\"
-www IN A 192.0.2.80
-";
+fn stray() -> String {
+    std::fs::read_to_string(zones_dir().join("../apply-zones/stray.test.zone")).expect("test zone")
+}
 
 fn zones_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/zones")
@@ -74,19 +62,8 @@ async fn world(zone: &str, text: &str) -> Option<(PowerDns, Lab)> {
 
 /// Our own check of `domain`, as the Alibaba Mail standard edition's user runs it.
 async fn check_now(pdns: &PowerDns, lab: &Lab, domain: &str) -> CheckReport {
-    let pdns_addrs = vec![
-        SocketAddr::new(IpAddr::V4(NS1), pdns.dns_port()),
-        SocketAddr::new(IpAddr::V4(NS2), pdns.dns_port()),
-    ];
-    let origins = lab.origins();
-    let mut stubs: Vec<(&str, Vec<SocketAddr>)> = origins
-        .iter()
-        .filter(|o| o.as_str() != pdns.zone())
-        .map(|o| (o.as_str(), lab.auth_addrs()))
-        .collect();
-    stubs.push((pdns.zone(), pdns_addrs));
     // A fresh resolver each time: nothing cached from before the change.
-    let unbound = Unbound::start(IpAddr::V4(Ipv4Addr::LOCALHOST), &stubs).expect("Unbound starts");
+    let unbound = pdns.resolver(lab).expect("Unbound starts");
     let options = CheckOptions {
         resolvers: vec![unbound.addr()],
         auth_port: pdns.dns_port(),
@@ -196,7 +173,7 @@ async fn repair_and_undo(
 #[tokio::test]
 async fn powerdns_api_repairs_seeds_001_and_004_and_undo_restores_the_zone_exactly() {
     for (zone, text) in [
-        ("stray.test", STRAY.to_string()),
+        ("stray.test", stray()),
         ("aliasmx.test", zone_file("aliasmx.test.zone")),
     ] {
         let Some((pdns, lab)) = world(zone, &text).await else {
@@ -218,7 +195,7 @@ async fn powerdns_api_repairs_seeds_001_and_004_and_undo_restores_the_zone_exact
 #[tokio::test]
 async fn rfc2136_with_tsig_repairs_seeds_001_and_004_and_undo_restores_the_zone() {
     for (zone, text) in [
-        ("stray.test", STRAY.to_string()),
+        ("stray.test", stray()),
         ("aliasmx.test", zone_file("aliasmx.test.zone")),
     ] {
         let Some((pdns, lab)) = world(zone, &text).await else {
@@ -288,7 +265,7 @@ async fn seed_000_alias_at_the_apex_is_removed_and_undo_reports_the_host_refusin
 
 #[tokio::test]
 async fn an_apply_is_refused_when_the_zone_changed_after_the_preview_and_nothing_is_written() {
-    let Some((pdns, lab)) = world("stray.test", STRAY).await else {
+    let Some((pdns, lab)) = world("stray.test", &stray()).await else {
         return;
     };
     let report = check_now(&pdns, &lab, "stray.test").await;
@@ -388,7 +365,7 @@ impl DnsHostApi for DiesAfter {
 #[tokio::test]
 async fn a_server_that_dies_half_way_leaves_a_partial_apply_that_undo_reverses() {
     for adapter in ["powerdns", "rfc2136"] {
-        let Some((pdns, lab)) = world("stray.test", STRAY).await else {
+        let Some((pdns, lab)) = world("stray.test", &stray()).await else {
             return;
         };
         let original = pdns.listing().unwrap();

@@ -286,6 +286,23 @@ impl PowerDns {
         Ok((status, body))
     }
 
+    /// A fresh Unbound on loopback that sends this zone's questions to PowerDNS and every
+    /// other zone's to `lab`: a resolver with nothing cached, for a check of the zone.
+    pub fn resolver(&self, lab: &crate::Lab) -> std::io::Result<crate::Unbound> {
+        let here = vec![
+            SocketAddr::new(IpAddr::V4(NS1), self.dns_port()),
+            SocketAddr::new(IpAddr::V4(NS2), self.dns_port()),
+        ];
+        let origins = lab.origins();
+        let mut stubs: Vec<(&str, Vec<SocketAddr>)> = origins
+            .iter()
+            .filter(|o| o.as_str() != self.zone())
+            .map(|o| (o.as_str(), lab.auth_addrs()))
+            .collect();
+        stubs.push((self.zone(), here));
+        crate::Unbound::start(IpAddr::V4(Ipv4Addr::LOCALHOST), &stubs)
+    }
+
     /// Replaces (or, with no records, deletes) one record set through the API, as another
     /// person at the console would. `name` is relative to the zone (`@` for the apex);
     /// `contents` in zone-file form (`"10 mx.example.com."`, `"\"v=spf1 -all\""`).

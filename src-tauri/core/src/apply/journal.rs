@@ -53,8 +53,18 @@ impl JournalStatus {
 #[serde(rename_all = "snake_case")]
 pub enum StepResult {
     Done,
+    /// The DNS host accepted the write, but what it lists afterwards could not be read (or is
+    /// not what was written): the change may be there. Undo includes it.
+    Unconfirmed,
     Failed,
     NotAttempted,
+}
+
+impl StepResult {
+    /// The write may have changed the zone: undo must consider it.
+    pub fn may_have_changed(self) -> bool {
+        matches!(self, StepResult::Done | StepResult::Unconfirmed)
+    }
 }
 
 /// One write of the apply.
@@ -123,7 +133,7 @@ pub struct Journal {
 impl Journal {
     /// True when some write was made and has not been put back.
     pub fn can_undo(&self) -> bool {
-        let done = self.steps.iter().any(|s| s.result == StepResult::Done);
+        let done = self.steps.iter().any(|s| s.result.may_have_changed());
         let undone = self
             .undo
             .as_ref()
@@ -141,6 +151,7 @@ impl Journal {
                 if let Some(slot) = self.row_results.get_mut(r) {
                     *slot = match step.result {
                         StepResult::Done => RowResult::Done,
+                        StepResult::Unconfirmed => RowResult::Unconfirmed,
                         StepResult::Failed => RowResult::Failed,
                         StepResult::NotAttempted => RowResult::NotAttempted,
                     };
@@ -295,25 +306,29 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         let step = &mut journal.steps[i];
         step.at = Some(rfc3339(now_millis()));
         let outcome = match api.write(&preview.zone, &step.after).await {
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err((StepResult::Failed, e.to_string())),
             Ok(()) => match api
                 .read(&preview.zone, &step.after.name, step.after.rtype)
                 .await
             {
                 Ok(now) if now.same(&step.after) => Ok(()),
-                Ok(now) => Err(format!(
-                    "the DNS host accepted the change but lists {} afterwards",
-                    values_words(&now)
+                Ok(now) => Err((
+                    StepResult::Unconfirmed,
+                    format!(
+                        "the DNS host accepted the change but lists {} afterwards",
+                        values_words(&now)
+                    ),
                 )),
-                Err(e) => Err(format!(
-                    "the DNS host accepted the change, but reading it back failed: {e}"
+                Err(e) => Err((
+                    StepResult::Unconfirmed,
+                    format!("the DNS host accepted the change, but reading it back failed: {e}"),
                 )),
             },
         };
         match outcome {
             Ok(()) => step.result = StepResult::Done,
-            Err(e) => {
-                step.result = StepResult::Failed;
+            Err((result, e)) => {
+                step.result = result;
                 step.error = Some(e.clone());
                 stop = Some(format!(
                     "{} {}: {e}",
@@ -335,7 +350,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
     let done = journal
         .steps
         .iter()
-        .filter(|s| s.result == StepResult::Done)
+        .filter(|s| s.result.may_have_changed())
         .count();
     match stop {
         None => finish(
@@ -348,13 +363,24 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
             JournalStatus::Error,
             format!("Nothing was changed: {why}."),
         ),
-        Some(why) => finish(
-            &mut journal,
-            JournalStatus::Partial,
-            format!(
-                "Stopped after {done} of {total} changes: {why}. The changes made so far can be undone."
-            ),
-        ),
+        Some(why) => {
+            let unconfirmed = journal
+                .steps
+                .iter()
+                .any(|s| s.result == StepResult::Unconfirmed);
+            let tail = if unconfirmed {
+                " The DNS host accepted the last change but MX Doctor could not see it there afterwards; undo checks it and puts it back too."
+            } else {
+                ""
+            };
+            finish(
+                &mut journal,
+                JournalStatus::Partial,
+                format!(
+                    "Stopped after {done} of {total} changes: {why}. The changes made so far can be undone.{tail}"
+                ),
+            )
+        }
     }
     let _ = save(&journal);
     journal
@@ -374,7 +400,7 @@ pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJo
     let made: Vec<JournalStep> = journal
         .steps
         .iter()
-        .filter(|s| s.result == StepResult::Done)
+        .filter(|s| s.result.may_have_changed())
         .rev()
         .cloned()
         .collect();

@@ -21,6 +21,8 @@ pub enum RowResult {
     Skipped,
     /// Not tried: an earlier step failed, or the apply was refused.
     NotAttempted,
+    /// The DNS host accepted the change, but MX Doctor could not see it there afterwards.
+    Unconfirmed,
     /// Preview only: the row will be changed.
     Planned,
 }
