@@ -257,6 +257,13 @@ async fn the_whole_path(w: &World, how: &(Vec<String>, (String, Option<String>))
 async fn fix_and_undo_through_the_powerdns_api() {
     let Some(w) = world().await else { return };
     let how = w.api();
+    // What a person at a terminal reads.
+    let text = fix(&w, &how, &[]).await;
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    eprintln!("{text}");
+    assert!(text.contains("[will be made] delete"), "{text}");
+    assert!(text.contains("aspmx.l.google.com"), "{text}");
+    assert!(text.contains("Nothing was changed. Run again with --yes"), "{text}");
     the_whole_path(&w, &how).await;
 }
 
