@@ -17,6 +17,9 @@ pub const PRACTICE_ID: &str = "practice";
 /// The TTL of a row MX Doctor adds where the set had none: the practice zones' own.
 const PRACTICE_TTL: u32 = 60;
 
+/// A console row with whether the DNS host keeps it for itself (locked).
+type Listed = (ConsoleRow, bool);
+
 type Answer<'a, T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send + 'a>>;
 
 /// The running practice world (the app's slot: the adapter follows whichever world runs).
@@ -109,7 +112,7 @@ impl PracticeApi<'_> {
             let name = canonical(&set.name);
             let rows = p.rows();
             let locked = p.locked_rows();
-            let (old, mut kept): (Vec<(ConsoleRow, bool)>, Vec<(ConsoleRow, bool)>) = rows
+            let (old, mut kept): (Vec<Listed>, Vec<Listed>) = rows
                 .into_iter()
                 .zip(locked)
                 .partition(|(r, _)| is_of(r, zone, &name, set.rtype));
@@ -151,7 +154,7 @@ impl PracticeApi<'_> {
 
 /// Whether one of `new` would be a row the console keeps for the DNS host (an NS row at `@`, or
 /// an address of the name servers): asked of the console itself, on a copy of the rows.
-fn locked_if_added(p: &Practice, kept: &[(ConsoleRow, bool)], new: &[ConsoleRow]) -> bool {
+fn locked_if_added(p: &Practice, kept: &[Listed], new: &[ConsoleRow]) -> bool {
     new.iter().any(|row| {
         let rtype = row.rtype.to_ascii_uppercase();
         let apex_ns = rtype == "NS" && row.host == "@";
