@@ -73,21 +73,13 @@ pub struct ApplyTarget {
     pub key_saved: bool,
 }
 
-/// Whether the real DNS hosts' adapters are wired into this build (see [`connect_dns_host`]).
-const REAL_HOSTS_WIRED: bool = false;
-
-/// The one call to the real DNS hosts' adapters: `mxdoctor_core::apply::hosts::connect`
-/// (being written on its own branch). Until it is wired here, [`REAL_HOSTS_WIRED`] is false
-/// and no real DNS host is offered, so this is never reached from the window.
+/// The real DNS hosts' adapters (`mxdoctor_core::apply::hosts::connect`), with `credentials`.
 fn connect_dns_host(
     dns_host: &str,
     endpoint: Option<&str>,
     credentials: Credentials,
 ) -> Result<Box<dyn DnsHostApi>> {
-    let _ = (endpoint, credentials);
-    Err(host_error(format!(
-        "MX Doctor cannot change records at {dns_host} from this window yet; make the changes in the DNS host's console"
-    )))
+    apply::hosts::connect(dns_host, endpoint, credentials).map_err(|e| host_error(e.to_string()))
 }
 
 fn host_error(message: impl Into<String>) -> AppError {
@@ -116,7 +108,7 @@ fn target_host(state: &AppState) -> Result<Option<String>> {
         .host
         .as_ref()
         .map(|h| h.id.clone())
-        .filter(|id| REAL_HOSTS_WIRED && apply::has_adapter(id)))
+        .filter(|id| apply::has_adapter(id)))
 }
 
 fn saved_key(dns_host: &str, endpoint: Option<&str>) -> Option<Credentials> {
