@@ -197,6 +197,12 @@ pub enum ErrorCode {
     /// A snapshot file that cannot be opened (damaged, crafted, of another version, above the
     /// limits): the message says which.
     BadSnapshot,
+    /// The DNS host's API (or the practice console) refused or failed: a wrong key, no
+    /// permission, a zone the key cannot see, a timeout, a plan it cannot make. The one-click
+    /// repair panel shows the message (the core's words) under its own sentence.
+    DnsHost,
+    /// No key was given for the DNS host and none is saved: the panel asks for one.
+    NeedsKey,
     /// Anything else.
     Internal,
 }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod model;
 pub mod persist;
+pub mod practice_api;
 pub mod state;
 
 /// Adds every plugin, the state and the commands to `builder`: `run` starts the real one, tests
@@ -55,6 +56,12 @@ pub fn setup_with<R: tauri::Runtime>(
             commands::wait::stop_wait,
             commands::catalog::detect_dns_host,
             commands::repair::verify_rows,
+            commands::apply::apply_target,
+            commands::apply::apply_preview,
+            commands::apply::apply_changes,
+            commands::apply::apply_journal,
+            commands::apply::apply_undo,
+            commands::apply::forget_keys,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::save_session,

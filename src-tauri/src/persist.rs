@@ -331,6 +331,25 @@ pub fn load_session(store: &Store) -> Option<(Session, Option<Snapshot>)> {
     Some((saved.session, saved.snapshot))
 }
 
+const JOURNAL_KEY: &str = "journal";
+
+/// The journal of the last "Let MX Doctor make these changes" (never a key: the journal holds
+/// none), kept so that undo works after a restart; `None` forgets it.
+pub fn save_journal(
+    store: &Store,
+    journal: Option<&mxdoctor_core::apply::Journal>,
+) -> Result<(), SaveError> {
+    match journal {
+        Some(j) => store.set(JOURNAL_KEY, j),
+        None => store.remove(&[JOURNAL_KEY]),
+    }
+}
+
+/// The saved journal, if one can be read.
+pub fn load_journal(store: &Store) -> Option<mxdoctor_core::apply::Journal> {
+    serde_json::from_value(store.get(JOURNAL_KEY)?).ok()
+}
+
 const PRACTICE_KEY: &str = "practice";
 
 /// Practice mode's scenario and records; `None` forgets them (practice mode left).

@@ -31,6 +31,10 @@ pub struct AppState {
     pub practice_generation: AtomicU64,
     /// `--practice` was given on the command line.
     pub practice_requested: bool,
+    /// The last preview of "Let MX Doctor make these changes": the apply makes exactly it.
+    pub preview: Mutex<Option<mxdoctor_core::apply::Preview>>,
+    /// An apply or undo in progress: a second one waits for it (never two writers at once).
+    pub applying: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -47,6 +51,8 @@ impl AppState {
             practice: Mutex::default(),
             practice_generation: AtomicU64::new(0),
             practice_requested,
+            preview: Mutex::default(),
+            applying: tokio::sync::Mutex::const_new(()),
         }
     }
 

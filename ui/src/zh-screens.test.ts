@@ -159,7 +159,7 @@ const checked: CheckReport = report({
     { option: 'separate_subdomain', plan: { steps: [{ id: 'mail_servers', rows: [mailMx] }], target: [mailMx] } },
   ],
   dns_host: {
-    host: { id: 'alibaba-cloud-dns', name: core.dns_hosts['alibaba-cloud-dns'].name, ns_suffixes: ['alidns.com'], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [], source: '' },
+    host: { id: 'alibaba-cloud-dns', name: core.dns_hosts['alibaba-cloud-dns'].name, ns_suffixes: ['alidns.com'], ns_contains: [], console_url: 'https://dns.console.aliyun.com/', steps: [], source: '', adapter: 'alibaba-cloud-dns', key_steps: [], key_url: null, key_source: '' },
     name_servers: ['ns1.alidns.com', 'ns2.alidns.com'],
     steps: core.dns_hosts['alibaba-cloud-dns'].steps,
   },

@@ -745,9 +745,166 @@ fn words_with(finding: Finding, locale: Locale, quote: Quote) -> ReportFinding {
     }
 }
 
+/// "Changes MX Doctor made at your DNS host": every write of `journal` with the record set
+/// before and after, when it was made, its result and its undo, for the outcome report. DNS text
+/// (names, values, the host's reasons) stays inside code spans, as everywhere in the report.
+pub fn journal_section(journal: &crate::apply::Journal, locale: Locale) -> String {
+    use crate::apply::{JournalStatus, StepResult};
+    let cat = catalog(locale);
+    let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
+    let values = |set: &crate::apply::RrSet| {
+        if set.values.is_empty() {
+            w("journal_none")
+        } else {
+            markdown::cell(&crate::apply::journal::values_words(set))
+        }
+    };
+    let mut out = format!("\n## {}\n\n", w("journal"));
+    out += &w("journal_intro")
+        .replace("{adapter}", &markdown::code(&journal.adapter))
+        .replace("{zone}", &markdown::code(&journal.zone))
+        .replace("{time}", &utc(&journal.started));
+    out += "\n\n";
+    let status = match journal.status {
+        JournalStatus::Applied => "applied",
+        JournalStatus::InProgress | JournalStatus::Partial => "partial",
+        JournalStatus::Refused => "refused",
+        JournalStatus::NothingToDo => "nothing_to_do",
+        JournalStatus::Error => "error",
+    };
+    out += &format!("{}\n\n", w(&format!("journal_status_{status}")));
+    if !journal.steps.is_empty() {
+        let heads = w("journal_columns");
+        let columns: Vec<&str> = heads.split(" | ").collect();
+        out += &format!(
+            "| {} |\n|{}\n",
+            columns.join(" | "),
+            "---|".repeat(columns.len())
+        );
+    }
+    for step in &journal.steps {
+        let result = match step.result {
+            StepResult::Done => w("journal_step_done"),
+            StepResult::Failed => w("journal_step_failed"),
+            StepResult::NotAttempted => w("journal_step_not_attempted"),
+        };
+        let result = match &step.error {
+            Some(e) => format!("{result}: {}", markdown::cell(e)),
+            None => result,
+        };
+        let undo = journal
+            .undo
+            .as_ref()
+            .and_then(|u| u.steps.iter().find(|s| s.seq == step.seq));
+        let undo = match undo {
+            None => w("journal_undo_none"),
+            Some(u) if u.result == StepResult::Done => w("journal_undo_done"),
+            Some(u) => match &u.error {
+                Some(e) => format!("{}: {}", w("journal_undo_failed"), markdown::cell(e)),
+                None => w("journal_undo_failed"),
+            },
+        };
+        let set = format!(
+            "{} {}",
+            step.after.name,
+            serde_json::to_value(step.after.rtype)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        );
+        out += &format!(
+            "| {} | {} | {} | {} | {} | {result} | {undo} |\n",
+            step.seq,
+            markdown::cell(&set),
+            values(&step.before),
+            values(&step.after),
+            step.at.as_deref().map(utc).unwrap_or_else(|| "—".into()),
+        );
+    }
+    if let Some(u) = &journal.undo {
+        let key = match u.status {
+            JournalStatus::Applied => Some("journal_undo_applied"),
+            JournalStatus::Partial | JournalStatus::InProgress => Some("journal_undo_partial"),
+            JournalStatus::Error => Some("journal_undo_error"),
+            _ => None,
+        };
+        if let Some(key) = key {
+            let at = u.finished.as_deref().unwrap_or(&u.started);
+            out += &format!("\n{}\n", w(key).replace("{time}", &utc(at)));
+        }
+    }
+    out += &format!(
+        "\n{} {}\n",
+        w("journal_why"),
+        markdown::code(&journal.message)
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_journal_section_lists_every_write_with_dns_text_in_code_spans() {
+        use crate::apply::{Journal, JournalStatus, JournalStep, RrSet, RrValue, StepResult};
+        let mut before = RrSet::empty("example.com", RType::Cname);
+        before.values.push(RrValue::new(None, "evil.test|<b>x</b>"));
+        let journal = Journal {
+            version: 1,
+            domain: "example.com".into(),
+            zone: "example.com".into(),
+            dns_host: "practice".into(),
+            adapter: "practice".into(),
+            endpoint: None,
+            started: "2026-01-02T03:04:05Z".into(),
+            finished: Some("2026-01-02T03:04:06Z".into()),
+            status: JournalStatus::Partial,
+            message: "Stopped after 1 of 2 changes".into(),
+            rows: Vec::new(),
+            row_results: Vec::new(),
+            steps: vec![
+                JournalStep {
+                    seq: 1,
+                    before,
+                    after: RrSet::empty("example.com", RType::Cname),
+                    rows: vec![0],
+                    at: Some("2026-01-02T03:04:05Z".into()),
+                    result: StepResult::Done,
+                    error: None,
+                },
+                JournalStep {
+                    seq: 2,
+                    before: RrSet::empty("www.example.com", RType::Cname),
+                    after: RrSet::empty("www.example.com", RType::Cname),
+                    rows: vec![1],
+                    at: None,
+                    result: StepResult::NotAttempted,
+                    error: None,
+                },
+            ],
+            undo: None,
+        };
+        let md = journal_section(&journal, Locale::En);
+        assert!(
+            md.contains("## Changes MX Doctor made at your DNS host"),
+            "{md}"
+        );
+        assert!(
+            md.contains("stopped part way"),
+            "the status is the journal's, not the plan's: {md}"
+        );
+        assert!(
+            md.contains("| 1 | `example.com CNAME` | `evil.test\\|<b>x</b>` | none | 2026-01-02 03:04:05 | done | not undone |"),
+            "DNS text inside a code span, its | escaped: {md}"
+        );
+        assert!(
+            md.contains("| 2 |") && md.contains("| not attempted |"),
+            "{md}"
+        );
+        let zh = journal_section(&journal, Locale::ZhCn);
+        assert!(zh.contains("MX Doctor 在您的 DNS 服务商处做的修改"), "{zh}");
+    }
 
     #[test]
     fn every_code_has_words() {

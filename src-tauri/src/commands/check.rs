@@ -104,9 +104,26 @@ pub fn reword_report(
 /// The report as Markdown (also plain text), for the clipboard or a helpdesk ticket, or to send
 /// to the DNS provider.
 #[tauri::command]
-pub fn report_document(report: CheckReport, locale: Locale, outcome: Option<WaitView>) -> String {
+pub fn report_document<R: Runtime>(
+    app: AppHandle<R>,
+    report: CheckReport,
+    locale: Locale,
+    outcome: Option<WaitView>,
+) -> String {
     match outcome {
-        Some(view) => report::outcome_document(&report, &view, locale),
+        Some(view) => {
+            let mut text = report::outcome_document(&report, &view, locale);
+            // What MX Doctor itself changed at the DNS host for this domain since this check,
+            // with its undo.
+            let checked = mxdoctor_core::time::rfc3339(report.taken_at.saturating_mul(1000));
+            let since = |at: &str| at.get(..19) >= checked.get(..19);
+            if let Some(j) = persist::load_journal(persist::store(&app))
+                .filter(|j| j.domain == report.domain && since(&j.started))
+            {
+                text += &report::journal_section(&j, locale);
+            }
+            text
+        }
         None => report::document(&report, locale),
     }
 }

@@ -74,7 +74,7 @@ pub async fn export_report<R: Runtime>(
     let Some(path) = ask_where(&app, &name, "Markdown", "md").await else {
         return Ok(None);
     };
-    let text = crate::commands::check::report_document(report, locale, outcome);
+    let text = crate::commands::check::report_document(app.clone(), report, locale, outcome);
     write_file(&path, &text)?;
     Ok(Some(path.display().to_string()))
 }

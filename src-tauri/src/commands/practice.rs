@@ -46,7 +46,7 @@ fn view(p: &Practice) -> PracticeView {
     }
 }
 
-fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) -> Result<()> {
+pub(crate) fn save<R: Runtime>(app: &AppHandle<R>, p: &Practice) -> Result<()> {
     persist::told(
         app,
         persist::save_practice(

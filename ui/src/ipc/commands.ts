@@ -7,16 +7,20 @@
  * wrong name or key here fail the build.
  */
 import { invoke, type Channel } from '@tauri-apps/api/core';
+import type { ApplyTarget } from './bindings/ApplyTarget';
 import type { CheckReport } from './bindings/CheckReport';
 import type { CheckRequest } from './bindings/CheckRequest';
 import type { ConsoleRow } from './bindings/ConsoleRow';
 import type { DnsHostGuide } from './bindings/DnsHostGuide';
 import type { FixRow } from './bindings/FixRow';
+import type { JournalView } from './bindings/JournalView';
+import type { KeyInput } from './bindings/KeyInput';
 import type { Locale } from './bindings/Locale';
 import type { LookupEvent } from './bindings/LookupEvent';
 import type { MailDomain } from './bindings/MailDomain';
 import type { OpenedSnapshot } from './bindings/OpenedSnapshot';
 import type { PracticeView } from './bindings/PracticeView';
+import type { Preview } from './bindings/Preview';
 import type { Provider } from './bindings/Provider';
 import type { RecentCheck } from './bindings/RecentCheck';
 import type { Restored } from './bindings/Restored';
@@ -50,6 +54,13 @@ export type Commands = {
   stop_wait: { args: None; ret: void };
   // commands/repair.rs
   verify_rows: { args: { rows: FixRow[] }; ret: RowCheck[] };
+  // commands/apply.rs
+  apply_target: { args: None; ret: ApplyTarget };
+  apply_preview: { args: { option: string | null; key: KeyInput | null }; ret: Preview };
+  apply_changes: { args: { key: KeyInput | null }; ret: JournalView };
+  apply_journal: { args: None; ret: JournalView | null };
+  apply_undo: { args: { key: KeyInput | null }; ret: JournalView };
+  forget_keys: { args: None; ret: number };
   // commands/settings.rs
   get_settings: { args: None; ret: Settings };
   save_settings: { args: { settings: Settings }; ret: Settings };

@@ -27,6 +27,10 @@ import type { Restored } from './bindings/Restored';
 import type { OpenedSnapshot } from './bindings/OpenedSnapshot';
 import type { SaveState } from './bindings/SaveState';
 import type { StoreNotice } from './bindings/StoreNotice';
+import type { ApplyTarget } from './bindings/ApplyTarget';
+import type { JournalView } from './bindings/JournalView';
+import type { KeyInput } from './bindings/KeyInput';
+import type { Preview } from './bindings/Preview';
 
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
@@ -47,6 +51,10 @@ export type { OptionId } from './bindings/OptionId';
 export type { RepairOption } from './bindings/RepairOption';
 export type { Severity } from './bindings/Severity';
 export type { SaveState, StoreNotice };
+export type { ApplyTarget, JournalView, KeyInput, Preview };
+export type { Journal } from './bindings/Journal';
+export type { RowResult } from './bindings/RowResult';
+export type { StepResult } from './bindings/StepResult';
 
 /** The most a snapshot file may weigh (the core's `MAX_SNAPSHOT_BYTES`): a larger file is
  * refused before it is read into the window. */
@@ -249,4 +257,38 @@ export function practiceEdit(index: number | null, row: ConsoleRow | null): Prom
 /** Back to the scenario's starting records. */
 export function practiceReset(): Promise<PracticeView> {
   return call('practice_reset');
+}
+
+/** Whether MX Doctor can make the last check's changes itself ("Let MX Doctor make these
+ * changes"), at which DNS host, and whether a key is needed. */
+export function applyTarget(): Promise<ApplyTarget> {
+  return call('apply_target');
+}
+
+/** What will change at the DNS host for the plan of alias `option` (null: the recommended
+ * plan), read through its API with `key` (null: the saved one, or none for practice). Nothing
+ * is written. */
+export function applyPreview(option: string | null, key: KeyInput | null): Promise<Preview> {
+  return call('apply_preview', { option, key });
+}
+
+/** Makes the changes of the last preview; the journal says what was done. `key` is used for
+ * this one call (and saved in the keychain only when it says `remember`). */
+export function applyChanges(key: KeyInput | null): Promise<JournalView> {
+  return call('apply_changes', { key });
+}
+
+/** The journal of the last apply, as kept (also after a restart), or null. */
+export function applyJournal(): Promise<JournalView | null> {
+  return call('apply_journal');
+}
+
+/** Puts back what the last apply changed, as its journal says. */
+export function applyUndo(key: KeyInput | null): Promise<JournalView> {
+  return call('apply_undo', { key });
+}
+
+/** Removes the DNS host keys saved in this computer's keychain; resolves to how many. */
+export function forgetKeys(): Promise<number> {
+  return call('forget_keys');
 }

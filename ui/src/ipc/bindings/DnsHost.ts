@@ -23,4 +23,22 @@ ns_patterns?: Array<string>, console_url: string, steps: Array<string>,
  * Where the name-server pattern and the console address come from, and what could not be
  * confirmed from the host's own published pages.
  */
-source: string, };
+source: string, 
+/**
+ * The one-click adapter that changes records at this host (`apply::has_adapter`), its id
+ * the host's own; `None` where MX Doctor can only show the rows to type.
+ */
+adapter: string | null, 
+/**
+ * How to create a key there with record read/write on this zone only, in the guide's
+ * language (from the catalogs, like `steps`); empty without an adapter.
+ */
+key_steps: Array<string>, 
+/**
+ * The host's own page on creating that key; a link the window may open.
+ */
+key_url: string | null, 
+/**
+ * Where `key_steps` and `key_url` come from.
+ */
+key_source: string, };

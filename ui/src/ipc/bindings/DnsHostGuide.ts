@@ -2,7 +2,8 @@
 import type { DnsHost } from "./DnsHost";
 
 /**
- * Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records.
+ * Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records; for a
+ * host with an adapter, `host` also says which key to create there (`DnsHost::key_steps`).
  */
 export type DnsHostGuide = { 
 /**
