@@ -118,7 +118,13 @@ fn undo_does_not_send_the_key_to_a_server_named_in_a_journal_file() {
     )
     .unwrap();
     let out = mxdoctor(
-        &["undo", "--journal", path.to_str().unwrap(), "--yes", "--json"],
+        &[
+            "undo",
+            "--journal",
+            path.to_str().unwrap(),
+            "--yes",
+            "--json",
+        ],
         &[("MXDOCTOR_DNS_KEY", SENTINEL)],
         home.path(),
     );

@@ -87,8 +87,14 @@ impl World {
     }
 
     async fn undo(&self, journal: &std::path::Path) -> Output {
-        self.run(&["undo", "--journal", journal.to_str().unwrap(), "--yes", "--json"])
-            .await
+        self.run(&[
+            "undo",
+            "--journal",
+            journal.to_str().unwrap(),
+            "--yes",
+            "--json",
+        ])
+        .await
     }
 
     /// The dry-run preview, saved as a plan file.
@@ -118,9 +124,8 @@ impl World {
 }
 
 fn parse(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is one JSON object ({e}): {}", text(out))
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is one JSON object ({e}): {}", text(out)))
 }
 
 fn text(out: &Output) -> String {
@@ -274,7 +279,9 @@ async fn a_record_value_cannot_forge_a_line_of_the_output() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        !stdout.lines().any(|l| l.starts_with("All 4 changes were made")),
+        !stdout
+            .lines()
+            .any(|l| l.starts_with("All 4 changes were made")),
         "a line of the record's text is printed as MX Doctor's own:\n{stdout}"
     );
 }
@@ -294,22 +301,27 @@ async fn a_disabled_record_beside_the_plan_survives_apply_and_undo() {
     w.patch(
         "stray.test",
         json!([{"name": "stray.test.", "type": "MX", "ttl": 300, "changetype": "REPLACE",
-                "records": [
-                    {"content": "5 mx1.qiye.aliyun.com.", "disabled": false},
-                    {"content": "10 mx2.qiye.aliyun.com.", "disabled": false},
-                    {"content": "1 aspmx.l.google.com.", "disabled": false},
-                    {"content": "50 backup-mx.stray.test.", "disabled": true}
-                ]}]),
+        "records": [
+            {"content": "5 mx1.qiye.aliyun.com.", "disabled": false},
+            {"content": "10 mx2.qiye.aliyun.com.", "disabled": false},
+            {"content": "1 aspmx.l.google.com.", "disabled": false},
+            {"content": "50 backup-mx.stray.test.", "disabled": true}
+        ]}]),
     );
     let original = w.listing();
-    assert!(original.iter().any(|l| l.contains("(disabled)")), "{original:#?}");
+    assert!(
+        original.iter().any(|l| l.contains("(disabled)")),
+        "{original:#?}"
+    );
     let journal = w.home.path().join("j.json");
     let out = w
         .fix(&["--yes", "--journal", journal.to_str().unwrap(), "--json"])
         .await;
     let v = parse(&out);
     assert!(
-        w.listing().iter().any(|l| l.contains("backup-mx.stray.test")),
+        w.listing()
+            .iter()
+            .any(|l| l.contains("backup-mx.stray.test")),
         "the apply deleted the disabled backup MX, which no row names; it said: {v}\nzone: {:#?}",
         w.listing()
     );

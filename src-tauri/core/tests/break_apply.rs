@@ -176,7 +176,12 @@ async fn a_change_row_rewrites_the_record_it_names_not_another_of_the_same_excha
         .await
         .unwrap();
     let journal = apply::apply(&api, &preview, &mut no_save()).await;
-    assert_eq!(journal.status, JournalStatus::Applied, "{}", journal.message);
+    assert_eq!(
+        journal.status,
+        JournalStatus::Applied,
+        "{}",
+        journal.message
+    );
     let mut got: Vec<(Option<u16>, String)> = api.listing()[0]
         .values
         .iter()
@@ -328,12 +333,22 @@ async fn undo_refuses_a_step_its_rows_do_not_explain() {
 /// MX Doctor wrote.
 #[tokio::test]
 async fn undo_refuses_a_journal_whose_zone_is_not_its_domains() {
-    let theirs = set("victim.example", RType::MX, &[(Some(10), "mx.victim.example")]);
+    let theirs = set(
+        "victim.example",
+        RType::MX,
+        &[(Some(10), "mx.victim.example")],
+    );
     let api = MemoryApi::new([theirs.clone()]);
     let mut journal = journal_with(
         RrSet::empty("victim.example", RType::MX),
         theirs.clone(),
-        vec![row(Action::Add, "@", RType::MX, Some(10), "mx.victim.example")],
+        vec![row(
+            Action::Add,
+            "@",
+            RType::MX,
+            Some(10),
+            "mx.victim.example",
+        )],
     );
     journal.zone = "victim.example".into();
     apply::undo(&api, &mut journal, &mut no_save()).await;
@@ -359,7 +374,11 @@ async fn an_alias_beside_records_the_plan_does_not_name_is_refused_by_the_previe
     let api = MemoryApi::new([
         set(ZONE, RType::TXT, &[(None, "v=spf1 -all")]),
         set("www.example.com", RType::A, &[(None, "192.0.2.7")]),
-        set(ZONE, RType::NS, &[(None, "ns1.example.com"), (None, "ns2.example.com")]),
+        set(
+            ZONE,
+            RType::NS,
+            &[(None, "ns1.example.com"), (None, "ns2.example.com")],
+        ),
     ]);
     for host in ["www", "@"] {
         let rows = vec![row(
@@ -478,7 +497,12 @@ async fn undo_at_a_host_without_ttls_in_its_listing_does_not_claim_exactly() {
         .await
         .unwrap();
     let mut journal = apply::apply(&api, &preview, &mut no_save()).await;
-    assert_eq!(journal.status, JournalStatus::Applied, "{}", journal.message);
+    assert_eq!(
+        journal.status,
+        JournalStatus::Applied,
+        "{}",
+        journal.message
+    );
     apply::undo(&api, &mut journal, &mut no_save()).await;
     let undo = journal.undo.as_ref().unwrap();
     let now = inner.listing();

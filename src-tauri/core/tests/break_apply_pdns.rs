@@ -94,7 +94,10 @@ async fn cutting_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<AtomicU32>) {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_rfc2136_write_cut_between_its_delete_and_its_add_is_not_nothing_was_changed() {
     if pdns_binary().is_none() {
-        assert!(std::env::var_os("CI").is_none(), "pdns_server is not installed");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdns_server is not installed"
+        );
         eprintln!("skipped: pdns_server not installed");
         return;
     }
@@ -129,7 +132,10 @@ async fn an_rfc2136_write_cut_between_its_delete_and_its_add_is_not_nothing_was_
     assert_eq!(cuts.load(Ordering::SeqCst), 1, "the add was cut");
     let now = pdns.listing().unwrap();
     let mx_now: Vec<&String> = now.iter().filter(|l| l.contains(" MX ")).collect();
-    eprintln!("journal: {:?} {}\nMX now: {mx_now:#?}", journal.status, journal.message);
+    eprintln!(
+        "journal: {:?} {}\nMX now: {mx_now:#?}",
+        journal.status, journal.message
+    );
     if now != original {
         assert!(
             !journal.message.contains("Nothing was changed"),
