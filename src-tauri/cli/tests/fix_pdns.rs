@@ -263,7 +263,10 @@ async fn fix_and_undo_through_the_powerdns_api() {
     eprintln!("{text}");
     assert!(text.contains("[will be made] delete"), "{text}");
     assert!(text.contains("aspmx.l.google.com"), "{text}");
-    assert!(text.contains("Nothing was changed. Run again with --yes"), "{text}");
+    assert!(
+        text.contains("Nothing was changed. Run again with --yes"),
+        "{text}"
+    );
     the_whole_path(&w, &how).await;
 }
 

@@ -785,6 +785,7 @@ pub fn journal_section(journal: &crate::apply::Journal, locale: Locale) -> Strin
     for step in &journal.steps {
         let result = match step.result {
             StepResult::Done => w("journal_step_done"),
+            StepResult::Unconfirmed => w("journal_step_unconfirmed"),
             StepResult::Failed => w("journal_step_failed"),
             StepResult::NotAttempted => w("journal_step_not_attempted"),
         };

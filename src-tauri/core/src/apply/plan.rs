@@ -74,6 +74,86 @@ impl Preview {
     pub fn nothing_to_do(&self) -> bool {
         self.ops.iter().all(Op::is_noop)
     }
+
+    /// Whether this preview is one MX Doctor could have made: its zone is the domain or a parent
+    /// of it, and each write is exactly what its rows make of the record set read before it.
+    /// A preview is a file a person may pass around (`fix --plan FILE`): nothing in it is taken
+    /// on trust.
+    pub fn validate(&self) -> Result<(), String> {
+        zone_fits(&self.domain, &self.zone)?;
+        if self.rows.len() != self.row_results.len() {
+            return Err("its rows and their results do not match".into());
+        }
+        let mut seen: Vec<(String, RType)> = Vec::new();
+        for op in &self.ops {
+            explains(&self.zone, &self.rows, &op.rows, &op.before, &op.after)?;
+            let key = (canonical(&op.after.name), op.after.rtype);
+            if seen.contains(&key) {
+                return Err(format!("it writes {} twice", op.after.name));
+            }
+            seen.push(key);
+        }
+        for (i, r) in self.row_results.iter().enumerate() {
+            let in_op = self.ops.iter().any(|o| o.rows.contains(&(i as u32)));
+            if *r == RowResult::Planned && !in_op {
+                return Err(format!("row {} is planned but no write makes it", i + 1));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The zone must be the domain or one of its parents.
+pub(crate) fn zone_fits(domain: &str, zone: &str) -> Result<(), String> {
+    let (d, z) = (canonical(domain), canonical(zone));
+    if z.is_empty() || z == "." || (d != z && !d.ends_with(&format!(".{z}"))) {
+        return Err(format!(
+            "its zone {z} is not the domain {d} or a parent of it"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `after` is exactly what the rows `idx` (of `rows`) make of `before`: the same name
+/// and type, inside `zone`, the rows all about that record set, the TTL unchanged.
+pub(crate) fn explains(
+    zone: &str,
+    rows: &[FixRow],
+    idx: &[u32],
+    before: &RrSet,
+    after: &RrSet,
+) -> Result<(), String> {
+    let name = canonical(&before.name);
+    if canonical(&after.name) != name || after.rtype != before.rtype {
+        return Err(format!(
+            "one write's before ({}) and after ({}) are different record sets",
+            before.name, after.name
+        ));
+    }
+    if name != canonical(zone) && !name.ends_with(&format!(".{}", canonical(zone))) {
+        return Err(format!("it writes {name}, outside the zone {zone}"));
+    }
+    if idx.is_empty() {
+        return Err(format!("its write of {name} is made by no row"));
+    }
+    let mut made = before.clone();
+    for &i in idx {
+        let row = rows
+            .get(i as usize)
+            .ok_or_else(|| format!("its write of {name} names a row that is not there"))?;
+        if row_name(row, zone) != name || row.rtype != before.rtype {
+            return Err(format!(
+                "its write of {name} names a row about another record"
+            ));
+        }
+        apply_row(&mut made, row).map_err(|e| e.to_string())?;
+    }
+    if !made.same(after) || made.values.len() != after.values.len() || made.ttl != after.ttl {
+        return Err(format!(
+            "its write of {name} is not what its rows make of the records that were there"
+        ));
+    }
+    Ok(())
 }
 
 /// A plan that cannot be applied through the DNS host's API, in words.
@@ -89,6 +169,10 @@ pub enum PreviewError {
     AliasBeside { name: String },
     #[error("the row \"{row}\" says nothing about its new value, so MX Doctor cannot make it")]
     Incomplete { row: String },
+    #[error("the MX row \"{row}\" has no priority; an MX record needs one (0 to 65535)")]
+    NoPriority { row: String },
+    #[error("the row \"{row}\" is to be changed, but your DNS host no longer lists it (someone may have changed it since the check); check again")]
+    Gone { row: String },
 }
 
 fn rtype_label(t: RType) -> &'static str {
@@ -115,10 +199,28 @@ fn row_value(row: &FixRow) -> RrValue {
     )
 }
 
+fn row_words(row: &FixRow) -> String {
+    let priority = row.priority.map(|p| format!("{p} ")).unwrap_or_default();
+    format!(
+        "{} {} {priority}{}",
+        row.host,
+        rtype_label(row.rtype),
+        row.value
+    )
+}
+
 /// Applies `row` to `set` in place; returns whether it changed anything.
-fn apply_row(set: &mut RrSet, row: &FixRow) -> Result<bool, PreviewError> {
+pub(crate) fn apply_row(set: &mut RrSet, row: &FixRow) -> Result<bool, PreviewError> {
     let rtype = set.rtype;
     let before = set.values.len();
+    if rtype == RType::MX
+        && row.priority.is_none()
+        && (row.action == Action::Add || row.action == Action::Change)
+    {
+        return Err(PreviewError::NoPriority {
+            row: row_words(row),
+        });
+    }
     match row.action {
         Action::Delete if row.is_all_except() => {
             set.values.retain(|v| {
@@ -164,10 +266,12 @@ fn apply_row(set: &mut RrSet, row: &FixRow) -> Result<bool, PreviewError> {
                 },
                 new_value.trim(),
             );
-            let had = set
-                .values
-                .iter()
-                .position(|v| super::same_value(rtype, &v.value, &old.value));
+            // The record the row names: its value and, for MX, its priority (another record of
+            // the same exchange at another priority is not this row).
+            let had = set.values.iter().position(|v| {
+                super::same_value(rtype, &v.value, &old.value)
+                    && (old.priority.is_none() || v.priority == old.priority)
+            });
             match had {
                 Some(i) if set.values[i].same(rtype, &new) => Ok(false),
                 Some(i) => {
@@ -177,12 +281,13 @@ fn apply_row(set: &mut RrSet, row: &FixRow) -> Result<bool, PreviewError> {
                     }
                     Ok(true)
                 }
-                // The old row is gone already: the change is the new row, if missing.
+                // The old row is gone and the new one is there: done already.
                 None if set.contains(&new) => Ok(false),
-                None => {
-                    set.values.push(new);
-                    Ok(true)
-                }
+                // Neither: the zone is not the one the plan was made from. Adding the new row
+                // beside whatever is there could make two SPF records (a permanent error).
+                None => Err(PreviewError::Gone {
+                    row: row_words(row),
+                }),
             }
         }
     }
@@ -265,6 +370,35 @@ pub async fn preview(
         });
         if beside && !alias.values.is_empty() {
             return Err(PreviewError::AliasBeside { name: name.clone() });
+        }
+        // An alias the plan writes: nothing else may be at its name, including records the
+        // plan does not name (and the zone's apex always holds SOA and NS).
+        let writes_alias = ops.iter().any(|o| {
+            o.after.rtype == RType::Cname
+                && o.after.name == *name
+                && !o.after.values.is_empty()
+                && !o.is_noop()
+        });
+        if writes_alias {
+            if *name == zone {
+                return Err(PreviewError::AliasBeside { name: name.clone() });
+            }
+            for other in [RType::A, RType::Aaaa, RType::MX, RType::TXT, RType::NS] {
+                let after = match ops
+                    .iter()
+                    .find(|o| o.after.rtype == other && o.after.name == *name)
+                {
+                    Some(op) => op.after.clone(),
+                    None => {
+                        let set = api.read(&zone, name, other).await?;
+                        watched.push(set.clone());
+                        set
+                    }
+                };
+                if !after.values.is_empty() {
+                    return Err(PreviewError::AliasBeside { name: name.clone() });
+                }
+            }
         }
     }
     // A write that changes nothing is not made, but its record set is still compared before
