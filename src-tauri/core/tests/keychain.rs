@@ -4,6 +4,8 @@
 //! `MXDOCTOR_KEYCHAIN_TEST` says where the tests run:
 //! - `session`: inside that private session; the round-trip tests run, the others skip.
 //! - `absent`: with no D-Bus session at all; only the no-keychain test runs.
+//! - `locked`: a D-Bus session whose keyring nobody unlocked (gnome-keyring started by D-Bus
+//!   activation, with no one to answer its prompt); only the locked-keychain test runs.
 //! - unset (a plain `cargo test --workspace`): every keychain test prints "skipped" and passes,
 //!   so a developer's real keychain is never touched.
 //!
@@ -228,4 +230,23 @@ fn without_a_secret_service_the_keychain_says_so_in_words() {
     let forgot = keychain_forget(&account).expect_err("nothing to forget from");
     assert!(no_keychain(&forgot), "forgetting: {forgot:?}");
     println!("without a Secret Service: {got}");
+}
+
+#[test]
+fn a_locked_keychain_says_so_in_words_and_does_not_wait() {
+    if !runs_in(
+        "locked",
+        "a_locked_keychain_says_so_in_words_and_does_not_wait",
+    ) {
+        return;
+    }
+    let account = keychain_account("dnspod", None);
+    let saved = keychain_set(&account, &pair("IKIDEXAMPLE", "secret"))
+        .expect_err("a keyring nobody unlocked takes no key");
+    assert!(
+        matches!(saved, KeyError::Locked(_) | KeyError::NoKeychain(_)),
+        "saving: {saved:?}"
+    );
+    assert_worded(&saved);
+    println!("with a locked keyring: {saved}");
 }
