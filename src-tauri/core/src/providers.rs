@@ -77,6 +77,20 @@ pub struct DnsHost {
     /// confirmed from the host's own published pages.
     #[serde(default)]
     pub source: String,
+    /// The one-click adapter that changes records at this host (`apply::has_adapter`), its id
+    /// the host's own; `None` where MX Doctor can only show the rows to type.
+    #[serde(default)]
+    pub adapter: Option<String>,
+    /// How to create a key there with record read/write on this zone only, in the guide's
+    /// language (from the catalogs, like `steps`); empty without an adapter.
+    #[serde(default)]
+    pub key_steps: Vec<String>,
+    /// The host's own page on creating that key; a link the window may open.
+    #[serde(default)]
+    pub key_url: Option<String>,
+    /// Where `key_steps` and `key_url` come from.
+    #[serde(default)]
+    pub key_source: String,
 }
 
 #[derive(Deserialize)]
@@ -84,7 +98,8 @@ struct DnsHostFile {
     hosts: Vec<DnsHost>,
 }
 
-/// Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records.
+/// Who hosts a domain's DNS, as far as its NS records tell, and how to reach the records; for a
+/// host with an adapter, `host` also says which key to create there (`DnsHost::key_steps`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DnsHostGuide {
@@ -123,6 +138,7 @@ fn dns_hosts() -> &'static DnsHostFile {
                 .map(|h| DnsHost {
                     name: words::dns_host_name(&h.id, Locale::En),
                     steps: words::dns_host_steps(&h.id, Locale::En),
+                    key_steps: words::dns_host_key_steps(&h.id, Locale::En),
                     ..h
                 })
                 .collect(),
@@ -303,10 +319,13 @@ pub fn public_resolvers() -> &'static [PublicResolver] {
     })
 }
 
-/// True for the links MX Doctor's catalogs hold (DNS hosts' consoles, public resolvers'
-/// cache-flush pages): a window opens nothing else.
+/// True for the links MX Doctor's catalogs hold (DNS hosts' consoles and key pages, public
+/// resolvers' cache-flush pages): a window opens nothing else.
 pub fn is_catalog_link(url: &str) -> bool {
-    dns_hosts().hosts.iter().any(|h| h.console_url == url)
+    dns_hosts()
+        .hosts
+        .iter()
+        .any(|h| h.console_url == url || h.key_url.as_deref() == Some(url))
         || public_resolvers()
             .iter()
             .any(|r| r.flush_url.as_deref() == Some(url))
@@ -595,6 +614,134 @@ mod tests {
                 h.id
             );
         }
+    }
+
+    #[test]
+    fn every_host_with_an_adapter_says_which_key_to_create_in_both_languages() {
+        let with_adapter: Vec<&str> = dns_hosts()
+            .hosts
+            .iter()
+            .filter(|h| h.adapter.is_some())
+            .map(|h| h.id.as_str())
+            .collect();
+        assert_eq!(
+            with_adapter,
+            [
+                "alibaba-cloud-dns",
+                "dnspod",
+                "cloudflare",
+                "godaddy",
+                "route53"
+            ],
+            "the five catalogued hosts the one-click adapters serve"
+        );
+        for h in &dns_hosts().hosts {
+            let Some(adapter) = h.adapter.as_deref() else {
+                assert!(
+                    h.key_url.is_none() && h.key_source.is_empty(),
+                    "{}: no adapter, so no key to create",
+                    h.id
+                );
+                for locale in Locale::ALL {
+                    assert!(
+                        words::dns_host_key_steps(&h.id, locale).is_empty(),
+                        "{}: no adapter, so no key words in {locale:?}",
+                        h.id
+                    );
+                }
+                continue;
+            };
+            assert_eq!(adapter, h.id, "an adapter is named by its host's id");
+            assert!(
+                crate::apply::has_adapter(adapter),
+                "{adapter} is one of apply::ADAPTER_HOSTS"
+            );
+            let url = h.key_url.as_deref().unwrap_or_default();
+            assert!(
+                url.starts_with("https://") && is_catalog_link(url),
+                "{}: the key page {url:?} is an https link the window may open",
+                h.id
+            );
+            assert!(
+                crate::links::may_open(url),
+                "{}: links::may_open agrees",
+                h.id
+            );
+            assert!(
+                h.key_source.contains(url),
+                "{}: the source names the page it cites",
+                h.id
+            );
+            let en = words::dns_host_key_steps(&h.id, Locale::En);
+            let zh = words::dns_host_key_steps(&h.id, Locale::ZhCn);
+            assert!(!en.is_empty(), "{}: key words in English", h.id);
+            assert_eq!(
+                zh.len(),
+                en.len(),
+                "{}: Chinese says every step English says",
+                h.id
+            );
+            assert_ne!(zh, en, "{}: the Chinese words are Chinese", h.id);
+            assert_eq!(h.key_steps, en, "{}: the catalog holds the English", h.id);
+        }
+        for id in crate::apply::ADAPTER_HOSTS {
+            if dns_host_ids().any(|h| h == id) {
+                assert!(
+                    dns_hosts()
+                        .hosts
+                        .iter()
+                        .any(|h| h.id == id && h.adapter.is_some()),
+                    "{id} has an adapter, so the catalog says which key to create"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_key_words_name_the_least_permission_each_host_offers() {
+        for (id, needles) in [
+            ("cloudflare", &["Zone · DNS · Edit", "Zone Resources"][..]),
+            (
+                "route53",
+                &[
+                    "route53:ChangeResourceRecordSets",
+                    "route53:ListResourceRecordSets",
+                    "arn:aws:route53:::hostedzone/",
+                ][..],
+            ),
+            (
+                "alibaba-cloud-dns",
+                &["AliyunDNSFullAccess", "acs:alidns:*:*:domain/"][..],
+            ),
+            (
+                "dnspod",
+                &["QcloudDNSPodFullAccess", "qcs::dnspod::uin/"][..],
+            ),
+            ("godaddy", &["10 or more domains", "Production"][..]),
+        ] {
+            let text = words::dns_host_key_steps(id, Locale::En).join(" ");
+            for needle in needles {
+                assert!(text.contains(needle), "{id}'s key words name {needle:?}");
+            }
+            let zh = words::dns_host_key_steps(id, Locale::ZhCn).join(" ");
+            for needle in needles.iter().filter(|n| n.is_ascii() && n.contains(':')) {
+                assert!(zh.contains(needle), "{id}'s Chinese words name {needle:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_guide_in_chinese_says_which_key_to_create_in_chinese() {
+        let ns = ["ada.ns.cloudflare.com".to_string()];
+        let zh = crate::report::dns_host_guide(&ns, Locale::ZhCn);
+        let host = zh.host.expect("Cloudflare is recognised");
+        assert_eq!(host.adapter.as_deref(), Some("cloudflare"));
+        assert_eq!(
+            host.key_steps,
+            words::dns_host_key_steps("cloudflare", Locale::ZhCn)
+        );
+        let other = dns_host_for(&["ns1.unknown-host.example".to_string()]);
+        assert!(other.host.is_none(), "an unknown host has no key to create");
     }
 
     #[test]

@@ -221,6 +221,7 @@ pub fn dns_host_guide(name_servers: &[String], locale: Locale) -> DnsHostGuide {
     if let Some(host) = guide.host.as_mut() {
         host.name = words::dns_host_name(&host.id, locale);
         host.steps = guide.steps.clone();
+        host.key_steps = words::dns_host_key_steps(&host.id, locale);
     }
     guide
 }

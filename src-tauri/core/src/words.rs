@@ -117,6 +117,10 @@ pub(crate) struct HostWords {
     #[serde(default)]
     pub name: Option<String>,
     pub steps: Vec<String>,
+    /// For a host MX Doctor can change records at: how to create a key there with record
+    /// read/write on one zone only (`DnsHost::key_steps`).
+    #[serde(default)]
+    pub key_steps: Vec<String>,
 }
 
 pub(crate) fn catalog(locale: Locale) -> &'static Catalog {
@@ -155,6 +159,21 @@ pub fn dns_host_name(id: &str, locale: Locale) -> String {
 /// Where to find the records at a DNS host's console (`generic` for any other host).
 pub fn dns_host_steps(id: &str, locale: Locale) -> Vec<String> {
     let steps = |l: Locale| catalog(l).dns_hosts.get(id).map(|h| h.steps.clone());
+    steps(locale)
+        .or_else(|| steps(Locale::En))
+        .unwrap_or_default()
+}
+
+/// How to create a key with record read/write on one zone at a DNS host with an adapter (empty
+/// for any other host).
+pub fn dns_host_key_steps(id: &str, locale: Locale) -> Vec<String> {
+    let steps = |l: Locale| {
+        catalog(l)
+            .dns_hosts
+            .get(id)
+            .map(|h| h.key_steps.clone())
+            .filter(|s| !s.is_empty())
+    };
     steps(locale)
         .or_else(|| steps(Locale::En))
         .unwrap_or_default()

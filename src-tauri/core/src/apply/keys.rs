@@ -71,16 +71,32 @@ pub fn keychain_account(dns_host: &str, endpoint: Option<&str>) -> String {
     }
 }
 
+/// The keychain entry of `account`. keyring 4 opens the platform's store once per process, on
+/// the first entry; when that failed, `Entry::new` says only `NoDefaultStore` and the reason
+/// (no D-Bus session, no Secret Service) is kept in `Entry::store_status`, so it is asked first.
+/// A store that failed stays failed until MX Doctor is started again.
 fn entry(account: &str) -> Result<keyring::Entry, KeyError> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(classify)
+    if let Err(e) = keyring::Entry::store_status() {
+        return Err(KeyError::NoKeychain(e.to_string()));
+    }
+    keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(|e| classify(e, account))
 }
 
-fn classify(e: keyring::Error) -> KeyError {
+/// The keychain's failure in words. `keyring::Error` is non-exhaustive, hence the last arm. No
+/// arm quotes the stored bytes (`BadEncoding` and `BadDataFormat` carry them) nor the
+/// duplicate entries (`Ambiguous`).
+fn classify(e: keyring::Error, account: &str) -> KeyError {
+    use keyring::Error as E;
     match e {
-        keyring::Error::NoStorageAccess(inner) => KeyError::Locked(inner.to_string()),
-        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => {
-            KeyError::NoKeychain(e.to_string())
-        }
+        E::NoStorageAccess(inner) => KeyError::Locked(inner.to_string()),
+        E::NoDefaultStore | E::PlatformFailure(_) => KeyError::NoKeychain(e.to_string()),
+        E::BadEncoding(_) | E::BadDataFormat(..) => KeyError::Damaged(account.to_string()),
+        E::Ambiguous(found) => KeyError::Other(format!(
+            "the keychain holds {} entries for {account}; remove them in the keychain's own \
+             app and enter the key again",
+            found.len()
+        )),
+        E::NoEntry => KeyError::Other(format!("the keychain has no entry for {account}")),
         other => KeyError::Other(other.to_string()),
     }
 }
@@ -98,8 +114,10 @@ struct Saved {
 pub fn keychain_get(account: &str) -> Result<Option<Credentials>, KeyError> {
     match entry(account)?.get_password() {
         Ok(text) => {
-            let saved: Saved =
-                serde_json::from_str(&text).map_err(|_| KeyError::Damaged(account.to_string()))?;
+            let saved = serde_json::from_str::<Saved>(&text)
+                .ok()
+                .filter(|s| !s.key.trim().is_empty())
+                .ok_or_else(|| KeyError::Damaged(account.to_string()))?;
             Ok(Some(Credentials {
                 key: saved.key,
                 secret: saved.secret,
@@ -107,7 +125,7 @@ pub fn keychain_get(account: &str) -> Result<Option<Credentials>, KeyError> {
             }))
         }
         Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(classify(e)),
+        Err(e) => Err(classify(e, account)),
     }
 }
 
@@ -119,7 +137,9 @@ pub fn keychain_set(account: &str, credentials: &Credentials) -> Result<(), KeyE
         algorithm: credentials.algorithm.clone(),
     })
     .map_err(|e| KeyError::Other(e.to_string()))?;
-    entry(account)?.set_password(&text).map_err(classify)
+    entry(account)?
+        .set_password(&text)
+        .map_err(|e| classify(e, account))
 }
 
 /// Removes the key for `account` from the keychain; `false` when there was none.
@@ -127,6 +147,6 @@ pub fn keychain_forget(account: &str) -> Result<bool, KeyError> {
     match entry(account)?.delete_credential() {
         Ok(()) => Ok(true),
         Err(keyring::Error::NoEntry) => Ok(false),
-        Err(e) => Err(classify(e)),
+        Err(e) => Err(classify(e, account)),
     }
 }
