@@ -58,6 +58,10 @@ pub struct UndoArgs {
     /// The journal `mxdoctor fix` wrote.
     #[arg(long, value_name = "FILE")]
     journal: PathBuf,
+    /// For powerdns / rfc2136 with a key from the environment: the endpoint the key is for,
+    /// which must be the journal's (a journal is a file; the key is not sent where a file says).
+    #[arg(long, value_name = "URL|IP:PORT")]
+    endpoint: Option<String>,
     /// Put the records back (without it, say what would be put back).
     #[arg(long)]
     yes: bool,
@@ -305,6 +309,7 @@ pub fn run_fix(args: FixArgs) -> Result<i32, Failure> {
             .journal
             .clone()
             .unwrap_or_else(|| default_journal(&domain.ascii));
+        refuse_to_replace(&path)?;
         let mut save = |j: &Journal| save_journal(&path, j);
         let journal = apply::apply(api.as_ref(), &preview, &mut save).await;
         let journal_written = !matches!(journal.status, JournalStatus::Refused | JournalStatus::Error)
@@ -343,7 +348,7 @@ pub fn run_fix(args: FixArgs) -> Result<i32, Failure> {
             });
             println!("{}", escape::json(&out.to_string()));
         } else {
-            println!("{}", escape::lines(&message));
+            println!("{}", escape::inline(&message));
             print_rows(&journal.rows, &journal.row_results);
             if journal_written {
                 println!("Journal: {}", escape::inline(&path.display().to_string()));
@@ -368,6 +373,31 @@ fn nothing_to_do(args: &FixArgs, domain: &str, dns_host: &str) -> i32 {
         println!("{message}");
     }
     0
+}
+
+/// A journal holding changes not yet undone is never written over: it is the only way back.
+fn refuse_to_replace(path: &Path) -> Result<(), Failure> {
+    let Ok(text) = files::read_limited(path, MAX_FILE_BYTES) else {
+        return Ok(());
+    };
+    match serde_json::from_str::<Journal>(&text) {
+        Ok(j) if !j.can_undo() => Ok(()),
+        Ok(_) => Err(fail(
+            "journal_in_use",
+            format!(
+                "{} holds changes MX Doctor made that are not undone; undo them first (mxdoctor undo --journal {}) or choose another --journal file. Nothing was changed",
+                path.display(),
+                path.display()
+            ),
+        )),
+        Err(_) => Err(fail(
+            "journal_in_use",
+            format!(
+                "{} exists and is not a journal of MX Doctor's; choose another --journal file. Nothing was changed",
+                path.display()
+            ),
+        )),
+    }
 }
 
 /// The preview in a `fix --dry-run --json` output file, for the same domain and DNS host.
@@ -432,6 +462,21 @@ fn read_plan(path: &Path, domain: &str, dns_host: &str) -> Result<Preview, Failu
     Ok(preview)
 }
 
+/// What undo did for row `i`: done when its write was put back, failed when not, skipped when
+/// MX Doctor never changed it.
+fn undo_row_result(journal: &Journal, undo: &apply::UndoRecord, i: usize) -> RowResult {
+    let step = journal
+        .steps
+        .iter()
+        .find(|s| s.rows.contains(&(i as u32)) && s.result.may_have_changed());
+    match step.and_then(|s| undo.steps.iter().find(|u| u.seq == s.seq)) {
+        None if step.is_some() => RowResult::NotAttempted,
+        None => RowResult::Skipped,
+        Some(u) if u.result == apply::StepResult::Done => RowResult::Done,
+        Some(_) => RowResult::Failed,
+    }
+}
+
 pub fn run_undo(args: UndoArgs) -> Result<i32, Failure> {
     let text = files::read_limited(&args.journal, MAX_FILE_BYTES).map_err(|e| {
         fail(
@@ -481,7 +526,16 @@ pub fn run_undo(args: UndoArgs) -> Result<i32, Failure> {
             let out = json!({"domain": journal.domain, "dns_host": journal.dns_host, "status": "preview", "rows": journal.rows.iter().zip(&journal.row_results).map(|(r, s)| row_json(r, Some(*s))).collect::<Vec<_>>(), "journal": args.journal.display().to_string(), "message": "Nothing was changed. Run again with --yes to put these records back."});
             println!("{}", escape::json(&out.to_string()));
         } else {
-            println!("Undo would put back, newest first:");
+            println!(
+                "Undo would put back, in the zone {} at {}{}, newest first:",
+                escape::inline(&journal.zone),
+                escape::inline(&journal.dns_host),
+                journal
+                    .endpoint
+                    .as_deref()
+                    .map(|e| format!(" ({})", escape::inline(e)))
+                    .unwrap_or_default()
+            );
             for s in made.iter().rev() {
                 println!(
                     "  {} {:?}: {}  ->  {}",
@@ -494,6 +548,20 @@ pub fn run_undo(args: UndoArgs) -> Result<i32, Failure> {
             println!("Nothing was changed. Run again with --yes to put these records back.");
         }
         return Ok(0);
+    }
+    if hosts::needs_endpoint(&journal.dns_host) && keys::Credentials::from_env().is_some() {
+        let given = args.endpoint.as_deref().map(str::trim);
+        let written = journal.endpoint.as_deref().map(str::trim);
+        if given.is_none() || given != written {
+            return Err(fail(
+                "endpoint_mismatch",
+                format!(
+                    "this journal names {} as the DNS host's address; the key in {} is sent only where you say: repeat that address with --endpoint to confirm it (nothing was changed)",
+                    written.unwrap_or("no address"),
+                    keys::ENV_KEY
+                ),
+            ));
+        }
     }
     let api = connect(&journal.dns_host, journal.endpoint.as_deref())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| fail("runtime", e.to_string()))?;
@@ -513,14 +581,14 @@ pub fn run_undo(args: UndoArgs) -> Result<i32, Failure> {
             "domain": journal.domain,
             "dns_host": journal.dns_host,
             "status": undo.status.as_str(),
-            "rows": journal.rows.iter().map(|r| row_json(r, None)).collect::<Vec<_>>(),
+            "rows": journal.rows.iter().enumerate().map(|(i, r)| row_json(r, Some(undo_row_result(&journal, undo, i)))).collect::<Vec<_>>(),
             "journal": args.journal.display().to_string(),
             "message": undo.message,
             "undo": undo,
         });
         println!("{}", escape::json(&out.to_string()));
     } else {
-        println!("{}", escape::lines(&undo.message));
+        println!("{}", escape::inline(&undo.message));
     }
     Ok(code)
 }

@@ -874,6 +874,7 @@ mod tests {
                     at: Some("2026-01-02T03:04:05Z".into()),
                     result: StepResult::Done,
                     error: None,
+                    seen: None,
                 },
                 JournalStep {
                     seq: 2,
@@ -883,6 +884,7 @@ mod tests {
                     at: None,
                     result: StepResult::NotAttempted,
                     error: None,
+                    seen: None,
                 },
             ],
             undo: None,
@@ -905,7 +907,7 @@ mod tests {
             "{md}"
         );
         let zh = journal_section(&journal, Locale::ZhCn);
-        assert!(zh.contains("MX Doctor 在您的 DNS 服务商处做的修改"), "{zh}");
+        assert!(zh.contains("MX Doctor 在您的解析服务商处做的修改"), "{zh}");
     }
 
     #[test]

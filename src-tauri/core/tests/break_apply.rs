@@ -255,6 +255,7 @@ fn journal_with(step_before: RrSet, step_after: RrSet, rows: Vec<FixRow>) -> Jou
             at: None,
             result: StepResult::Done,
             error: None,
+            seen: None,
         }],
         undo: None,
     }

@@ -262,8 +262,13 @@ fn powerdns_endpoint(endpoint: Option<&str>) -> Result<String, ConnectError> {
         host: "powerdns".into(),
         what: POWERDNS_WHAT,
     })?;
+    // A login written into the address is never echoed back (it may be a password).
+    let shown = match given.rsplit_once('@') {
+        Some((_, host)) => format!("…@{host}"),
+        None => given.to_string(),
+    };
     let bad = || ConnectError::BadEndpoint {
-        given: given.to_string(),
+        given: shown.clone(),
         what: POWERDNS_WHAT,
     };
     let rest = given

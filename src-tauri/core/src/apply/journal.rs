@@ -83,6 +83,10 @@ pub struct JournalStep {
     pub result: StepResult,
     #[serde(default)]
     pub error: Option<String>,
+    /// For a write that failed or is unconfirmed: the record set as the host listed it right
+    /// after (a write cut half-way leaves neither `before` nor `after`); undo restores from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<RrSet>,
 }
 
 /// One write of an undo.
@@ -247,6 +251,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
                 at: None,
                 result: StepResult::NotAttempted,
                 error: None,
+                seen: None,
             })
             .collect(),
         undo: None,
@@ -256,14 +261,14 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         journal.message = message;
         journal.finished = Some(rfc3339(now_millis()));
     };
-    if preview.nothing_to_do() {
+    // Outcomes that change nothing are returned, not saved: a saved journal is what undo works
+    // from, and one that holds no change must never replace one that does.
+    if let Err(why) = preview.validate() {
         finish(
             &mut journal,
-            JournalStatus::NothingToDo,
-            "The DNS host already lists every row as the plan asks; nothing was changed."
-                .to_string(),
+            JournalStatus::Refused,
+            format!("Nothing was changed: this plan is not one MX Doctor could have made ({why})."),
         );
-        let _ = save(&journal);
         return journal;
     }
     match changes_since(api, preview).await {
@@ -276,7 +281,6 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
                     changed.join("; ")
                 ),
             );
-            let _ = save(&journal);
             return journal;
         }
         Ok(_) => {}
@@ -288,9 +292,18 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
                     "Nothing was changed: reading the zone again before the apply failed: {e}."
                 ),
             );
-            let _ = save(&journal);
             return journal;
         }
+    }
+    // Said only after the re-read: the host lists now what the preview saw.
+    if preview.nothing_to_do() {
+        finish(
+            &mut journal,
+            JournalStatus::NothingToDo,
+            "The DNS host already lists every row as the plan asks; nothing was changed."
+                .to_string(),
+        );
+        return journal;
     }
     if let Err(e) = save(&journal) {
         finish(
@@ -305,31 +318,56 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
     for i in 0..total {
         let step = &mut journal.steps[i];
         step.at = Some(rfc3339(now_millis()));
-        let outcome = match api.write(&preview.zone, &step.after).await {
-            Err(e) => Err((StepResult::Failed, e.to_string())),
-            Ok(()) => match api
-                .read(&preview.zone, &step.after.name, step.after.rtype)
-                .await
-            {
-                Ok(now) if now.same(&step.after) => Ok(()),
-                Ok(now) => Err((
-                    StepResult::Unconfirmed,
-                    format!(
-                        "the DNS host accepted the change but lists {} afterwards",
-                        values_words(&now)
-                    ),
-                )),
-                Err(e) => Err((
-                    StepResult::Unconfirmed,
-                    format!("the DNS host accepted the change, but reading it back failed: {e}"),
-                )),
-            },
+        let written = api.write(&preview.zone, &step.after).await;
+        // Read back whatever the write answered: a write that timed out may have been made,
+        // and one cut half-way (RFC 2136 sends the delete and the add separately) leaves
+        // neither the old set nor the new.
+        let back = api
+            .read(&preview.zone, &step.after.name, step.after.rtype)
+            .await;
+        let outcome = match (written, back) {
+            (Ok(()), Ok(now)) if now.same(&step.after) => Ok(()),
+            (Ok(()), Ok(now)) => Err((
+                StepResult::Unconfirmed,
+                format!(
+                    "the DNS host accepted the change but lists {} afterwards",
+                    values_words(&now)
+                ),
+                Some(now),
+            )),
+            (Ok(()), Err(e)) => Err((
+                StepResult::Unconfirmed,
+                format!("the DNS host accepted the change, but reading it back failed: {e}"),
+                None,
+            )),
+            (Err(e), Ok(now)) if now.same(&step.before) => {
+                Err((StepResult::Failed, e.to_string(), None))
+            }
+            (Err(e), Ok(now)) if now.same(&step.after) => Err((
+                StepResult::Unconfirmed,
+                format!("{e}; yet the DNS host lists the change as made"),
+                Some(now),
+            )),
+            (Err(e), Ok(now)) => Err((
+                StepResult::Unconfirmed,
+                format!(
+                    "{e}; the DNS host now lists {} (neither the old records nor the new)",
+                    values_words(&now)
+                ),
+                Some(now),
+            )),
+            (Err(e), Err(read)) => Err((
+                StepResult::Unconfirmed,
+                format!("{e}; reading the records afterwards failed too ({read}), so the change may or may not have been made"),
+                None,
+            )),
         };
         match outcome {
             Ok(()) => step.result = StepResult::Done,
-            Err((result, e)) => {
+            Err((result, e, seen)) => {
                 step.result = result;
                 step.error = Some(e.clone());
+                step.seen = seen;
                 stop = Some(format!(
                     "{} {}: {e}",
                     step.after.name,
@@ -353,11 +391,23 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         .filter(|s| s.result.may_have_changed())
         .count();
     match stop {
-        None => finish(
-            &mut journal,
-            JournalStatus::Applied,
-            format!("All {total} changes were made, and the DNS host lists each one as planned."),
-        ),
+        None => {
+            let ttl = if preview.ops.iter().any(|o| o.before.ttl.is_none()) {
+                format!(
+                    " This DNS host's API does not tell MX Doctor the TTL, so the changed record sets now have a TTL of {} seconds.",
+                    api.ttl_when_unknown()
+                )
+            } else {
+                String::new()
+            };
+            finish(
+                &mut journal,
+                JournalStatus::Applied,
+                format!(
+                    "All {total} changes were made, and the DNS host lists each one as planned.{ttl}"
+                ),
+            )
+        }
         Some(why) if done == 0 => finish(
             &mut journal,
             JournalStatus::Error,
@@ -404,6 +454,24 @@ pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJo
         .rev()
         .cloned()
         .collect();
+    // A journal is a file: undo writes only what an apply of MX Doctor's could have written.
+    let invalid = super::plan::zone_fits(&journal.domain, &journal.zone)
+        .err()
+        .or_else(|| {
+            made.iter().find_map(|s| {
+                super::plan::explains(&journal.zone, &journal.rows, &s.rows, &s.before, &s.after)
+                    .err()
+            })
+        });
+    if let Some(why) = invalid {
+        record.status = JournalStatus::Refused;
+        record.message = format!(
+            "Nothing was put back: this journal is not one MX Doctor wrote, or it was changed since ({why})."
+        );
+        record.finished = Some(rfc3339(now_millis()));
+        journal.undo = Some(record);
+        return;
+    }
     if made.is_empty() {
         record.status = JournalStatus::NothingToDo;
         record.message = "MX Doctor made no change here, so there is nothing to undo.".into();
@@ -425,7 +493,10 @@ pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJo
             if now.same(&step.before) {
                 return Ok(());
             }
-            if !now.same(&step.after) {
+            // As the apply left it: its new records, or what a write cut half-way left.
+            let as_left = now.same(&step.after)
+                || step.seen.as_ref().is_some_and(|seen| now.same(seen));
+            if !as_left {
                 return Err(format!(
                     "it was changed after MX Doctor's change (it is now {}), so it was left as it is",
                     values_words(&now)
@@ -465,7 +536,17 @@ pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJo
         .iter()
         .filter(|s| s.result == StepResult::Done)
         .count();
-    (record.status, record.message) = if failures.is_empty() {
+    // A host whose listing gives no TTL: the records are back, at the TTL the adapter writes.
+    let unknown_ttl = made.iter().any(|s| s.before.ttl.is_none());
+    (record.status, record.message) = if failures.is_empty() && unknown_ttl {
+        (
+            JournalStatus::Applied,
+            format!(
+                "All {put_back} record sets hold their old records again, and the DNS host lists each one so. This DNS host's API does not tell MX Doctor the TTL, so they now have a TTL of {} seconds, which may differ from what they had.",
+                api.ttl_when_unknown()
+            ),
+        )
+    } else if failures.is_empty() {
         (
             JournalStatus::Applied,
             format!(

@@ -92,6 +92,10 @@ impl DnsHostApi for MemoryApi {
         None
     }
 
+    fn ttl_when_unknown(&self) -> u32 {
+        3600
+    }
+
     fn read<'a>(
         &'a self,
         _zone: &'a str,

@@ -156,6 +156,10 @@ pub trait DnsHostApi: Send + Sync {
     ) -> BoxFuture<'a, Result<RrSet, ApiError>>;
     /// Makes the record set of `set.name` and `set.rtype` exactly `set` (empty: delete it).
     fn write<'a>(&'a self, zone: &'a str, set: &'a RrSet) -> BoxFuture<'a, Result<(), ApiError>>;
+    /// The TTL `write` gives a set whose TTL is not known (`None`).
+    fn ttl_when_unknown(&self) -> u32 {
+        hosts::DEFAULT_TTL
+    }
 }
 
 impl fmt::Debug for dyn DnsHostApi {

@@ -214,10 +214,17 @@ async fn powerdns(
         if canonical(&rrset.name) != name || !rrset.rtype.eq_ignore_ascii_case(type_text(rtype)) {
             continue;
         }
+        // A disabled record is kept by the host but not served. MX Doctor writes whole record
+        // sets through an API that cannot write a disabled record, so it would be lost.
+        if rrset.records.iter().any(|r| r.disabled) {
+            return Err(ApiError::Unsupported(format!(
+                "the {} records at {name} include a disabled one, which MX Doctor could not keep when it writes them; make these changes in the DNS host's console, or delete or enable the disabled record first",
+                type_text(rtype)
+            )));
+        }
         let values: Vec<RrValue> = rrset
             .records
             .iter()
-            .filter(|r| !r.disabled)
             .map(|r| parse_content(rtype, &r.content))
             .collect();
         if !values.is_empty() {
