@@ -363,6 +363,7 @@ export const en = {
   'apply.result.skipped': "Already as needed",
   'apply.result.not_attempted': "Not attempted",
   'apply.result.planned': "Will change",
+  'apply.result.unconfirmed': "Sent, not confirmed",
   'apply.applied': "Every change was made, and your DNS host lists each one as planned. MX Doctor now asks your DNS host's own servers.",
   'apply.partial': "MX Doctor stopped part way: the rows marked Done were changed, the others were not.",
   'apply.refused': "Nothing was changed: the records at your DNS host changed since MX Doctor showed you what would change. Check again to see the new plan.",

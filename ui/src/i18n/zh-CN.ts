@@ -365,6 +365,7 @@ export const zhCN: Record<MessageKey, string> = {
   'apply.result.skipped': "已符合要求",
   'apply.result.not_attempted': "未尝试",
   'apply.result.planned': "将修改",
+  'apply.result.unconfirmed': "已发送，未能确认",
   'apply.applied': "所有修改都已完成，解析服务商列出的每一项都与计划一致。MX Doctor 现在向解析服务商自己的服务器确认。",
   'apply.partial': "MX Doctor 中途停止了：标为“已完成”的记录已修改，其余没有修改。",
   'apply.refused': "没有做任何修改：在 MX Doctor 列出将要修改的内容之后，解析服务商处的记录又有了变化。请重新检测，查看新的方案。",

@@ -17,4 +17,9 @@ rows: Array<number>,
 /**
  * When the write was sent, RFC 3339.
  */
-at: string | null, result: StepResult, error: string | null, };
+at: string | null, result: StepResult, error: string | null, 
+/**
+ * For a write that failed or is unconfirmed: the record set as the host listed it right
+ * after (a write cut half-way leaves neither `before` nor `after`); undo restores from it.
+ */
+seen?: RrSet | null, };

@@ -3,4 +3,4 @@
 /**
  * What happened (or, in a preview, what will happen) to one plan row.
  */
-export type RowResult = "done" | "failed" | "skipped" | "not_attempted" | "planned";
+export type RowResult = "done" | "failed" | "skipped" | "not_attempted" | "unconfirmed" | "planned";

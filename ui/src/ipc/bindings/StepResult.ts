@@ -3,4 +3,4 @@
 /**
  * What happened to one write.
  */
-export type StepResult = "done" | "failed" | "not_attempted";
+export type StepResult = "done" | "unconfirmed" | "failed" | "not_attempted";
