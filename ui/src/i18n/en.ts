@@ -358,6 +358,8 @@ export const en = {
   'apply.make': "Make these changes",
   'apply.cancel': "Cancel",
   'apply.applying': "Making the changes at your DNS host…",
+  'apply.key_create': "Create a key at {name} that can read and change records in this domain only:",
+  'apply.key_help': "How to create the key at {name}",
   'apply.result.done': "Done",
   'apply.result.failed': "Failed",
   'apply.result.skipped': "Already as needed",

@@ -360,6 +360,8 @@ export const zhCN: Record<MessageKey, string> = {
   'apply.make': "执行这些修改",
   'apply.cancel': "取消",
   'apply.applying': "正在解析服务商处修改……",
+  'apply.key_create': "在 {name} 创建一个只能读取和修改此域名解析记录的密钥：",
+  'apply.key_help': "如何在 {name} 创建密钥",
   'apply.result.done': "已完成",
   'apply.result.failed': "失败",
   'apply.result.skipped': "已符合要求",

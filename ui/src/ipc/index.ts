@@ -35,6 +35,7 @@ import type { Preview } from './bindings/Preview';
 export type { AppError, CheckReport, LookupEvent, MailDomain, Provider, WaitView };
 export type { VantageView } from './bindings/VantageView';
 export type { RecentCheck, CheckRequest, Snapshot, DnsHostGuide, RowCheck, Settings, Session, Restored };
+export type { DnsHost } from './bindings/DnsHost';
 export type { RowState } from './bindings/RowState';
 export type { Gap } from './bindings/Gap';
 export type { Unanswered } from './bindings/Unanswered';
