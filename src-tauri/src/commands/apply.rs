@@ -293,6 +293,7 @@ pub async fn apply_changes<R: Runtime>(
         .and_then(|mut p| p.take())
         .ok_or_else(|| host_error("Show what will change first."))?;
     let store = persist::store(&app);
+    keep_earlier_journal(&app, store)?;
     let mut save = |j: &Journal| {
         persist::told(&app, persist::save_journal(store, Some(j))).map_err(|e| e.message)
     };
@@ -307,6 +308,48 @@ pub async fn apply_changes<R: Runtime>(
             None
         };
     Ok(journal_view(journal, not_remembered))
+}
+
+/// The store keeps the last apply's journal. One whose changes are not undone is the only way
+/// back to them: before a new apply replaces it, it is kept as a file in the app's data folder
+/// (`journals/`, which `mxdoctor undo --journal FILE` reads); if that fails, nothing is applied.
+fn keep_earlier_journal<R: Runtime>(app: &AppHandle<R>, store: &persist::Store) -> Result<()> {
+    use tauri::Manager;
+    let Some(earlier) = persist::load_journal(store).filter(Journal::can_undo) else {
+        return Ok(());
+    };
+    let kept = app.path().app_data_dir().ok().and_then(|dir| {
+        let dir = dir.join("journals");
+        std::fs::create_dir_all(&dir).ok()?;
+        let stamp: String = earlier
+            .started
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        // The domain is canonical ASCII (letters, digits, dots, hyphens) in a journal we wrote;
+        // anything else is replaced so the file name stays in this folder.
+        let domain: String = earlier
+            .domain
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("{domain}-{stamp}.json"));
+        let text = serde_json::to_string_pretty(&earlier).ok()?;
+        mxdoctor_core::files::write_atomic(&path, text.as_bytes()).ok()?;
+        Some(path)
+    });
+    match kept {
+        Some(_) => Ok(()),
+        None => Err(host_error(
+            "Nothing was changed: the changes MX Doctor made earlier are not undone, and their journal could not be kept aside (needed to undo them). Undo them first, or free some disk space.",
+        )),
+    }
 }
 
 /// The journal of the last apply, as saved (also after a restart); `None` when there is none.
