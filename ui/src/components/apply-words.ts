@@ -43,7 +43,15 @@ export function undoStatusKey(v: JournalView): MessageKey | null {
       return 'apply.undo_partial';
     case 'error':
       return 'apply.undo_error';
+    case 'refused':
+      return 'apply.undo_refused';
     default:
       return null;
   }
+}
+
+/** True when the DNS host's listing gave no TTL for a record set MX Doctor wrote: the sets
+ * written (and put back) then have the adapters' default TTL, which may differ from before. */
+export function ttlUnknown(j: Journal): boolean {
+  return j.steps.some((s) => s.result !== 'not_attempted' && s.before.ttl === null && s.before.values.length > 0);
 }

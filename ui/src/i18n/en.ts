@@ -380,6 +380,8 @@ export const en = {
   'apply.undo_hint': "MX Doctor changed records at your DNS host ({time}). Undo puts back each record set exactly as your DNS host listed it before, unless someone changed it since.",
   'apply.undoing': "Putting the records back…",
   'apply.undone': "Every record set MX Doctor changed is back as it was, and your DNS host lists each one so.",
+  'apply.undo_refused': "Nothing was put back: this journal is not one MX Doctor wrote, or it was changed since.",
+  'apply.ttl_unknown': "Your DNS host's API does not tell MX Doctor how long the records may be kept in caches (their TTL), so the record sets MX Doctor wrote now have a TTL of 600 seconds, which may differ from what they had.",
   'apply.undo_partial': "Some record sets were put back and some were not:",
   'apply.undo_error': "Nothing was put back:",
   'apply.undo_step_done': "Put back",

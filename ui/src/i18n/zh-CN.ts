@@ -382,6 +382,8 @@ export const zhCN: Record<MessageKey, string> = {
   'apply.undo_hint': "MX Doctor 曾在解析服务商处修改记录（{time}）。撤销会把每组记录恢复成修改前解析服务商列出的样子；修改后被别人改过的记录不会动。",
   'apply.undoing': "正在恢复记录……",
   'apply.undone': "MX Doctor 修改过的每组记录都已恢复原样，解析服务商也是这样列出的。",
+  'apply.undo_refused': "没有恢复任何记录：这份变更记录不是 MX Doctor 写的，或之后被改动过。",
+  'apply.ttl_unknown': "您的解析服务商的接口不提供记录的缓存时间（TTL），所以 MX Doctor 写入的记录现在的 TTL 为 600 秒，可能与原来的不同。",
   'apply.undo_partial': "部分记录组已恢复，部分没有：",
   'apply.undo_error': "没有恢复任何记录：",
   'apply.undo_step_done': "已恢复",

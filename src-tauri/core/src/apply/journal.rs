@@ -392,7 +392,11 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         .count();
     match stop {
         None => {
-            let ttl = if preview.ops.iter().any(|o| o.before.ttl.is_none()) {
+            let ttl = if preview
+                .ops
+                .iter()
+                .any(|o| o.before.ttl.is_none() && !o.before.values.is_empty())
+            {
                 format!(
                     " This DNS host's API does not tell MX Doctor the TTL, so the changed record sets now have a TTL of {} seconds.",
                     api.ttl_when_unknown()
@@ -537,7 +541,9 @@ pub async fn undo(api: &dyn DnsHostApi, journal: &mut Journal, save: &mut SaveJo
         .filter(|s| s.result == StepResult::Done)
         .count();
     // A host whose listing gives no TTL: the records are back, at the TTL the adapter writes.
-    let unknown_ttl = made.iter().any(|s| s.before.ttl.is_none());
+    let unknown_ttl = made
+        .iter()
+        .any(|s| s.before.ttl.is_none() && !s.before.values.is_empty());
     (record.status, record.message) = if failures.is_empty() && unknown_ttl {
         (
             JournalStatus::Applied,
