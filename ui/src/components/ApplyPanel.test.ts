@@ -251,6 +251,22 @@ describe('Undo', () => {
     expect(oncheckagain).toHaveBeenCalled();
   });
 
+  // The Done step said "Mail to example.com works again" above "Every record set … is back as it
+  // was": the problem was back, and the headline still said mail worked.
+  it('changes the Done headline once an undo put records back: mail working is no longer said', async () => {
+    const applied = journal('applied', ['done', 'done'], ['done', 'done']);
+    const back = journal('applied', ['done', 'done'], ['done', 'done'], {
+      undo: { started: 'x', finished: 'y', status: 'applied', message: 'back', steps: [{ seq: 2, at: null, result: 'done', error: null }, { seq: 1, at: null, result: 'done', error: null }] },
+    });
+    host({ apply_journal: () => view(applied), apply_undo: () => view(back) });
+    render(Done, { view: waitView, report: report({ plan }), onagain: vi.fn(), oncheckagain: vi.fn() });
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Mail to example.com works again');
+    expect(await screen.findByText(/MX Doctor changed records of example\.com at your DNS host/)).toBeTruthy();
+    await fireEvent.click(await screen.findByRole('button', { name: 'Undo the changes MX Doctor made' }));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('The changes at example.com were undone'));
+    expect(document.body.textContent).not.toMatch(/works again/);
+  });
+
   it('is not offered when the journal has nothing left to undo', async () => {
     const undone = journal('applied', ['done', 'done'], ['done'], {
       undo: { started: 'x', finished: 'y', status: 'applied', message: '', steps: [{ seq: 1, at: null, result: 'done', error: null }] },
