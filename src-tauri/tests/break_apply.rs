@@ -5,7 +5,25 @@
 use serde_json::{json, Value};
 
 mod common;
-use common::{app, invoke};
+use common::invoke;
+
+/// The tests of this file share one process, so one store and one practice world: each runs
+/// alone, from a store with no journal, in its own data folder (the `journals/` kept aside).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn app(
+    name: &str,
+) -> (
+    std::sync::MutexGuard<'static, ()>,
+    tauri::App<tauri::test::MockRuntime>,
+    tauri::WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (app, window) = common::app(name);
+    mxdoctor_app::persist::save_journal(mxdoctor_app::persist::store(app.handle()), None)
+        .expect("the store starts with no journal");
+    (serial, app, window)
+}
 
 /// The practice console's rows, without their TTLs (a set's TTL is compared separately).
 fn rows(window: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Vec<String> {
@@ -52,7 +70,7 @@ fn check(window: &tauri::WebviewWindow<tauri::test::MockRuntime>) -> Value {
 #[test]
 fn break_apply_undo_after_two_applies_says_every_change_is_back_while_the_first_remains() {
     std::env::set_var("MXDOCTOR_PRACTICE_PORT", "0");
-    let (_app, window) = app("break-apply-two");
+    let (_serial, _app, window) = app("break-apply-two");
     invoke(&window, "practice_start", json!({ "id": "seed000" })).unwrap();
     let original = rows(&window);
     let report = check(&window);
@@ -180,7 +198,7 @@ fn break_apply_report_journal_section_forges_lines_from_a_crafted_time() {
 #[test]
 fn break_apply_outcome_report_after_undo_still_says_mail_works_again() {
     std::env::set_var("MXDOCTOR_PRACTICE_PORT", "0");
-    let (_app, window) = app("break-apply-report");
+    let (_serial, _app, window) = app("break-apply-report");
     invoke(&window, "practice_start", json!({ "id": "seed000" })).unwrap();
     let report = check(&window);
     invoke(
@@ -211,11 +229,17 @@ fn break_apply_outcome_report_after_undo_still_says_mail_works_again() {
     .unwrap();
     let doc = doc.as_str().unwrap();
     assert!(
+        doc.contains("were undone at"),
+        "the report says the changes were undone: {doc}"
+    );
+    assert!(
         doc.contains("Changes MX Doctor made at your DNS host"),
         "the journal is in the report: {doc}"
     );
+    // (The findings' own words may still say what an option would do, "mail works again": the
+    // outcome's line must not say it happened.)
     assert!(
-        !doc.contains("works again"),
+        !doc.contains("Mail to seed000.test works again"),
         "every change was undone (the alias is back), yet the outcome report says mail works again:\n{doc}"
     );
 }
@@ -233,7 +257,7 @@ fn break_apply_outcome_report_after_undo_still_says_mail_works_again() {
 #[test]
 fn break_apply_undo_remembers_a_key_that_never_worked() {
     use mxdoctor_core::apply::{keys, Journal};
-    let (app, window) = app("break-apply-remember");
+    let (_serial, app, window) = app("break-apply-remember");
     let endpoint = "http://127.0.0.1:9";
     let journal: Journal = serde_json::from_value(json!({
         "version": 1,
@@ -298,7 +322,7 @@ fn break_apply_undo_remembers_a_key_that_never_worked() {
 #[test]
 fn break_apply_an_apply_cut_short_during_its_first_write_offers_no_undo_after_a_restart() {
     use mxdoctor_core::apply::Journal;
-    let (app, window) = app("break-apply-restart");
+    let (_serial, app, window) = app("break-apply-restart");
     let journal: Journal = serde_json::from_value(json!({
         "version": 1,
         "domain": "seed000.test",
@@ -317,13 +341,13 @@ fn break_apply_an_apply_cut_short_during_its_first_write_offers_no_undo_after_a_
             "before": { "name": "seed000.test", "type": "CNAME", "ttl": 60, "values": [{ "value": "site.cdn.test" }] },
             "after": { "name": "seed000.test", "type": "CNAME", "ttl": 60, "values": [] },
             "rows": [0],
-            "at": null,
-            "result": "not_attempted",
-            "error": null
+            "at": "2026-01-02T03:04:05Z",
+            "result": "unconfirmed",
+            "error": "sent; MX Doctor stopped before the DNS host answered, so the change may or may not have been made"
         }],
         "undo": null
     }))
-    .expect("the journal exactly as apply() saves it before its first write");
+    .expect("the journal exactly as apply() saves it just before its first write is sent");
     mxdoctor_app::persist::save_journal(mxdoctor_app::persist::store(app.handle()), Some(&journal))
         .expect("the store keeps the journal");
     let view = invoke(&window, "apply_journal", json!({})).unwrap();

@@ -236,6 +236,35 @@ pub fn document(report: &CheckReport, locale: Locale) -> String {
 /// The report once the wait is over (or given up): what was wrong, what was changed, and when
 /// each server asked gave the repaired records, for the user's files or the helpdesk ticket.
 pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale) -> String {
+    outcome_with(report, outcome, None, locale)
+}
+
+/// The outcome report with what MX Doctor itself changed at the DNS host (`journal`, made for
+/// this check). Once an undo put records back, the wait's result no longer holds: the report
+/// says so where it would say mail works again.
+pub fn outcome_document_with_journal(
+    report: &CheckReport,
+    outcome: &WaitView,
+    journal: &crate::apply::Journal,
+    locale: Locale,
+) -> String {
+    let undone_at = journal.undo.as_ref().and_then(|u| {
+        u.steps
+            .iter()
+            .any(|s| s.result == crate::apply::StepResult::Done)
+            .then(|| u.finished.clone().unwrap_or_else(|| u.started.clone()))
+    });
+    let mut out = outcome_with(report, outcome, undone_at.as_deref(), locale);
+    out += &journal_section(journal, locale);
+    out
+}
+
+fn outcome_with(
+    report: &CheckReport,
+    outcome: &WaitView,
+    undone_at: Option<&str>,
+    locale: Locale,
+) -> String {
     let cat = catalog(locale);
     let w = |key: &str| cat.document.get(key).cloned().unwrap_or_default();
     let mut out = body(report, locale, true);
@@ -252,6 +281,9 @@ pub fn outcome_document(report: &CheckReport, outcome: &WaitView, locale: Locale
         .map(|u| markdown::code(&vantage_label(u.kind, &u.name, locale)))
         .collect();
     let line = match &outcome.cleared_at {
+        _ if undone_at.is_some() => {
+            w("outcome_undone").replace("{time}", &utc(undone_at.unwrap_or_default()))
+        }
         Some(at) if outcome.status == WaitStatus::Clear => {
             w("outcome_clear").replace("{time}", &utc(at))
         }
@@ -348,8 +380,20 @@ fn rows_seen(outcome: &WaitView, w: &dyn Fn(&str) -> String) -> String {
 }
 
 /// An RFC 3339 time as the report writes it: `2026-11-22 14:42:16` (UTC).
+/// An RFC 3339 UTC time as the report writes it ("2026-01-02 03:04:05"). Times come from saved
+/// state (a file): anything not shaped like one is not a time MX Doctor wrote, and is shown as
+/// a dash, never as Markdown.
 fn utc(rfc3339: &str) -> String {
-    rfc3339.replace('T', " ").trim_end_matches('Z').to_string()
+    let shaped = rfc3339.len() >= 20
+        && rfc3339.ends_with('Z')
+        && rfc3339
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T' | 'Z' | '.'));
+    if shaped {
+        rfc3339.replace('T', " ").trim_end_matches('Z').to_string()
+    } else {
+        "—".to_string()
+    }
 }
 
 fn vantage_state(state: VantageState) -> &'static str {
@@ -888,6 +932,7 @@ mod tests {
                 },
             ],
             undo: None,
+            refusal: None,
         };
         let md = journal_section(&journal, Locale::En);
         assert!(

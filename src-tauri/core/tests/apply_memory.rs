@@ -314,7 +314,7 @@ async fn a_journal_save_failing_after_a_write_stops_further_writes() {
     let mut n = 0;
     let mut save = |_: &apply::Journal| {
         n += 1;
-        if n == 2 {
+        if n == 3 {
             Err("disk full".to_string())
         } else {
             Ok(())

@@ -258,6 +258,7 @@ fn journal_with(step_before: RrSet, step_after: RrSet, rows: Vec<FixRow>) -> Jou
             seen: None,
         }],
         undo: None,
+        refusal: None,
     }
 }
 

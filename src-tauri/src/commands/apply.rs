@@ -381,9 +381,101 @@ pub async fn apply_undo<R: Runtime>(
     };
     let host = adapter(&state, adapter_id, endpoint.as_deref(), key.as_ref())?;
     apply::undo(host.api(), &mut journal, &mut save).await;
+    // Earlier applies to this domain, kept aside when a later one replaced them in the store:
+    // "every change MX Doctor made is back" is said only once they are back too.
+    if journal
+        .undo
+        .as_ref()
+        .is_some_and(|u| u.status == apply::JournalStatus::Applied)
+    {
+        undo_earlier(&app, host.api(), &mut journal).await;
+        let _ = save(&journal);
+    }
     keep_practice(&app, &state, &journal.adapter);
-    let not_remembered = remember(&dns_host, endpoint.as_deref(), key.as_ref());
+    // A key is remembered only once a DNS host accepted it.
+    let worked = journal
+        .undo
+        .as_ref()
+        .is_some_and(|u| u.steps.iter().any(|s| s.result == apply::StepResult::Done));
+    let not_remembered = if worked {
+        remember(&dns_host, endpoint.as_deref(), key.as_ref())
+    } else {
+        None
+    };
     Ok(journal_view(journal, not_remembered))
+}
+
+/// The journals kept aside (`journals/` in the app's data folder) for `domain` with changes
+/// not undone, newest first.
+fn earlier_journals<R: Runtime>(
+    app: &AppHandle<R>,
+    domain: &str,
+) -> Vec<(std::path::PathBuf, Journal)> {
+    use tauri::Manager;
+    let Some(dir) = app.path().app_data_dir().ok().map(|d| d.join("journals")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(std::path::PathBuf, Journal)> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let text = mxdoctor_core::files::read_limited(&p, 4 * 1024 * 1024).ok()?;
+            let j: Journal = serde_json::from_str(&text).ok()?;
+            (j.domain == domain && j.can_undo()).then_some((p, j))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.started.cmp(&a.1.started));
+    found
+}
+
+/// Undoes the earlier applies to the journal's domain through the same DNS host, newest first,
+/// and folds what happened into the journal's undo record (partial at the first that does not
+/// go back entirely, or that was made through another DNS host).
+async fn undo_earlier<R: Runtime>(
+    app: &AppHandle<R>,
+    api: &dyn apply::DnsHostApi,
+    journal: &mut Journal,
+) {
+    for (path, mut earlier) in earlier_journals(app, &journal.domain) {
+        let Some(record) = journal.undo.as_mut() else {
+            return;
+        };
+        let same_host = earlier.adapter == journal.adapter
+            && earlier.dns_host == journal.dns_host
+            && earlier.endpoint == journal.endpoint;
+        if !same_host {
+            record.status = apply::JournalStatus::Partial;
+            record.message.push_str(&format!(
+                " Changes MX Doctor made earlier ({}) through another DNS host are still there: undo them with mxdoctor undo --journal {}.",
+                earlier.started,
+                path.display()
+            ));
+            return;
+        }
+        let mut save_file = |j: &Journal| {
+            let text = serde_json::to_string_pretty(j).map_err(|e| e.to_string())?;
+            mxdoctor_core::files::write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())
+        };
+        apply::undo(api, &mut earlier, &mut save_file).await;
+        let done = earlier.undo.as_ref();
+        if done.is_some_and(|u| u.status == apply::JournalStatus::Applied) {
+            record.message.push_str(&format!(
+                " The changes MX Doctor made before that ({}) were put back too.",
+                earlier.started
+            ));
+        } else {
+            record.status = apply::JournalStatus::Partial;
+            record.message.push_str(&format!(
+                " The changes MX Doctor made before that ({}) were not all put back: {}",
+                earlier.started,
+                done.map(|u| u.message.as_str()).unwrap_or_default()
+            ));
+            return;
+        }
+    }
 }
 
 /// Removes every DNS host key MX Doctor saved in this computer's keychain; how many there were.

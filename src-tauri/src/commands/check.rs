@@ -112,17 +112,16 @@ pub fn report_document<R: Runtime>(
 ) -> String {
     match outcome {
         Some(view) => {
-            let mut text = report::outcome_document(&report, &view, locale);
             // What MX Doctor itself changed at the DNS host for this domain since this check,
             // with its undo.
             let checked = mxdoctor_core::time::rfc3339(report.taken_at.saturating_mul(1000));
             let since = |at: &str| at.get(..19) >= checked.get(..19);
-            if let Some(j) = persist::load_journal(persist::store(&app))
+            match persist::load_journal(persist::store(&app))
                 .filter(|j| j.domain == report.domain && since(&j.started))
             {
-                text += &report::journal_section(&j, locale);
+                Some(j) => report::outcome_document_with_journal(&report, &view, &j, locale),
+                None => report::outcome_document(&report, &view, locale),
             }
-            text
         }
         None => report::document(&report, locale),
     }

@@ -14,7 +14,7 @@ export function applyStatusKey(j: Journal): MessageKey {
     case 'in_progress':
       return 'apply.partial';
     case 'refused':
-      return 'apply.refused';
+      return j.refusal === 'journal_not_saved' ? 'apply.refused_journal' : j.refusal === 'invalid_plan' ? 'apply.refused_plan' : 'apply.refused';
     case 'nothing_to_do':
       return 'apply.nothing_done';
     case 'error':

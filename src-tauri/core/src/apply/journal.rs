@@ -47,6 +47,19 @@ impl JournalStatus {
     }
 }
 
+/// Why an apply was refused (nothing written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The DNS host lists something else than the preview read.
+    ZoneChanged,
+    /// The preview is not one MX Doctor could have made (a crafted or damaged plan file).
+    InvalidPlan,
+    /// The journal could not be saved before the first write.
+    JournalNotSaved,
+}
+
 /// What happened to one write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -132,6 +145,9 @@ pub struct Journal {
     pub steps: Vec<JournalStep>,
     #[serde(default)]
     pub undo: Option<UndoRecord>,
+    /// For status `refused`: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
 }
 
 impl Journal {
@@ -255,6 +271,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
             })
             .collect(),
         undo: None,
+        refusal: None,
     };
     let finish = |journal: &mut Journal, status: JournalStatus, message: String| {
         journal.status = status;
@@ -264,6 +281,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
     // Outcomes that change nothing are returned, not saved: a saved journal is what undo works
     // from, and one that holds no change must never replace one that does.
     if let Err(why) = preview.validate() {
+        journal.refusal = Some(Refusal::InvalidPlan);
         finish(
             &mut journal,
             JournalStatus::Refused,
@@ -273,6 +291,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
     }
     match changes_since(api, preview).await {
         Ok(changed) if !changed.is_empty() => {
+            journal.refusal = Some(Refusal::ZoneChanged);
             finish(
                 &mut journal,
                 JournalStatus::Refused,
@@ -306,6 +325,7 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
         return journal;
     }
     if let Err(e) = save(&journal) {
+        journal.refusal = Some(Refusal::JournalNotSaved);
         finish(
             &mut journal,
             JournalStatus::Refused,
@@ -318,6 +338,24 @@ pub async fn apply(api: &dyn DnsHostApi, preview: &Preview, save: &mut SaveJourn
     for i in 0..total {
         let step = &mut journal.steps[i];
         step.at = Some(rfc3339(now_millis()));
+        // Saved as sent before it is sent: if MX Doctor stops while the write is on its way (a
+        // crash, a closed window), the journal says the change may have been made, and undo
+        // looks at it.
+        step.result = StepResult::Unconfirmed;
+        step.error = Some(
+            "sent; MX Doctor stopped before the DNS host answered, so the change may or may not have been made"
+                .to_string(),
+        );
+        if let Err(e) = save(&journal) {
+            let step = &mut journal.steps[i];
+            step.result = StepResult::NotAttempted;
+            step.error = None;
+            step.at = None;
+            stop = Some(format!("the journal could not be saved: {e}"));
+            break;
+        }
+        let step = &mut journal.steps[i];
+        step.error = None;
         let written = api.write(&preview.zone, &step.after).await;
         // Read back whatever the write answered: a write that timed out may have been made,
         // and one cut half-way (RFC 2136 sends the delete and the add separately) leaves

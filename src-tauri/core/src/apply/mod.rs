@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnose::FixRow;
 use crate::dns::{canonical, RType};
 
-pub use journal::{apply, undo, Journal, JournalStatus, JournalStep, StepResult, UndoRecord};
+pub use journal::{
+    apply, undo, Journal, JournalStatus, JournalStep, Refusal, StepResult, UndoRecord,
+};
 pub use plan::{preview, Op, Preview, PreviewError, RowResult};
 
 /// One value of a record set: an MX row's priority and exchange, or any other type's value in

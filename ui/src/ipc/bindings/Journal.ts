@@ -2,6 +2,7 @@
 import type { FixRow } from "./FixRow";
 import type { JournalStatus } from "./JournalStatus";
 import type { JournalStep } from "./JournalStep";
+import type { Refusal } from "./Refusal";
 import type { RowResult } from "./RowResult";
 import type { UndoRecord } from "./UndoRecord";
 
@@ -12,4 +13,8 @@ export type Journal = { version: number, domain: string, zone: string, dns_host:
 /**
  * What happened, in a sentence.
  */
-message: string, rows: Array<FixRow>, row_results: Array<RowResult>, steps: Array<JournalStep>, undo: UndoRecord | null, };
+message: string, rows: Array<FixRow>, row_results: Array<RowResult>, steps: Array<JournalStep>, undo: UndoRecord | null, 
+/**
+ * For status `refused`: why.
+ */
+refusal?: Refusal | null, };
