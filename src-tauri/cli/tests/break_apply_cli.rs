@@ -4,36 +4,14 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod fix_support;
+use fix_support::{all_output, mxdoctor};
+
 const SENTINEL: &str = "pdns-key-SENTINEL-0123456789";
-
-fn mxdoctor(args: &[&str], env: &[(&str, &str)], home: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mxdoctor"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("MXDOCTOR_DNS_KEY")
-        .env_remove("MXDOCTOR_DNS_SECRET");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("mxdoctor runs")
-}
-
-fn all_output(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// A loopback "server" that records every byte sent to it and answers HTTP 500.
 struct Catcher {

@@ -1,28 +1,14 @@
 //! `mxdoctor fix` and `mxdoctor undo` refusing what they cannot do, in words, with nothing
 //! changed and no key shown: unknown DNS hosts, missing keys, crafted plan and journal files.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-const SENTINEL: &str = "sk-SENTINEL-do-not-print-0123456789";
+mod fix_support;
+use fix_support::{all_output, mxdoctor};
 
-fn mxdoctor(args: &[&str], env: &[(&str, &str)], home: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mxdoctor"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        // No keychain: a developer's own must never be read by a test.
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("MXDOCTOR_DNS_KEY")
-        .env_remove("MXDOCTOR_DNS_SECRET");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("mxdoctor runs")
-}
+const SENTINEL: &str = "sk-SENTINEL-do-not-print-0123456789";
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -31,14 +17,6 @@ fn json(out: &Output) -> Value {
             String::from_utf8_lossy(&out.stdout)
         )
     })
-}
-
-fn all_output(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]

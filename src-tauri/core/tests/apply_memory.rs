@@ -3,34 +3,12 @@
 //! journal that cannot be saved. What the journal says must be what the host holds.
 
 use mxdoctor_core::apply::memory::{Fault, MemoryApi};
-use mxdoctor_core::apply::{self, ApiError, JournalStatus, RowResult, RrSet, RrValue, StepResult};
+use mxdoctor_core::apply::{self, ApiError, JournalStatus, RowResult, RrSet, StepResult};
 use mxdoctor_core::diagnose::{Action, FixRow};
 use mxdoctor_core::dns::RType;
 
-const ZONE: &str = "example.com";
-
-fn set(name: &str, rtype: RType, values: &[(Option<u16>, &str)]) -> RrSet {
-    RrSet {
-        name: name.into(),
-        rtype,
-        ttl: Some(300),
-        values: values.iter().map(|(p, v)| RrValue::new(*p, *v)).collect(),
-    }
-}
-
-fn row(action: Action, host: &str, rtype: RType, priority: Option<u16>, value: &str) -> FixRow {
-    FixRow {
-        action,
-        host: host.into(),
-        rtype,
-        priority,
-        value: value.into(),
-        new_value: None,
-        new_priority: None,
-        keep: Vec::new(),
-        if_missing: false,
-    }
-}
+mod apply_support;
+use apply_support::{no_save, row, set, ZONE};
 
 /// Seed 001's zone: a stray MX from the old host beside the provider's, and an old SPF.
 fn seed001() -> MemoryApi {
@@ -64,10 +42,6 @@ fn seed001_rows() -> Vec<FixRow> {
         row(Action::Add, "@", RType::MX, Some(50), "mx3.zoho.com"),
         spf,
     ]
-}
-
-fn no_save() -> impl FnMut(&apply::Journal) -> Result<(), String> + Send {
-    |_| Ok(())
 }
 
 #[tokio::test]

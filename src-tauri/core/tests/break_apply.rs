@@ -6,40 +6,13 @@
 use futures::future::BoxFuture;
 use mxdoctor_core::apply::memory::MemoryApi;
 use mxdoctor_core::apply::{
-    self, ApiError, DnsHostApi, Journal, JournalStatus, JournalStep, RowResult, RrSet, RrValue,
-    StepResult,
+    self, ApiError, DnsHostApi, Journal, JournalStatus, JournalStep, RowResult, RrSet, StepResult,
 };
 use mxdoctor_core::diagnose::{Action, FixRow};
 use mxdoctor_core::dns::RType;
 
-const ZONE: &str = "example.com";
-
-fn set(name: &str, rtype: RType, values: &[(Option<u16>, &str)]) -> RrSet {
-    RrSet {
-        name: name.into(),
-        rtype,
-        ttl: Some(300),
-        values: values.iter().map(|(p, v)| RrValue::new(*p, *v)).collect(),
-    }
-}
-
-fn row(action: Action, host: &str, rtype: RType, priority: Option<u16>, value: &str) -> FixRow {
-    FixRow {
-        action,
-        host: host.into(),
-        rtype,
-        priority,
-        value: value.into(),
-        new_value: None,
-        new_priority: None,
-        keep: Vec::new(),
-        if_missing: false,
-    }
-}
-
-fn no_save() -> impl FnMut(&Journal) -> Result<(), String> + Send {
-    |_| Ok(())
-}
+mod apply_support;
+use apply_support::{no_save, row, set, ZONE};
 
 /// A DNS host whose API makes the change and then loses the answer: the request reached it,
 /// the record set was replaced, and the client saw a timeout (a load balancer cutting a slow
