@@ -4,70 +4,16 @@
 //! "skipped" (unless `CI` is set).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use mxdoctor_dnsworld::{load_dir, pdns_binary, Lab, PowerDns, Unbound};
 use serde_json::{json, Value};
 
-fn tests_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests")
-}
-
-struct World {
-    pdns: PowerDns,
-    _lab: Lab,
-    unbound: Unbound,
-    home: tempfile::TempDir,
-}
-
-async fn world() -> Option<World> {
-    if pdns_binary().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdns_server is not installed"
-        );
-        eprintln!("skipped: pdns_server not installed");
-        return None;
-    }
-    let text = std::fs::read_to_string(tests_dir().join("apply-zones/stray.test.zone")).unwrap();
-    let pdns = PowerDns::start("stray.test", &text).expect("PowerDNS starts");
-    let zones = load_dir(&tests_dir().join("zones"))
-        .unwrap()
-        .into_values()
-        .collect();
-    let lab = Lab::start(zones, Vec::new()).await.expect("DNS world");
-    let unbound = pdns.resolver(&lab).expect("Unbound starts");
-    Some(World {
-        pdns,
-        _lab: lab,
-        unbound,
-        home: tempfile::tempdir().unwrap(),
-    })
-}
+mod fix_support;
+use fix_support::{world, World};
 
 impl World {
     async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mxdoctor"));
-        cmd.args(args)
-            .env("NO_COLOR", "1")
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env_remove("MXDOCTOR_DNS_SECRET")
-            .env("MXDOCTOR_DNS_KEY", self.pdns.api_key());
-        if args[0] != "undo" {
-            cmd.args([
-                "--nameserver",
-                &self.unbound.addr().to_string(),
-                "--auth-port",
-                &self.pdns.dns_port().to_string(),
-                "--timeout",
-                "1.5",
-            ]);
-        }
-        tokio::task::spawn_blocking(move || cmd.output().expect("mxdoctor runs"))
-            .await
-            .unwrap()
+        self.run_with(args, self.pdns.api_key(), None).await
     }
 
     async fn fix(&self, extra: &[&str]) -> Output {
