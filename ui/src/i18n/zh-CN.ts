@@ -345,7 +345,7 @@ export const zhCN: Record<MessageKey, string> = {
   'practice.reset_done': "示例已恢复到初始状态。",
   'practice.editing': "（正在编辑）",
   'apply.offer': "让 MX Doctor 替您修改",
-  'apply.offer_hint': "MX Doctor 会先列出将要修改的内容，再通过解析服务商的 API 精确修改上面这些记录。它做的每一处修改都可以撤销。",
+  'apply.offer_hint': "MX Doctor 会先列出将要修改的内容，再用您在解析服务商处创建的密钥，替您精确修改上面这些记录。它做的每一处修改都可以撤销。",
   'apply.offer_hint_practice': "MX Doctor 会先列出将要修改的内容，再在练习控制台中精确修改上面这些记录。它做的每一处修改都可以撤销。",
   'apply.key': "密钥（Token、API Key 或 AccessKey ID）",
   'apply.secret': "密钥 Secret",
