@@ -86,11 +86,6 @@ fn host_error(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::DnsHost, message)
 }
 
-/// Pairs are asked of every adapter host but those that take one token.
-fn needs_secret(dns_host: &str) -> bool {
-    !matches!(dns_host, "cloudflare" | "powerdns")
-}
-
 /// The DNS host the last check's changes would be made at, or `None`.
 fn target_host(state: &AppState) -> Result<Option<String>> {
     let last = state.last_check()?;
@@ -131,7 +126,7 @@ pub fn apply_target(state: State<'_, AppState>) -> Result<ApplyTarget> {
             let saved = saved_key(&id, None).is_some();
             ApplyTarget {
                 needs_key: !saved,
-                needs_secret: needs_secret(&id),
+                needs_secret: apply::hosts::needs_secret(&id),
                 key_saved: saved,
                 dns_host: Some(id),
             }
@@ -246,7 +241,7 @@ fn journal_view(journal: Journal, not_remembered: Option<String>) -> JournalView
     JournalView {
         can_undo: journal.can_undo(),
         needs_key: real && saved_key(&journal.dns_host, journal.endpoint.as_deref()).is_none(),
-        needs_secret: real && needs_secret(&journal.dns_host),
+        needs_secret: real && apply::hosts::needs_secret(&journal.dns_host),
         not_remembered,
         journal,
     }
