@@ -111,6 +111,14 @@ pub(crate) fn zone_fits(domain: &str, zone: &str) -> Result<(), String> {
             "its zone {z} is not the domain {d} or a parent of it"
         ));
     }
+    // Not above the domain's registered name (`com`, `co.uk`): no one's zone MX Doctor would
+    // change for this domain.
+    let registered = crate::dmarc::organisational_domain(&d);
+    if z != registered && !z.ends_with(&format!(".{registered}")) {
+        return Err(format!(
+            "its zone {z} is above the domain's own name {registered}"
+        ));
+    }
     Ok(())
 }
 
@@ -547,6 +555,17 @@ mod tests {
             err.to_string().contains("says nothing about its new value"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_zone_above_the_registered_name_is_not_the_domains() {
+        assert!(zone_fits("mail.example.com", "example.com").is_ok());
+        assert!(zone_fits("example.com", "example.com").is_ok());
+        assert!(zone_fits("example.com", "com")
+            .unwrap_err()
+            .contains("above the domain's own name example.com"));
+        assert!(zone_fits("shop.example.co.uk", "co.uk").is_err());
+        assert!(zone_fits("example.com", "other.com").is_err());
     }
 
     #[test]
